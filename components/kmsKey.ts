@@ -1,0 +1,66 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { keyPolicy } from "./policies";
+
+export interface KmsKeyArgs {
+  /** Region of the key. */
+  readonly region: pulumi.Input<string>;
+  /** What the key protects; shown in the console and in audits. */
+  readonly description: string;
+  /** Alias without the `alias/` prefix, e.g. `customerchannel/tokyo/data`. */
+  readonly alias: string;
+  /** Allow CloudWatch Logs in the key's region to use it for this account's log groups. Default false. */
+  readonly allowCloudWatchLogs?: boolean;
+  /** AWS service principals that deliver into resources encrypted with this key. Default none. */
+  readonly allowServices?: string[];
+  /** Days KMS waits before deleting the key after a destroy (7-30). Default 30. */
+  readonly deletionWindowInDays?: number;
+}
+
+/**
+ * A customer-managed key with yearly rotation and an explicit key policy. Rotation and the policy
+ * are invariants: callers cannot turn them off. Returns the key and its alias, both children of
+ * `opts.parent`.
+ */
+export function createKmsKey(
+  name: string,
+  args: KmsKeyArgs,
+  opts: pulumi.CustomResourceOptions,
+): { key: aws.kms.Key; alias: aws.kms.Alias } {
+  const identity = aws.getCallerIdentityOutput({}, { parent: opts.parent });
+  const partition = aws.getPartitionOutput({}, { parent: opts.parent });
+  const policy = pulumi
+    .all([identity.accountId, partition.partition, args.region])
+    .apply(([accountId, part, region]) =>
+      JSON.stringify(
+        keyPolicy({
+          partition: part,
+          accountId,
+          region,
+          allowCloudWatchLogs: args.allowCloudWatchLogs,
+          allowServices: args.allowServices,
+        }),
+      ),
+    );
+  const key = new aws.kms.Key(
+    name,
+    {
+      region: args.region,
+      description: args.description,
+      keyUsage: "ENCRYPT_DECRYPT",
+      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: args.deletionWindowInDays ?? 30,
+      multiRegion: false,
+      policy,
+    },
+    opts,
+  );
+  const alias = new aws.kms.Alias(
+    name,
+    { region: args.region, name: `alias/${args.alias}`, targetKeyId: key.keyId },
+    opts,
+  );
+  return { key, alias };
+}

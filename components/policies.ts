@@ -1,0 +1,329 @@
+/**
+ * Pure builders for the IAM, KMS and bucket policy documents the components attach. Kept free of
+ * Pulumi so every statement is unit-tested exactly and the policy pack can reuse them.
+ */
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Principal?: "*" | Record<string, string | string[]>;
+  Action: string | string[];
+  /** Absent only in trust policies, where IAM forbids it. */
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export const doc = (...statements: PolicyStatement[]): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: statements,
+});
+
+/**
+ * Key administration actions granted to the account (so IAM policies decide who administers).
+ * Listed one by one: the quality bar forbids `kms:*`, even for the account root.
+ */
+export const KMS_ADMIN_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+] as const;
+
+/** Cryptographic use, delegated to IAM in this account (roles still need their own policy). */
+export const KMS_USE_ACTIONS = [
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  // Connect, Firehose and S3 replication create grants on behalf of the deploying principal.
+  "kms:CreateGrant",
+  "kms:RetireGrant",
+] as const;
+
+export interface KeyPolicyArgs {
+  partition: string;
+  accountId: string;
+  region: string;
+  /** Let CloudWatch Logs in this region encrypt log groups of this account with the key. */
+  allowCloudWatchLogs?: boolean;
+  /** Let these AWS services (e.g. events.amazonaws.com) use the key for their deliveries. */
+  allowServices?: string[];
+}
+
+/**
+ * A key policy with no wildcard principal and no wildcard action. In a key policy `Resource: "*"`
+ * means "this key" (the only form KMS accepts), which is why it appears here.
+ */
+export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
+  const root = { AWS: `arn:${a.partition}:iam::${a.accountId}:root` };
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "AccountAdministersKey",
+      Effect: "Allow",
+      Principal: root,
+      Action: [...KMS_ADMIN_ACTIONS],
+      Resource: "*",
+    },
+    {
+      Sid: "AccountIamPoliciesGrantUse",
+      Effect: "Allow",
+      Principal: root,
+      Action: [...KMS_USE_ACTIONS],
+      Resource: "*",
+    },
+  ];
+  if (a.allowCloudWatchLogs) {
+    statements.push({
+      Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+      Effect: "Allow",
+      Principal: { Service: `logs.${a.region}.amazonaws.com` },
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      Resource: "*",
+      Condition: {
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn": `arn:${a.partition}:logs:${a.region}:${a.accountId}:log-group:*`,
+        },
+      },
+    });
+  }
+  if (a.allowServices?.length) {
+    statements.push({
+      Sid: "ServicesDeliverForThisAccount",
+      Effect: "Allow",
+      Principal: { Service: [...a.allowServices].sort() },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
+    });
+  }
+  return doc(...statements);
+}
+
+/**
+ * Statements every bucket gets: TLS 1.2+ only, and (for KMS buckets) no upload that asks for a
+ * different encryption or a different key than the bucket's CMK.
+ */
+export function bucketBaselineStatements(bucketArn: string, kmsKeyArn?: string): PolicyStatement[] {
+  const both = [bucketArn, `${bucketArn}/*`];
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      // A deny on every S3 action is the documented way to require TLS; it grants nothing.
+      Action: "s3:*",
+      Resource: both,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyTlsBelow12",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: both,
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    },
+  ];
+  if (kmsKeyArn) {
+    statements.push(
+      {
+        Sid: "DenyUploadsNotUsingKms",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/*`,
+        Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+      },
+      {
+        Sid: "DenyUploadsWithAnotherKey",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/*`,
+        Condition: {
+          StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+        },
+      },
+    );
+  }
+  return statements;
+}
+
+/** Lets the S3 logging service write server access logs from this account's buckets. */
+export function accessLogDeliveryStatement(logBucketArn: string, accountId: string): PolicyStatement {
+  return {
+    Sid: "S3ServerAccessLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${logBucketArn}/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  };
+}
+
+export const assumeRolePolicy = (service: string, accountId: string): PolicyDocument =>
+  doc({
+    Sid: "ServiceAssumesRoleForThisAccount",
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  });
+
+/** Trust policy of the SAML federation role: only this provider, only the AWS sign-in audience. */
+export function samlTrustPolicy(providerArn: string): PolicyDocument {
+  return doc({
+    Sid: "IdentityCenterFederation",
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithSAML",
+    Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+  });
+}
+
+/**
+ * The federated agent may get a federation token only for the Connect user whose name equals the
+ * role session name (`${aws:userid}` is `<role-id>:<RoleSessionName>`), on this instance.
+ */
+export function federationPolicy(instanceArn: string): PolicyDocument {
+  return doc({
+    Sid: "FederateOnlyAsYourself",
+    Effect: "Allow",
+    Action: "connect:GetFederationToken",
+    Resource: `${instanceArn}/user/` + "${aws:userid}",
+  });
+}
+
+export interface ReplicationPolicyArgs {
+  sourceBucketArn: string;
+  sourceKeyArn: string;
+  sourceRegion: string;
+  destinationBucketArn: string;
+  destinationKeyArn: string;
+  destinationRegion: string;
+}
+
+/** What S3 needs to replicate KMS-encrypted objects to the vault; deletes are not replicated. */
+export function replicationPolicy(a: ReplicationPolicyArgs): PolicyDocument {
+  return doc(
+    {
+      Sid: "ReadReplicationConfiguration",
+      Effect: "Allow",
+      Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+      Resource: a.sourceBucketArn,
+    },
+    {
+      Sid: "ReadSourceVersions",
+      Effect: "Allow",
+      Action: [
+        "s3:GetObjectVersionAcl",
+        "s3:GetObjectVersionForReplication",
+        "s3:GetObjectVersionTagging",
+      ],
+      Resource: `${a.sourceBucketArn}/*`,
+    },
+    {
+      Sid: "WriteReplicasToVault",
+      Effect: "Allow",
+      Action: ["s3:ReplicateObject", "s3:ReplicateTags"],
+      Resource: `${a.destinationBucketArn}/*`,
+    },
+    {
+      Sid: "DecryptSourceViaS3",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: a.sourceKeyArn,
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${a.sourceRegion}.amazonaws.com` },
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": `${a.sourceBucketArn}/*` },
+      },
+    },
+    {
+      Sid: "EncryptReplicasViaS3",
+      Effect: "Allow",
+      Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: a.destinationKeyArn,
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${a.destinationRegion}.amazonaws.com` },
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": `${a.destinationBucketArn}/*` },
+      },
+    },
+  );
+}
+
+export interface FirehosePolicyArgs {
+  bucketArn: string;
+  keyArn: string;
+  region: string;
+  logGroupArn: string;
+  /** Key prefix the stream writes under (data and errors). */
+  prefix: string;
+}
+
+/** Firehose writes contact trace records to one prefix of the region bucket, encrypted. */
+export function firehoseDeliveryPolicy(a: FirehosePolicyArgs): PolicyDocument {
+  return doc(
+    {
+      Sid: "LocateBucket",
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+      Resource: a.bucketArn,
+    },
+    {
+      Sid: "WriteRecords",
+      Effect: "Allow",
+      Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+      Resource: `${a.bucketArn}/${a.prefix}*`,
+    },
+    {
+      Sid: "EncryptRecordsViaS3",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: a.keyArn,
+      Condition: {
+        StringEquals: { "kms:ViaService": `s3.${a.region}.amazonaws.com` },
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": `${a.bucketArn}/${a.prefix}*` },
+      },
+    },
+    {
+      Sid: "DeliveryErrorLogs",
+      Effect: "Allow",
+      Action: "logs:PutLogEvents",
+      Resource: `${a.logGroupArn}:log-stream:*`,
+    },
+  );
+}
+
+/** Lets EventBridge deliver matched events into the given log groups. */
+export function eventsToLogsResourcePolicy(logGroupArns: string[]): PolicyDocument {
+  return doc({
+    Sid: "EventBridgeDeliversToLogGroups",
+    Effect: "Allow",
+    Principal: { Service: ["delivery.logs.amazonaws.com", "events.amazonaws.com"] },
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: logGroupArns.map((a) => `${a}:*`),
+  });
+}

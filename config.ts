@@ -1,0 +1,702 @@
+/**
+ * The one typed config loader. `parseConfig` is pure (raw key/value map in, typed config or a
+ * ConfigError listing every problem out) so it is unit-tested table by table; `loadConfig` only
+ * reads Pulumi's config and the SAML metadata file and hands them to it.
+ *
+ * Every error names the key, the bad value, what is allowed and the `pulumi config set` command
+ * that fixes it, because the person reading it is running `pulumi preview` for a bank at 2 a.m.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { z } from "zod";
+
+export const PROJECT = "customerchannel";
+
+/** Regions in which Amazon Connect runs (checked 2026-11; add one here when AWS launches it). */
+export const CONNECT_REGIONS = [
+  "us-east-1",
+  "us-west-2",
+  "af-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-2",
+  "us-gov-west-1",
+] as const;
+
+/**
+ * Amazon Connect Global Resiliency pairs (source → replica). Tokyo replicates only to Osaka, one
+ * way (../shared/FACTS.md, setup-connect-global-resiliency.html).
+ */
+export const GLOBAL_RESILIENCY_PAIRS: Readonly<Record<string, string>> = {
+  "ap-northeast-1": "ap-northeast-3",
+  "us-east-1": "us-west-2",
+  "us-west-2": "us-east-1",
+  "eu-central-1": "eu-west-2",
+  "eu-west-2": "eu-central-1",
+  "ca-central-1": "us-east-1",
+};
+
+/** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+] as const;
+
+/** Connect instance alias rule from the Instance API (1-45 chars, no leading `d-`). */
+export const INSTANCE_ALIAS_PATTERN = /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
+
+export const DAYS = [
+  "MONDAY",
+  "TUESDAY",
+  "WEDNESDAY",
+  "THURSDAY",
+  "FRIDAY",
+  "SATURDAY",
+  "SUNDAY",
+] as const;
+export type Day = (typeof DAYS)[number];
+
+/**
+ * Security profile permissions this project knows (API names from the Connect admin guide's
+ * "List of security profile permissions"). An unknown name is refused at plan time instead of
+ * failing in CreateSecurityProfile.
+ */
+export const KNOWN_PERMISSIONS = [
+  "BasicAgentAccess",
+  "OutboundCallAccess",
+  "TransferDestinations.View",
+  "AccessMetrics",
+  "ContactSearch.View",
+  "MyContacts.View",
+  "ListenCallRecordings",
+  "DownloadCallRecordings",
+  "Queues.View",
+  "RoutingPolicies.View",
+  "HoursOfOperation.View",
+  "Users.View",
+  "AgentStates.View",
+  "ContactFlows.View",
+  "ContactFlowModules.View",
+  "PhoneNumbers.View",
+  "SecurityProfiles.View",
+] as const;
+
+/** Permissions an agent-kind profile must never hold (recordings leave the bank's control). */
+export const AGENT_FORBIDDEN_PERMISSIONS = ["DownloadCallRecordings"] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Raw-value coercion: Pulumi hands every config value to the program as a string (objects as
+// JSON), tests hand native values. Both go through the same schema.
+
+const fromString = (v: unknown): unknown => {
+  if (typeof v !== "string") return v;
+  const t = v.trim();
+  if (t === "true") return true;
+  if (t === "false") return false;
+  if (/^-?\d+$/.test(t)) return Number(t);
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return v;
+    }
+  }
+  return v;
+};
+const bool = () => z.preprocess(fromString, z.boolean());
+const int = (min: number, max: number) => z.preprocess(fromString, z.number().int().min(min).max(max));
+const obj = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(fromString, schema);
+
+const region = z.enum(CONNECT_REGIONS);
+const anyRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region name such as ap-northeast-3");
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, "lower-case letters, digits and hyphens, starting with a letter");
+
+const timeRange = z
+  .string()
+  .refine((s) => {
+    const [a, b] = s.split("-");
+    return s.split("-").length === 2 && hhmm.test(a) && hhmm.test(b) && a < b;
+  }, '"HH:MM-HH:MM" in 24-hour time with start before end, e.g. "09:00-17:00"');
+
+const hoursSchema = z.record(
+  name,
+  z.strictObject({
+    description: z.string().min(1).max(250),
+    timeZone: z.string().default("Asia/Tokyo"),
+    schedule: z.partialRecord(z.enum(DAYS), timeRange).refine((s) => Object.keys(s).length > 0, {
+      message: "at least one day",
+    }),
+  }),
+);
+
+const queueSchema = z.record(
+  name,
+  z.strictObject({
+    description: z.string().min(1).max(250),
+    hours: name,
+    maxContacts: z.number().int().min(1).max(10000).optional(),
+  }),
+);
+
+const channel = z.enum(["VOICE", "CHAT", "TASK"]);
+const routingProfileSchema = z.record(
+  name,
+  z.strictObject({
+    description: z.string().min(1).max(250),
+    defaultOutboundQueue: name,
+    concurrency: z.partialRecord(channel, z.number().int().min(1).max(10)),
+    queues: z
+      .array(
+        z.strictObject({
+          queue: name,
+          channels: z.array(channel).min(1),
+          priority: z.number().int().min(1).max(99),
+          delay: z.number().int().min(0).max(9999).default(0),
+        }),
+      )
+      .min(1),
+  }),
+);
+
+const securityProfileSchema = z.record(
+  name,
+  z.strictObject({
+    description: z.string().min(1).max(250),
+    kind: z.enum(["agent", "supervisor", "admin"]),
+    permissions: z.array(z.enum(KNOWN_PERMISSIONS)).min(1),
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Defaults for the structured keys. Pulumi.yaml can declare only string/integer/boolean/array
+// keys (project.json `simpleConfigType`), so object-valued keys are described there in comments
+// and their defaults live here, next to their schema.
+
+const BUSINESS_DAYS = {
+  MONDAY: "09:00-17:00",
+  TUESDAY: "09:00-17:00",
+  WEDNESDAY: "09:00-17:00",
+  THURSDAY: "09:00-17:00",
+  FRIDAY: "09:00-17:00",
+};
+
+export const DEFAULT_HOURS: z.input<typeof hoursSchema> = {
+  business: { description: "平日 9:00-17:00 (customer and agency desks)", schedule: BUSINESS_DAYS },
+  extended: {
+    description: "平日・土曜 9:00-20:00 (card-loan pre-screening)",
+    schedule: {
+      MONDAY: "09:00-20:00",
+      TUESDAY: "09:00-20:00",
+      WEDNESDAY: "09:00-20:00",
+      THURSDAY: "09:00-20:00",
+      FRIDAY: "09:00-20:00",
+      SATURDAY: "09:00-20:00",
+    },
+  },
+  "telephone-banking": {
+    description: "Automated telephone banking, every day 07:00-23:00",
+    schedule: Object.fromEntries(DAYS.map((d) => [d, "07:00-23:00"])),
+  },
+  dunning: {
+    description: "督促: 8:00-21:00 JST at most (貸金業法21条1項1号, 施行規則19条)",
+    schedule: {
+      MONDAY: "09:00-20:00",
+      TUESDAY: "09:00-20:00",
+      WEDNESDAY: "09:00-20:00",
+      THURSDAY: "09:00-20:00",
+      FRIDAY: "09:00-20:00",
+      SATURDAY: "09:00-17:00",
+    },
+  },
+};
+
+export const DEFAULT_QUEUES: z.input<typeof queueSchema> = {
+  "customer-desk": { description: "お客さま窓口 (customer desk)", hours: "business" },
+  "agency-desk": { description: "代理店窓口 (agency desk)", hours: "business" },
+  "telephone-banking": {
+    description: "テレホンバンキング: agent fallback from automated reception",
+    hours: "telephone-banking",
+  },
+  "card-loan-screening": {
+    description: "カードローン事前審査 (card-loan pre-screening)",
+    hours: "extended",
+  },
+  callback: { description: "コールバック (outbound callbacks)", hours: "business" },
+  dunning: { description: "督促 (collections, lawful hours only)", hours: "dunning" },
+};
+
+export const DEFAULT_ROUTING_PROFILES: z.input<typeof routingProfileSchema> = {
+  "customer-desk": {
+    description: "Customer desk agents: customer desk, telephone banking fallback, callbacks",
+    defaultOutboundQueue: "callback",
+    concurrency: { VOICE: 1, CHAT: 2 },
+    queues: [
+      { queue: "customer-desk", channels: ["VOICE", "CHAT"], priority: 1 },
+      { queue: "telephone-banking", channels: ["VOICE"], priority: 2 },
+      { queue: "callback", channels: ["VOICE"], priority: 3 },
+    ],
+  },
+  "agency-desk": {
+    description: "Agency desk agents",
+    defaultOutboundQueue: "callback",
+    concurrency: { VOICE: 1, CHAT: 2 },
+    queues: [{ queue: "agency-desk", channels: ["VOICE", "CHAT"], priority: 1 }],
+  },
+  "card-loan": {
+    description: "Card-loan pre-screening agents",
+    defaultOutboundQueue: "callback",
+    concurrency: { VOICE: 1, CHAT: 2 },
+    queues: [
+      { queue: "card-loan-screening", channels: ["VOICE", "CHAT"], priority: 1 },
+      { queue: "callback", channels: ["VOICE"], priority: 2 },
+    ],
+  },
+  collections: {
+    description: "Collections (督促) agents: outbound dunning",
+    defaultOutboundQueue: "dunning",
+    concurrency: { VOICE: 1 },
+    queues: [{ queue: "dunning", channels: ["VOICE"], priority: 1 }],
+  },
+};
+
+export const DEFAULT_SECURITY_PROFILES: z.input<typeof securityProfileSchema> = {
+  agent: {
+    description: "Agents: softphone, outbound, quick connects; no recording access",
+    kind: "agent",
+    permissions: ["BasicAgentAccess", "OutboundCallAccess", "TransferDestinations.View"],
+  },
+  supervisor: {
+    description: "Supervisors: metrics, contact search and listening to recordings (no download)",
+    kind: "supervisor",
+    permissions: [
+      "BasicAgentAccess",
+      "OutboundCallAccess",
+      "TransferDestinations.View",
+      "AccessMetrics",
+      "ContactSearch.View",
+      "ListenCallRecordings",
+      "Queues.View",
+      "RoutingPolicies.View",
+      "HoursOfOperation.View",
+    ],
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The schema. Keys here are exactly the project-namespaced keys; Pulumi.yaml declares the scalar
+// ones (a test keeps both lists equal).
+
+const alias = z
+  .string()
+  .min(1, "1 to 45 characters")
+  .max(45, "1 to 45 characters")
+  .regex(INSTANCE_ALIAS_PATTERN, "letters, digits and single or repeated hyphens between them; not starting with \"d-\"");
+
+export const rawSchema = z.strictObject({
+  role: z.enum(["primary", "dr"]),
+  region,
+  backupRegion: anyRegion,
+  drRegion: region,
+  instanceAlias: alias,
+  identityType: z.enum(["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"]),
+  directoryId: z.string().regex(/^(d-[0-9a-f]{10})?$/, "a Directory Service id such as d-1234567890, or empty"),
+  samlMetadataFile: z.string(),
+  samlSessionDurationSeconds: int(900, 43200),
+  globalResiliency: bool(),
+  drMode: z.enum(["replica", "standalone"]),
+  primaryStack: z.string(),
+  outboundCallsEnabled: bool(),
+  contactLensEnabled: bool(),
+  logRetentionDays: int(1, 3653).refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention values)`,
+  }),
+  recordingsTransitionDays: int(0, 36500),
+  recordingsExpirationDays: int(0, 36500),
+  noncurrentVersionExpirationDays: int(1, 36500),
+  accessLogExpirationDays: int(1, 36500),
+  vaultTransitionDays: int(0, 36500),
+  hoursOfOperation: obj(hoursSchema).default(DEFAULT_HOURS as never),
+  queues: obj(queueSchema).default(DEFAULT_QUEUES as never),
+  routingProfiles: obj(routingProfileSchema).default(DEFAULT_ROUTING_PROFILES as never),
+  securityProfiles: obj(securityProfileSchema).default(DEFAULT_SECURITY_PROFILES as never),
+});
+
+/** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
+export const STRUCTURED_KEYS = ["hoursOfOperation", "queues", "routingProfiles", "securityProfiles"] as const;
+
+type Raw = z.output<typeof rawSchema>;
+export type HoursConfig = Raw["hoursOfOperation"];
+export type QueuesConfig = Raw["queues"];
+export type RoutingProfilesConfig = Raw["routingProfiles"];
+export type SecurityProfilesConfig = Raw["securityProfiles"];
+
+export interface SamlConfig {
+  /** The IdP metadata XML exactly as downloaded from IAM Identity Center. */
+  readonly metadataXml: string;
+  /** Where it came from, for messages. */
+  readonly metadataFile: string;
+  /** The IdP entityID read from the metadata. */
+  readonly entityId: string;
+  readonly sessionDurationSeconds: number;
+  /** True when the file is the repository's placeholder, which must be replaced before deploying. */
+  readonly isPlaceholder: boolean;
+}
+
+export interface StackConfig {
+  readonly project: string;
+  readonly stack: string;
+  readonly role: "primary" | "dr";
+  readonly region: string;
+  readonly backupRegion: string;
+  readonly drRegion: string;
+  readonly instanceAlias: string;
+  readonly identityType: "SAML" | "CONNECT_MANAGED" | "EXISTING_DIRECTORY";
+  readonly directoryId?: string;
+  readonly saml?: SamlConfig;
+  readonly globalResiliency: boolean;
+  readonly dr: { readonly mode: "replica" | "standalone"; readonly primaryStack: string };
+  readonly outboundCallsEnabled: boolean;
+  readonly contactLensEnabled: boolean;
+  readonly logRetentionDays: number;
+  readonly storage: {
+    readonly recordingsTransitionDays: number;
+    readonly recordingsExpirationDays: number;
+    readonly noncurrentVersionExpirationDays: number;
+    readonly accessLogExpirationDays: number;
+    readonly vaultTransitionDays: number;
+  };
+  readonly routing: {
+    readonly hours: HoursConfig;
+    readonly queues: QueuesConfig;
+    readonly routingProfiles: RoutingProfilesConfig;
+    readonly securityProfiles: SecurityProfilesConfig;
+  };
+}
+
+export interface ConfigProblem {
+  /** Fully qualified key, e.g. `customerchannel:instanceAlias`. */
+  readonly key: string;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export interface ParseContext {
+  readonly stack: string;
+  /** Reads a file relative to the project root; injected so parsing stays pure. */
+  readonly readFile: (relativePath: string) => string | undefined;
+  /**
+   * Accept the repository's placeholder SAML metadata (offline plan and tests only). A real
+   * `pulumi preview`/`up` refuses it, so nobody federates agents to a throw-away certificate.
+   */
+  readonly allowPlaceholderSaml?: boolean;
+}
+
+const q = (v: unknown): string => {
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  return s === undefined ? "(unset)" : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
+
+const fix = (stack: string, key: string, value: string) =>
+  `Fix: pulumi config set ${PROJECT}:${key} ${value} --stack ${stack}`;
+
+const fixFor = (stack: string, key: string): string =>
+  (STRUCTURED_KEYS as readonly string[]).includes(key)
+    ? `Fix: edit ${PROJECT}:${key} in Pulumi.${stack}.yaml (or pulumi config set --path '${PROJECT}:${key}.<name>...' --stack ${stack})`
+    : fix(stack, key, "<value>");
+
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** Pull `<project>:<key>` entries out of a full config map; other namespaces (aws:, pulumi:) pass. */
+function projectKeys(all: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (k.startsWith(`${PROJECT}:`)) out[k.slice(PROJECT.length + 1)] = v;
+  }
+  return out;
+}
+
+function readSaml(
+  file: string,
+  sessionDurationSeconds: number,
+  ctx: ParseContext,
+  problems: ConfigProblem[],
+): SamlConfig | undefined {
+  const key = `${PROJECT}:samlMetadataFile`;
+  const how =
+    "Download the IAM Identity Center application's SAML metadata file (Applications → your Amazon Connect application → IAM Identity Center SAML metadata file) into the repository and " +
+    fix(ctx.stack, "samlMetadataFile", "saml/identity-center-metadata.xml");
+  if (!file) {
+    problems.push({ key, message: `required when identityType is SAML. ${how}` });
+    return undefined;
+  }
+  const xml = ctx.readFile(file);
+  if (xml === undefined) {
+    problems.push({ key, message: `file ${q(file)} does not exist. ${how}` });
+    return undefined;
+  }
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    problems.push({ key, message: `file ${q(file)} is not well-formed XML (${valid.err.msg}, line ${valid.err.line}). ${how}` });
+    return undefined;
+  }
+  const doc = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true }).parse(xml) as Record<string, unknown>;
+  const ed = doc.EntityDescriptor as Record<string, unknown> | undefined;
+  const idp = ed?.IDPSSODescriptor as Record<string, unknown> | undefined;
+  const entityId = ed?.["@_entityID"];
+  const text = JSON.stringify(idp ?? {});
+  if (!ed || typeof entityId !== "string" || !idp || !text.includes("X509Certificate") || !idp.SingleSignOnService) {
+    problems.push({
+      key,
+      message: `file ${q(file)} is not IdP metadata: it needs an EntityDescriptor with an entityID and an IDPSSODescriptor holding a signing X509Certificate and a SingleSignOnService. ${how}`,
+    });
+    return undefined;
+  }
+  const isPlaceholder = /PLACEHOLDER/i.test(entityId);
+  if (isPlaceholder && !ctx.allowPlaceholderSaml) {
+    problems.push({
+      key,
+      message: `file ${q(file)} is the repository's placeholder (entityID ${q(entityId)}). ${how}`,
+    });
+    return undefined;
+  }
+  return {
+    metadataXml: xml,
+    metadataFile: file,
+    entityId,
+    sessionDurationSeconds,
+    isPlaceholder,
+  };
+}
+
+/**
+ * Validate and type a stack's config. `all` is the full config map (`customerchannel:key` →
+ * value); values may be strings (as Pulumi hands them over) or native values (tests).
+ */
+export function parseConfig(all: Readonly<Record<string, unknown>>, ctx: ParseContext): StackConfig {
+  const raw = projectKeys(all);
+  const problems: ConfigProblem[] = [];
+  const known = Object.keys(rawSchema.shape);
+
+  for (const k of Object.keys(raw)) {
+    if (!known.includes(k)) {
+      const near = known.filter((c) => levenshtein(c.toLowerCase(), k.toLowerCase()) <= 3);
+      problems.push({
+        key: `${PROJECT}:${k}`,
+        message: `unknown key.${near.length ? ` Did you mean ${near.map((n) => `${PROJECT}:${n}`).join(" or ")}?` : ""} Fix: pulumi config rm ${PROJECT}:${k} --stack ${ctx.stack}`,
+      });
+    }
+  }
+
+  const parsed = rawSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => known.includes(k))));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const top = String(issue.path[0] ?? "");
+      const sub = issue.path.slice(1).map(String).join(".");
+      const value = issue.path.reduce<unknown>((v, p) => {
+        if (v === undefined || v === null) return undefined;
+        const dv = fromString(v);
+        return (dv as Record<string | number, unknown>)?.[p as string];
+      }, raw);
+      const allowed =
+        issue.code === "invalid_value" && "values" in issue
+          ? `allowed: ${(issue.values as unknown[]).map((v) => String(v)).join(", ")}`
+          : issue.message;
+      const shown = value === undefined ? "is missing" : `has ${q(value)}`;
+      problems.push({
+        key: `${PROJECT}:${top}`,
+        message: `${sub ? `${sub} ` : ""}${shown}; ${allowed}. ${fixFor(ctx.stack, top)}`,
+      });
+    }
+    throw new ConfigError(ctx.stack, problems);
+  }
+  const c = parsed.data;
+  const key = (k: keyof Raw) => `${PROJECT}:${k}`;
+
+  // Cross-field rules: what AWS would reject late, or what cannot be undone.
+  let saml: SamlConfig | undefined;
+  if (c.identityType === "SAML") {
+    saml = readSaml(c.samlMetadataFile, c.samlSessionDurationSeconds, ctx, problems);
+  }
+  if (c.identityType === "EXISTING_DIRECTORY" && !c.directoryId) {
+    problems.push({
+      key: key("directoryId"),
+      message: `required when identityType is EXISTING_DIRECTORY. ${fix(ctx.stack, "directoryId", "d-1234567890")}`,
+    });
+  }
+  if (c.role === "primary" && c.globalResiliency) {
+    if (c.identityType !== "SAML") {
+      problems.push({
+        key: key("identityType"),
+        message: `has ${q(c.identityType)}; a primary that will be replicated with Global Resiliency must be SAML from day one (the identity type can never be changed and ReplicateInstance refuses non-SAML instances). ${fix(ctx.stack, "identityType", "SAML")}, or turn replication off with pulumi config set ${PROJECT}:globalResiliency false --stack ${ctx.stack}`,
+      });
+    }
+    const pair = GLOBAL_RESILIENCY_PAIRS[c.region];
+    if (pair !== c.drRegion) {
+      problems.push({
+        key: key("drRegion"),
+        message: `has ${q(c.drRegion)}; Global Resiliency replicates ${c.region} only to ${pair ?? "no region"}. ${pair ? fix(ctx.stack, "drRegion", pair) : fix(ctx.stack, "globalResiliency", "false")}`,
+      });
+    }
+  }
+  if (c.role === "dr") {
+    if (!c.primaryStack) {
+      problems.push({
+        key: key("primaryStack"),
+        message: `required for the dr stack (the primary stack whose outputs it reads). ${fix(ctx.stack, "primaryStack", "<org>/customerchannel/tokyo")}`,
+      });
+    }
+    if (c.drMode === "replica") {
+      if (c.identityType !== "SAML") {
+        problems.push({
+          key: key("identityType"),
+          message: `has ${q(c.identityType)}; a Global Resiliency replica inherits the primary's SAML identity. ${fix(ctx.stack, "identityType", "SAML")}, or use ${PROJECT}:drMode standalone`,
+        });
+      }
+      const source = Object.entries(GLOBAL_RESILIENCY_PAIRS).find(([, dst]) => dst === c.region)?.[0];
+      if (!source || c.drRegion !== c.region) {
+        problems.push({
+          key: key("region"),
+          message: `has ${q(c.region)} with drRegion ${q(c.drRegion)}; in replica mode the dr stack runs in the replica region (ap-northeast-3 for a Tokyo primary) and drRegion must equal region. ${fix(ctx.stack, "region", "ap-northeast-3")}, or use ${PROJECT}:drMode standalone`,
+        });
+      }
+    }
+  }
+  if (c.role === "primary" && c.backupRegion === c.region) {
+    problems.push({
+      key: key("backupRegion"),
+      message: `has ${q(c.backupRegion)}, the same as region; the backup vault must survive the loss of the primary region. ${fix(ctx.stack, "backupRegion", "ap-northeast-3")}`,
+    });
+  }
+  const s = c;
+  if (s.recordingsExpirationDays > 0 && s.recordingsExpirationDays <= s.recordingsTransitionDays) {
+    problems.push({
+      key: key("recordingsExpirationDays"),
+      message: `has ${s.recordingsExpirationDays}, not after recordingsTransitionDays (${s.recordingsTransitionDays}); 0 keeps recordings forever. ${fix(ctx.stack, "recordingsExpirationDays", "0")}`,
+    });
+  }
+
+  // Routing references must resolve by name.
+  const r = c;
+  for (const [qn, qc] of Object.entries(r.queues)) {
+    if (!r.hoursOfOperation[qc.hours]) {
+      problems.push({
+        key: key("queues"),
+        message: `${qn}.hours has ${q(qc.hours)}; allowed: ${Object.keys(r.hoursOfOperation).join(", ")} (keys of ${PROJECT}:hoursOfOperation). ${fixFor(ctx.stack, "queues")}`,
+      });
+    }
+  }
+  for (const [pn, pc] of Object.entries(r.routingProfiles)) {
+    const refs = [pc.defaultOutboundQueue, ...pc.queues.map((x) => x.queue)];
+    for (const ref of refs) {
+      if (!r.queues[ref]) {
+        problems.push({
+          key: key("routingProfiles"),
+          message: `${pn} refers to queue ${q(ref)}; allowed: ${Object.keys(r.queues).join(", ")} (keys of ${PROJECT}:queues). ${fixFor(ctx.stack, "routingProfiles")}`,
+        });
+      }
+    }
+    for (const qc of pc.queues) {
+      for (const ch of qc.channels) {
+        if (!pc.concurrency[ch]) {
+          problems.push({
+            key: key("routingProfiles"),
+            message: `${pn}.queues routes ${ch} from ${qc.queue} but concurrency has no ${ch}; add concurrency.${ch}. ${fixFor(ctx.stack, "routingProfiles")}`,
+          });
+        }
+      }
+    }
+  }
+  for (const [sn, sp] of Object.entries(r.securityProfiles)) {
+    if (sp.kind === "agent") {
+      const bad = sp.permissions.filter((p) => (AGENT_FORBIDDEN_PERMISSIONS as readonly string[]).includes(p));
+      if (bad.length) {
+        problems.push({
+          key: key("securityProfiles"),
+          message: `${sn} is an agent profile with ${bad.join(", ")}; agents may not download call recordings. Remove it or make a supervisor profile. ${fixFor(ctx.stack, "securityProfiles")}`,
+        });
+      }
+    }
+  }
+
+  if (problems.length) throw new ConfigError(ctx.stack, problems);
+
+  return {
+    project: PROJECT,
+    stack: ctx.stack,
+    role: c.role,
+    region: c.region,
+    backupRegion: c.backupRegion,
+    drRegion: c.drRegion,
+    instanceAlias: c.instanceAlias,
+    identityType: c.identityType,
+    directoryId: c.directoryId || undefined,
+    saml,
+    globalResiliency: c.globalResiliency,
+    dr: { mode: c.drMode, primaryStack: c.primaryStack },
+    outboundCallsEnabled: c.outboundCallsEnabled,
+    contactLensEnabled: c.contactLensEnabled,
+    logRetentionDays: c.logRetentionDays,
+    storage: {
+      recordingsTransitionDays: c.recordingsTransitionDays,
+      recordingsExpirationDays: c.recordingsExpirationDays,
+      noncurrentVersionExpirationDays: c.noncurrentVersionExpirationDays,
+      accessLogExpirationDays: c.accessLogExpirationDays,
+      vaultTransitionDays: c.vaultTransitionDays,
+    },
+    routing: {
+      hours: c.hoursOfOperation,
+      queues: c.queues,
+      routingProfiles: c.routingProfiles,
+      securityProfiles: c.securityProfiles,
+    },
+  };
+}
+
+/** Project root: where Pulumi.yaml lives (this file sits beside it). */
+export const PROJECT_ROOT = __dirname;
+
+export const readProjectFile = (relativePath: string): string | undefined => {
+  const p = path.resolve(PROJECT_ROOT, relativePath);
+  return fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined;
+};
+
+/** Set by the offline plan runner (scripts/plan.ts); never by users. */
+export const OFFLINE_ENV = "CUSTOMERCHANNEL_OFFLINE_PLAN";
+
+/** Read the running stack's config from Pulumi and validate it. Throws ConfigError. */
+export function loadConfig(): StackConfig {
+  return parseConfig(pulumi.runtime.allConfig(), {
+    stack: pulumi.getStack(),
+    readFile: readProjectFile,
+    allowPlaceholderSaml: process.env[OFFLINE_ENV] === "1",
+  });
+}
