@@ -325,10 +325,10 @@ export const rawSchema = z.strictObject({
   noncurrentVersionExpirationDays: int(1, 36500),
   accessLogExpirationDays: int(1, 36500),
   vaultTransitionDays: int(0, 36500),
-  hoursOfOperation: obj(hoursSchema).default(DEFAULT_HOURS as never),
-  queues: obj(queueSchema).default(DEFAULT_QUEUES as never),
-  routingProfiles: obj(routingProfileSchema).default(DEFAULT_ROUTING_PROFILES as never),
-  securityProfiles: obj(securityProfileSchema).default(DEFAULT_SECURITY_PROFILES as never),
+  hoursOfOperation: obj(hoursSchema).prefault(DEFAULT_HOURS as never),
+  queues: obj(queueSchema).prefault(DEFAULT_QUEUES as never),
+  routingProfiles: obj(routingProfileSchema).prefault(DEFAULT_ROUTING_PROFILES as never),
+  securityProfiles: obj(securityProfileSchema).prefault(DEFAULT_SECURITY_PROFILES as never),
 });
 
 /** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
@@ -363,6 +363,8 @@ export interface StackConfig {
   readonly identityType: "SAML" | "CONNECT_MANAGED" | "EXISTING_DIRECTORY";
   readonly directoryId?: string;
   readonly saml?: SamlConfig;
+  /** Maximum agent session of the SAML federation role (also used by a replica's regional role). */
+  readonly samlSessionDurationSeconds: number;
   readonly globalResiliency: boolean;
   readonly dr: { readonly mode: "replica" | "standalone"; readonly primaryStack: string };
   readonly outboundCallsEnabled: boolean;
@@ -543,7 +545,9 @@ export function parseConfig(all: Readonly<Record<string, unknown>>, ctx: ParseCo
 
   // Cross-field rules: what AWS would reject late, or what cannot be undone.
   let saml: SamlConfig | undefined;
-  if (c.identityType === "SAML") {
+  // A replica inherits the primary's SAML provider (IAM is global): only the primary reads metadata.
+  const replicaDr = c.role === "dr" && c.drMode === "replica";
+  if (c.identityType === "SAML" && !replicaDr) {
     saml = readSaml(c.samlMetadataFile, c.samlSessionDurationSeconds, ctx, problems);
   }
   if (c.identityType === "EXISTING_DIRECTORY" && !c.directoryId) {
@@ -660,6 +664,7 @@ export function parseConfig(all: Readonly<Record<string, unknown>>, ctx: ParseCo
     identityType: c.identityType,
     directoryId: c.directoryId || undefined,
     saml,
+    samlSessionDurationSeconds: c.samlSessionDurationSeconds,
     globalResiliency: c.globalResiliency,
     dr: { mode: c.drMode, primaryStack: c.primaryStack },
     outboundCallsEnabled: c.outboundCallsEnabled,

@@ -157,7 +157,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
             ? {
                 kind: "existing",
                 providerArn: out("samlProviderArn"),
-                sessionDurationSeconds: cfg.saml?.sessionDurationSeconds ?? 43200,
+                sessionDurationSeconds: cfg.samlSessionDurationSeconds,
               }
             : cfg.saml && {
                 kind: "create",

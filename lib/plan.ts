@@ -1,0 +1,187 @@
+/**
+ * The offline plan: runs the real program (index.ts) for one stack under mocks with that stack's
+ * YAML config and renders what would be deployed. Pure of process I/O so tests can call it.
+ */
+import * as path from "node:path";
+import { ConfigError, OFFLINE_ENV, PROJECT, PROJECT_ROOT } from "../config";
+import { securityFacts, type Facts } from "./describe";
+import { readStackConfig, runOffline, typeOfUrn, nameOfUrn, type RecordedResource, type RunResult } from "./offline";
+
+export interface PlanOptions {
+  readonly stack: string;
+  /** Use this file instead of Pulumi.<stack>.yaml (e.g. a copy with a change to try). */
+  readonly stackFile?: string;
+  readonly projectDir?: string;
+}
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Name of the component this resource belongs to ("" at the top). */
+  readonly component: string;
+  readonly componentType: string;
+  /** False for ComponentResources. */
+  readonly custom: boolean;
+  readonly region?: string;
+  readonly security: Facts;
+}
+
+export interface Plan {
+  readonly stack: string;
+  readonly role: string;
+  readonly region: string;
+  readonly resources: PlannedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly warnings: string[];
+  /** How the primary's outputs were obtained, for a dr stack. */
+  readonly stackReferences: Record<string, string>;
+}
+
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; error: string; kind: "config" | "program" };
+
+/** Loads index.ts afresh (its top level is the program) and returns its exports. */
+function runIndex(projectDir: string): Record<string, unknown> {
+  const entry = require.resolve(path.join(projectDir, "index.ts"));
+  delete require.cache[entry];
+  return require(entry) as Record<string, unknown>;
+}
+
+async function runStackOffline(
+  stack: string,
+  config: Record<string, string>,
+  projectDir: string,
+  stackReferences: Record<string, Record<string, unknown>>,
+): Promise<RunResult> {
+  const previous = process.env[OFFLINE_ENV];
+  process.env[OFFLINE_ENV] = "1";
+  try {
+    return await runOffline({
+      stack,
+      config,
+      defaultRegion: config[`${PROJECT}:region`] ?? "ap-northeast-1",
+      stackReferences,
+      program: () => runIndex(projectDir),
+    });
+  } finally {
+    if (previous === undefined) delete process.env[OFFLINE_ENV];
+    else process.env[OFFLINE_ENV] = previous;
+  }
+}
+
+export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
+  const projectDir = opts.projectDir ?? PROJECT_ROOT;
+  try {
+    const config = readStackConfig(opts.stack, { projectDir, stackFile: opts.stackFile });
+    const stackReferences: Record<string, Record<string, unknown>> = {};
+    const provenance: Record<string, string> = {};
+    const primary = config[`${PROJECT}:primaryStack`];
+    if (config[`${PROJECT}:role`] === "dr" && primary) {
+      // The dr stack reads the primary's outputs; offline, they come from running the primary's
+      // own stack file under the same mocks, so both plans agree on every id.
+      const local = primary.split("/").pop() ?? primary;
+      const primaryRun = await runStackOffline(local, readStackConfig(local, { projectDir }), projectDir, {});
+      stackReferences[primary] = primaryRun.outputs;
+      provenance[primary] = `offline run of Pulumi.${local}.yaml`;
+    }
+    const run = await runStackOffline(opts.stack, config, projectDir, stackReferences);
+    return { ok: true, plan: toPlan(run, config, provenance) };
+  } catch (e) {
+    if (e instanceof ConfigError) return { ok: false, kind: "config", error: e.message };
+    return { ok: false, kind: "program", error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+}
+
+/**
+ * Identifiers a reviewer cannot read (KMS key ARNs, Connect ids) mapped to the resource names
+ * they belong to, so the plan says `key tokyo-data-key` instead of a UUID.
+ */
+function readableIds(resources: RecordedResource[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const r of resources) {
+    if (r.type === "aws:kms/key:Key") ids.set(String(r.state.arn), `key:${r.name}`);
+    // Only the owning type: a queue's state also carries its hours' id as an input.
+    const own: Record<string, string> = {
+      "aws:connect/hoursOfOperation:HoursOfOperation": "hoursOfOperationId",
+      "aws:connect/queue:Queue": "queueId",
+    };
+    const field = own[r.type];
+    const v = field ? r.state[field] : undefined;
+    if (field && typeof v === "string") ids.set(v, `${field.replace(/Id$/, "")}:${String(r.inputs.name)}`);
+  }
+  return ids;
+}
+
+function withNames(facts: Facts, ids: Map<string, string>): Facts {
+  const swap = (v: string) => {
+    let out = v;
+    for (const [id, label] of ids) if (out.includes(id)) out = out.split(id).join(label);
+    return out;
+  };
+  const result: Facts = {};
+  for (const [k, v] of Object.entries(facts)) {
+    result[k] = typeof v === "string" ? swap(v) : Array.isArray(v) ? v.map(swap) : v;
+  }
+  return result;
+}
+
+const byNameThenType = (a: { name: string; type: string }, b: { name: string; type: string }) =>
+  a.name === b.name ? a.type.localeCompare(b.type) : a.name.localeCompare(b.name);
+
+function toPlan(run: RunResult, config: Record<string, string>, provenance: Record<string, string>): Plan {
+  const ids = readableIds(run.resources);
+  const resources = [...run.resources].sort(byNameThenType).map((r: RecordedResource) => ({
+    type: r.type,
+    name: r.name,
+    component: r.parentUrn ? nameOfUrn(r.parentUrn) : "",
+    componentType: r.parentUrn ? typeOfUrn(r.parentUrn) : "",
+    custom: r.custom,
+    region: r.region,
+    security: withNames(securityFacts(r), ids),
+  }));
+  return {
+    stack: run.stack,
+    role: config[`${PROJECT}:role`] ?? "primary",
+    region: config[`${PROJECT}:region`] ?? "",
+    resources,
+    outputs: run.outputs,
+    warnings: run.warnings,
+    stackReferences: provenance,
+  };
+}
+
+const factLines = (f: Facts): string[] =>
+  Object.entries(f).flatMap(([k, v]) =>
+    Array.isArray(v) ? (v.length ? [`${k}:`, ...v.map((x) => `  - ${x}`)] : []) : [`${k}: ${String(v)}`],
+  );
+
+/** Human-readable tree: components, their children with type, name, region and security facts. */
+export function renderPlan(plan: Plan): string {
+  const out: string[] = [];
+  const custom = plan.resources.filter((r) => r.custom);
+  out.push(
+    `${PROJECT} · stack ${plan.stack} · role ${plan.role} · region ${plan.region} · ${custom.length} resources in ${plan.resources.length - custom.length} components`,
+  );
+  for (const [ref, how] of Object.entries(plan.stackReferences)) out.push(`StackReference ${ref}: ${how}`);
+  for (const w of plan.warnings) out.push(`warning: ${w}`);
+  out.push("");
+  const children = (parent: string) => plan.resources.filter((r) => r.component === parent);
+  const walk = (r: PlannedResource, indent: string, last: boolean) => {
+    const branch = indent + (last ? "└─ " : "├─ ");
+    const region = r.region ? ` [${r.region}]` : "";
+    out.push(`${branch}${r.name}  ${r.type}${region}`);
+    const inner = indent + (last ? "   " : "│  ");
+    const kids = children(r.name).filter((k) => k.componentType === r.type);
+    const facts = factLines(r.security);
+    for (const line of facts) out.push(`${inner}${kids.length ? "│ " : "  "} ${line}`);
+    kids.forEach((k, idx) => walk(k, inner, idx === kids.length - 1));
+  };
+  const top = children("");
+  top.forEach((r, idx) => walk(r, "", idx === top.length - 1));
+  out.push("", "Outputs:");
+  for (const [k, v] of Object.entries(plan.outputs)) {
+    if (v === undefined) continue;
+    const text = typeof v === "string" ? v : JSON.stringify(v, null, 2).replace(/\n/g, "\n    ");
+    out.push(`  ${k}: ${text}`);
+  }
+  return out.join("\n");
+}
