@@ -415,8 +415,9 @@ export interface ParseContext {
   readonly allowPlaceholderSaml?: boolean;
 }
 
+/** A value as the user wrote it: strings quoted, numbers and booleans bare, long ones cut. */
 const q = (v: unknown): string => {
-  const s = typeof v === "string" ? v : JSON.stringify(v);
+  const s = JSON.stringify(fromString(v));
   return s === undefined ? "(unset)" : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 };
 
