@@ -157,14 +157,20 @@ const factLines = (f: Facts): string[] =>
 /** Human-readable tree: components, their children with type, name, region and security facts. */
 export function renderPlan(plan: Plan): string {
   const out: string[] = [];
-  const custom = plan.resources.filter((r) => r.custom);
+  const cloud = plan.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+  const components = plan.resources.filter((r) => !r.custom).length;
+  const pulumiOnes = plan.resources.length - cloud.length - components;
   out.push(
-    `${PROJECT} · stack ${plan.stack} · role ${plan.role} · region ${plan.region} · ${custom.length} resources in ${plan.resources.length - custom.length} components`,
+    `${PROJECT} · stack ${plan.stack} · role ${plan.role} · region ${plan.region} · ${cloud.length} cloud resources in ${components} components (+${pulumiOnes} providers/references)`,
   );
   for (const [ref, how] of Object.entries(plan.stackReferences)) out.push(`StackReference ${ref}: ${how}`);
   for (const w of plan.warnings) out.push(`warning: ${w}`);
   out.push("");
-  const children = (parent: string) => plan.resources.filter((r) => r.component === parent);
+  // Components before resources, then by name: the tree reads top-down like the code.
+  const children = (parent: string) =>
+    plan.resources
+      .filter((r) => r.component === parent)
+      .sort((a, b) => Number(a.custom) - Number(b.custom) || byNameThenType(a, b));
   const walk = (r: PlannedResource, indent: string, last: boolean) => {
     const branch = indent + (last ? "└─ " : "├─ ");
     const region = r.region ? ` [${r.region}]` : "";

@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { PROJECT_ROOT } from "../config";
+import { buildPlan, renderPlan, type Plan } from "../lib/plan";
+
+/** Runs the plan CLI exactly as `npm run plan -- ...` does (minus the dependency check). */
+function planCli(...args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/plan.ts"), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("plan (in-process)", () => {
+  let tokyo: Plan;
+  before(async () => {
+    const r = await buildPlan({ stack: "tokyo" });
+    if (!r.ok) throw new Error(r.error);
+    tokyo = r.plan;
+  });
+
+  it("lists each resource with its type token, component and region", () => {
+    const instance = tokyo.resources.find((r) => r.type === "aws:connect/instance:Instance");
+    expect(instance).to.deep.include({
+      name: "tokyo-instance",
+      component: "tokyo",
+      componentType: "customerchannel:connect:ContactCenterRegion",
+      region: "ap-northeast-1",
+      custom: true,
+    });
+    expect(instance?.security).to.deep.include({ identityManagementType: "SAML", contactFlowLogsEnabled: true });
+    const vaultKey = tokyo.resources.find((r) => r.name === "vault-key" && r.type === "aws:kms/key:Key");
+    expect(vaultKey).to.deep.include({ component: "vault", region: "ap-northeast-3" });
+    expect(vaultKey?.security.rotation).to.equal(true);
+  });
+
+  it("shows readable names for keys and Connect ids instead of UUIDs", () => {
+    const q = tokyo.resources.find((r) => r.name === "tokyo-queue-dunning");
+    expect(q?.security.hoursOfOperationId).to.equal("hoursOfOperation:dunning");
+    const lg = tokyo.resources.find((r) => r.name === "tokyo-flow-logs");
+    expect(lg?.security).to.deep.equal({ logGroup: "/aws/connect/example-bank-cc", retentionInDays: 3653, kmsKey: "key:tokyo-logs-key" });
+  });
+
+  it("warns that the SAML metadata is the placeholder", () => {
+    expect(tokyo.warnings).to.have.length(1);
+    expect(tokyo.warnings[0]).to.include("placeholder SAML metadata");
+  });
+
+  it("renders a tree whose lines name components, children and facts", () => {
+    const text = renderPlan(tokyo);
+    const lines = text.split("\n");
+    expect(lines[0]).to.equal(
+      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 73 cloud resources in 6 components (+2 providers/references)",
+    );
+    expect(lines.slice(1, 4)).to.deep.equal([
+      `warning: ${tokyo.warnings[0]}`,
+      "",
+      "├─ tokyo  customerchannel:connect:ContactCenterRegion",
+    ]);
+    expect(lines).to.include("│  ├─ tokyo-instance  aws:connect/instance:Instance [ap-northeast-1]");
+    expect(lines).to.include("├─ vault  customerchannel:backup:BackupVault");
+    expect(lines).to.include("└─ tokyo-aws-native  pulumi:providers:aws-native");
+    expect(text).to.include("identityManagementType: SAML");
+    expect(text).to.include("deleteMarkerReplication: Disabled");
+    expect(text).to.include("  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/");
+  });
+
+  it("is deterministic: two runs give the same plan", async () => {
+    const again = await buildPlan({ stack: "tokyo" });
+    expect(again.ok && renderPlan(again.plan)).to.equal(renderPlan(tokyo));
+  });
+});
+
+describe("plan CLI", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cc-plan-"));
+
+  it("prints tokyo's tree and exits 0", () => {
+    const r = planCli("--stack", "tokyo");
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^customerchannel · stack tokyo · role primary/);
+    expect(r.stdout).to.include("aws:connect/instance:Instance");
+    expect(r.stdout).to.include("customerchannel:backup:BackupVault");
+  });
+
+  it("gives dr as JSON with the primary's outputs read through the StackReference", () => {
+    const r = planCli("--stack", "dr", "--json");
+    expect(r.code, r.stderr).to.equal(0);
+    const plan = JSON.parse(r.stdout) as Plan & { ok: boolean };
+    expect(plan.ok).to.equal(true);
+    expect(plan.stackReferences).to.deep.equal({
+      "organization/customerchannel/tokyo": "offline run of Pulumi.tokyo.yaml",
+    });
+    expect(plan.resources.some((x) => x.type === "pulumi:pulumi:StackReference")).to.equal(true);
+    expect(plan.resources.some((x) => x.type === "aws:connect/instance:Instance")).to.equal(false);
+    expect(plan.outputs.drMode).to.equal("replica");
+  });
+
+  it("exits 1 naming the key and the fix when the alias is bad", () => {
+    const file = path.join(tmp, "Pulumi.tokyo.yaml");
+    const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
+    fs.writeFileSync(file, yaml.replace("instanceAlias: example-bank-cc", "instanceAlias: example_bank"));
+    const r = planCli("--stack", "tokyo", "--config", file);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.include('customerchannel:instanceAlias: has "example_bank"');
+    expect(r.stderr).to.include("pulumi config set customerchannel:instanceAlias <value> --stack tokyo");
+    expect(r.stdout).to.equal("");
+  });
+
+  it("exits 1 with a JSON error under --json", () => {
+    const file = path.join(tmp, "Pulumi.bad.yaml");
+    fs.writeFileSync(file, "config:\n  customerchannel:role: primary\n  customerchannel:instanceAlias: ok\n  customerchannel:logRetentionDays: 2\n");
+    const r = planCli("--stack", "tokyo", "--config", file, "--json");
+    expect(r.code).to.equal(1);
+    const body = JSON.parse(r.stdout) as { ok: boolean; kind: string; error: string };
+    expect(body).to.deep.include({ ok: false, kind: "config" });
+    expect(body.error).to.include("customerchannel:logRetentionDays: has 2");
+  });
+
+  it("exits 1 for a stack with no config file and 2 for bad usage", () => {
+    const missing = planCli("--stack", "osaka");
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.include("Pulumi.osaka.yaml does not exist");
+    expect(planCli().code).to.equal(2);
+  });
+});

@@ -1,0 +1,175 @@
+import { expect } from "chai";
+import { Recorded, runStack } from "./harness";
+
+/** Exact resource counts per stack: a change that adds or drops a resource must update these. */
+const TOKYO_COUNTS: Record<string, number> = {
+  "pulumi:providers:aws": 1,
+  "pulumi:providers:aws-native": 1,
+  "aws:kms/key:Key": 3,
+  "aws:kms/alias:Alias": 3,
+  "aws:s3/bucket:Bucket": 4,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 4,
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 4,
+  "aws:s3/bucketVersioning:BucketVersioning": 4,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 4,
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 4,
+  "aws:s3/bucketPolicy:BucketPolicy": 4,
+  "aws:s3/bucketLogging:BucketLogging": 2,
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 1,
+  "aws:iam/role:Role": 3,
+  "aws:iam/rolePolicy:RolePolicy": 3,
+  "aws:iam/samlProvider:SamlProvider": 1,
+  "aws:connect/instance:Instance": 1,
+  "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
+  "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
+  "aws:cloudwatch/logGroup:LogGroup": 3,
+  "aws:cloudwatch/logStream:LogStream": 1,
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 1,
+  "aws:cloudwatch/eventRule:EventRule": 1,
+  "aws:cloudwatch/eventTarget:EventTarget": 1,
+  "aws:connect/hoursOfOperation:HoursOfOperation": 4,
+  "aws:connect/queue:Queue": 6,
+  "aws:connect/routingProfile:RoutingProfile": 4,
+  "aws:connect/securityProfile:SecurityProfile": 2,
+};
+
+describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
+  let rec: Recorded;
+  before(async () => {
+    rec = await runStack("tokyo");
+  });
+
+  it("registers exactly the expected resources", () => {
+    expect(rec.countsByType()).to.deep.equal(TOKYO_COUNTS);
+  });
+
+  it("nests every resource under its component", () => {
+    const tops = rec.resources.filter((r) => !r.parentUrn).map((r) => `${r.type}::${r.name}`).sort();
+    expect(tops).to.deep.equal([
+      "customerchannel:backup:BackupVault::vault",
+      "customerchannel:connect:ContactCenterRegion::tokyo",
+      "pulumi:providers:aws-native::tokyo-aws-native",
+      "pulumi:providers:aws::tokyo-aws",
+    ]);
+  });
+
+  it("places the vault in Osaka and everything else regional in Tokyo (IAM is global)", () => {
+    for (const r of rec.resources.filter((x) => x.custom && x.region)) {
+      const inVault = rec.childrenOf("vault").some((c) => r.parentUrn?.endsWith(`::${c.name}`)) || r.name.startsWith("vault-");
+      const expected = r.type.startsWith("aws:iam/") ? "global" : inVault ? "ap-northeast-3" : "ap-northeast-1";
+      expect(r.region, `${r.type} ${r.name}`).to.equal(expected);
+    }
+  });
+
+  it("tags every AWS resource through the provider's default tags", () => {
+    const p = rec.get("pulumi:providers:aws", "tokyo-aws").inputs;
+    expect(p.region).to.equal("ap-northeast-1");
+    expect(JSON.parse(String(p.defaultTags))).to.deep.equal({
+      tags: {
+        Project: "customerchannel",
+        Stack: "tokyo",
+        Role: "primary",
+        ManagedBy: "pulumi",
+        DataClassification: "confidential",
+      },
+    });
+  });
+
+  it("rotates every key and encrypts every bucket (CMK, or SSE-S3 for access logs only)", () => {
+    for (const k of rec.ofType("aws:kms/key:Key")) expect(k.inputs.enableKeyRotation, k.name).to.equal(true);
+    for (const e of rec.ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")) {
+      const algo = (e.inputs.rules as Record<string, Record<string, string>>[])[0].applyServerSideEncryptionByDefault.sseAlgorithm;
+      expect(algo, e.name).to.equal(e.name.endsWith("access-logs") ? "AES256" : "aws:kms");
+    }
+  });
+
+  it("exports what an admin and the dr stack need", () => {
+    const o = rec.run.outputs;
+    expect(o.role).to.equal("primary");
+    expect(o.instanceArn).to.equal(rec.get("aws:connect/instance:Instance", "tokyo-instance").state.arn);
+    expect(o.samlRelayState).to.equal(`https://ap-northeast-1.console.aws.amazon.com/connect/federate/${String(o.instanceId)}`);
+    expect((o.samlAttributeMapping as Record<string, string>)["https://aws.amazon.com/SAML/Attributes/Role"]).to.equal(
+      `${String(o.federationRoleArn)},${String(o.samlProviderArn)}`,
+    );
+    expect(o.vaultRegion).to.equal("ap-northeast-3");
+    expect(o.vaultBucketArn).to.equal(rec.get("aws:s3/bucket:Bucket", "vault-bucket").state.arn);
+    expect(Object.keys(o.queueIds as object)).to.have.length(6);
+  });
+});
+
+describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", () => {
+  let rec: Recorded;
+  let tokyo: Recorded;
+  before(async () => {
+    tokyo = await runStack("tokyo");
+    rec = await runStack("dr");
+  });
+
+  it("reads the primary through a StackReference", () => {
+    expect(rec.get("pulumi:pulumi:StackReference", "primary").inputs.name).to.equal("organization/customerchannel/tokyo");
+  });
+
+  it("creates no instance, SAML provider or routing objects (Connect mirrors them to the replica)", () => {
+    const c = rec.countsByType();
+    for (const t of [
+      "aws:connect/instance:Instance",
+      "aws:iam/samlProvider:SamlProvider",
+      "aws:connect/queue:Queue",
+      "aws:connect/hoursOfOperation:HoursOfOperation",
+      "aws:connect/routingProfile:RoutingProfile",
+      "aws:connect/securityProfile:SecurityProfile",
+    ]) {
+      expect(c[t], t).to.equal(undefined);
+    }
+  });
+
+  it("configures in Osaka what Connect does not replicate: storage, CTR stream, keys, audit", () => {
+    const c = rec.countsByType();
+    expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
+    expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
+    expect(c["aws:kms/key:Key"]).to.equal(2);
+    for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
+      expect(s.region).to.equal("ap-northeast-3");
+      expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
+    }
+  });
+
+  it("uses the replica's ARN (same id, DR region) for federation and the event rule", () => {
+    const id = String(tokyo.run.outputs.instanceId);
+    const replicaArn = `arn:aws:connect:ap-northeast-3:123456789012:instance/${id}`;
+    expect(rec.run.outputs.instanceArn).to.equal(replicaArn);
+    const pattern = JSON.parse(String(rec.get("aws:cloudwatch/eventRule:EventRule", "dr-contact-events").inputs.eventPattern));
+    expect(pattern.detail.instanceArn).to.deep.equal([replicaArn]);
+    const fed = rec.policy(rec.get("aws:iam/rolePolicy:RolePolicy", "dr-federation"));
+    expect(fed.Statement[0].Resource).to.equal(`${replicaArn}/user/\${aws:userid}`);
+    const trust = rec.policy(rec.get("aws:iam/role:Role", "dr-federation"), "assumeRolePolicy");
+    expect(trust.Statement[0].Principal).to.deep.equal({ Federated: tokyo.run.outputs.samlProviderArn });
+  });
+
+  it("replicates the DR bucket into tokyo's vault with tokyo's vault key", () => {
+    const rule = (rec.get("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "dr-contact-data").inputs
+      .rules as Record<string, Record<string, unknown>>[])[0];
+    expect(rule.destination.bucket).to.equal(tokyo.run.outputs.vaultBucketArn);
+    expect(rule.destination.encryptionConfiguration).to.deep.equal({ replicaKmsKeyId: tokyo.run.outputs.vaultKeyArn });
+    const perms = rec.policy(rec.get("aws:iam/rolePolicy:RolePolicy", "dr-replication"));
+    const enc = perms.Statement.find((s) => s.Sid === "EncryptReplicasViaS3") as { Condition: { StringEquals: Record<string, string> } };
+    expect(enc.Condition.StringEquals["kms:ViaService"]).to.equal("s3.ap-northeast-3.amazonaws.com");
+  });
+});
+
+describe("stack dr (standalone) builds a full second instance", () => {
+  it("creates its own Connect-managed instance with routing objects and no SAML", async () => {
+    const rec = await runStack("dr", {
+      drMode: "standalone",
+      region: "ap-southeast-1",
+      drRegion: "ap-southeast-1",
+      identityType: "CONNECT_MANAGED",
+    });
+    const inst = rec.get("aws:connect/instance:Instance", "dr-instance");
+    expect(inst.inputs.identityManagementType).to.equal("CONNECT_MANAGED");
+    expect(inst.region).to.equal("ap-southeast-1");
+    expect(rec.ofType("aws:connect/queue:Queue")).to.have.length(6);
+    expect(rec.ofType("aws:iam/samlProvider:SamlProvider")).to.have.length(0);
+    expect(rec.ofType("aws:iam/role:Role").map((r) => r.name).sort()).to.deep.equal(["dr-ctr-firehose", "dr-replication"]);
+  });
+});
