@@ -45,8 +45,8 @@ export const GLOBAL_RESILIENCY_PAIRS: Readonly<Record<string, string>> = {
 
 /** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
 /** Connect instance alias rule from the Instance API (1-45 chars, no leading `d-`). */
@@ -111,22 +111,26 @@ const fromString = (v: unknown): unknown => {
   return v;
 };
 const bool = () => z.preprocess(fromString, z.boolean());
-const int = (min: number, max: number) => z.preprocess(fromString, z.number().int().min(min).max(max));
+const int = (min: number, max: number) =>
+  z.preprocess(fromString, z.number().int().min(min).max(max));
 const obj = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(fromString, schema);
 
 const region = z.enum(CONNECT_REGIONS);
-const anyRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region name such as ap-northeast-3");
+const anyRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region name such as ap-northeast-3");
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 const name = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, "lower-case letters, digits and hyphens, starting with a letter");
+  .regex(
+    /^[a-z][a-z0-9-]{0,62}$/,
+    "lower-case letters, digits and hyphens, starting with a letter",
+  );
 
-const timeRange = z
-  .string()
-  .refine((s) => {
-    const [a, b] = s.split("-");
-    return s.split("-").length === 2 && hhmm.test(a) && hhmm.test(b) && a < b;
-  }, '"HH:MM-HH:MM" in 24-hour time with start before end, e.g. "09:00-17:00"');
+const timeRange = z.string().refine((s) => {
+  const [a, b] = s.split("-");
+  return s.split("-").length === 2 && hhmm.test(a) && hhmm.test(b) && a < b;
+}, '"HH:MM-HH:MM" in 24-hour time with start before end, e.g. "09:00-17:00"');
 
 const hoursSchema = z.record(
   name,
@@ -300,7 +304,10 @@ const alias = z
   .string()
   .min(1, "1 to 45 characters")
   .max(45, "1 to 45 characters")
-  .regex(INSTANCE_ALIAS_PATTERN, "letters, digits and single or repeated hyphens between them; not starting with \"d-\"");
+  .regex(
+    INSTANCE_ALIAS_PATTERN,
+    'letters, digits and single or repeated hyphens between them; not starting with "d-"',
+  );
 
 export const rawSchema = z.strictObject({
   role: z.enum(["primary", "dr"]),
@@ -309,7 +316,9 @@ export const rawSchema = z.strictObject({
   drRegion: region,
   instanceAlias: alias,
   identityType: z.enum(["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"]),
-  directoryId: z.string().regex(/^(d-[0-9a-f]{10})?$/, "a Directory Service id such as d-1234567890, or empty"),
+  directoryId: z
+    .string()
+    .regex(/^(d-[0-9a-f]{10})?$/, "a Directory Service id such as d-1234567890, or empty"),
   samlMetadataFile: z.string(),
   samlSessionDurationSeconds: int(900, 43200),
   globalResiliency: bool(),
@@ -317,9 +326,12 @@ export const rawSchema = z.strictObject({
   primaryStack: z.string(),
   outboundCallsEnabled: bool(),
   contactLensEnabled: bool(),
-  logRetentionDays: int(1, 3653).refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-    message: `one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention values)`,
-  }),
+  logRetentionDays: int(1, 3653).refine(
+    (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
+    {
+      message: `one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention values)`,
+    },
+  ),
   recordingsTransitionDays: int(0, 36500),
   recordingsExpirationDays: int(0, 36500),
   noncurrentVersionExpirationDays: int(1, 36500),
@@ -332,7 +344,12 @@ export const rawSchema = z.strictObject({
 });
 
 /** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
-export const STRUCTURED_KEYS = ["hoursOfOperation", "queues", "routingProfiles", "securityProfiles"] as const;
+export const STRUCTURED_KEYS = [
+  "hoursOfOperation",
+  "queues",
+  "routingProfiles",
+  "securityProfiles",
+] as const;
 
 type Raw = z.output<typeof rawSchema>;
 export type HoursConfig = Raw["hoursOfOperation"];
@@ -434,7 +451,11 @@ function levenshtein(a: string, b: string): number {
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
   return d[a.length][b.length];
 }
 
@@ -468,15 +489,27 @@ function readSaml(
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    problems.push({ key, message: `file ${q(file)} is not well-formed XML (${valid.err.msg}, line ${valid.err.line}). ${how}` });
+    problems.push({
+      key,
+      message: `file ${q(file)} is not well-formed XML (${valid.err.msg}, line ${valid.err.line}). ${how}`,
+    });
     return undefined;
   }
-  const doc = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true }).parse(xml) as Record<string, unknown>;
+  const doc = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true }).parse(xml) as Record<
+    string,
+    unknown
+  >;
   const ed = doc.EntityDescriptor as Record<string, unknown> | undefined;
   const idp = ed?.IDPSSODescriptor as Record<string, unknown> | undefined;
   const entityId = ed?.["@_entityID"];
   const text = JSON.stringify(idp ?? {});
-  if (!ed || typeof entityId !== "string" || !idp || !text.includes("X509Certificate") || !idp.SingleSignOnService) {
+  if (
+    !ed ||
+    typeof entityId !== "string" ||
+    !idp ||
+    !text.includes("X509Certificate") ||
+    !idp.SingleSignOnService
+  ) {
     problems.push({
       key,
       message: `file ${q(file)} is not IdP metadata: it needs an EntityDescriptor with an entityID and an IDPSSODescriptor holding a signing X509Certificate and a SingleSignOnService. ${how}`,
@@ -504,7 +537,10 @@ function readSaml(
  * Validate and type a stack's config. `all` is the full config map (`customerchannel:key` →
  * value); values may be strings (as Pulumi hands them over) or native values (tests).
  */
-export function parseConfig(all: Readonly<Record<string, unknown>>, ctx: ParseContext): StackConfig {
+export function parseConfig(
+  all: Readonly<Record<string, unknown>>,
+  ctx: ParseContext,
+): StackConfig {
   const raw = projectKeys(all);
   const problems: ConfigProblem[] = [];
   const known = Object.keys(rawSchema.shape);
@@ -519,7 +555,9 @@ export function parseConfig(all: Readonly<Record<string, unknown>>, ctx: ParseCo
     }
   }
 
-  const parsed = rawSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => known.includes(k))));
+  const parsed = rawSchema.safeParse(
+    Object.fromEntries(Object.entries(raw).filter(([k]) => known.includes(k))),
+  );
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const top = String(issue.path[0] ?? "");
@@ -586,7 +624,9 @@ export function parseConfig(all: Readonly<Record<string, unknown>>, ctx: ParseCo
           message: `has ${q(c.identityType)}; a Global Resiliency replica inherits the primary's SAML identity. ${fix(ctx.stack, "identityType", "SAML")}, or use ${PROJECT}:drMode standalone`,
         });
       }
-      const source = Object.entries(GLOBAL_RESILIENCY_PAIRS).find(([, dst]) => dst === c.region)?.[0];
+      const source = Object.entries(GLOBAL_RESILIENCY_PAIRS).find(
+        ([, dst]) => dst === c.region,
+      )?.[0];
       if (!source || c.drRegion !== c.region) {
         problems.push({
           key: key("region"),
@@ -642,7 +682,9 @@ export function parseConfig(all: Readonly<Record<string, unknown>>, ctx: ParseCo
   }
   for (const [sn, sp] of Object.entries(r.securityProfiles)) {
     if (sp.kind === "agent") {
-      const bad = sp.permissions.filter((p) => (AGENT_FORBIDDEN_PERMISSIONS as readonly string[]).includes(p));
+      const bad = sp.permissions.filter((p) =>
+        (AGENT_FORBIDDEN_PERMISSIONS as readonly string[]).includes(p),
+      );
       if (bad.length) {
         problems.push({
           key: key("securityProfiles"),

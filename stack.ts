@@ -47,7 +47,7 @@ const storageOf = (cfg: StackConfig) => ({
 
 export function composeStack(cfg: StackConfig): Record<string, pulumi.Input<unknown>> {
   if (cfg.saml?.isPlaceholder) {
-    pulumi.log.warn(
+    void pulumi.log.warn(
       `${cfg.saml.metadataFile} is the placeholder SAML metadata: replace it with your IAM Identity Center metadata before deploying (README "SAML set-up").`,
     );
   }
@@ -138,9 +138,14 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
             kind: "existing",
             alias: cfg.instanceAlias,
             instanceId,
-            instanceArn: pulumi.all([out("instanceArn"), instanceId]).apply(([arn, id]) =>
-              arn.replace(/^arn:([^:]+):connect:[^:]+:(\d+):instance\/.*$/, `arn:$1:connect:${cfg.region}:$2:instance/${id}`),
-            ),
+            instanceArn: pulumi
+              .all([out("instanceArn"), instanceId])
+              .apply(([arn, id]) =>
+                arn.replace(
+                  /^arn:([^:]+):connect:[^:]+:(\d+):instance\/.*$/,
+                  `arn:$1:connect:${cfg.region}:$2:instance/${id}`,
+                ),
+              ),
           }
         : {
             kind: "create",

@@ -143,7 +143,10 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
     super(CONTACT_CENTER_REGION_TOKEN, name, {}, opts);
     const region = args.region;
     if (args.instance.kind === "create" && args.instance.identityType === "SAML" && !args.saml) {
-      throw new pulumi.ResourceError(`[saml] is required when [instance.identityType] is SAML`, this);
+      throw new pulumi.ResourceError(
+        `[saml] is required when [instance.identityType] is SAML`,
+        this,
+      );
     }
     const p = { parent: this };
     const identity = aws.getCallerIdentityOutput({}, p);
@@ -241,7 +244,13 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       {
         role: replicationRole.id,
         policy: pulumi
-          .all([contactData.arn, data.arn, args.vault.bucketArn, args.vault.keyArn, args.vault.region])
+          .all([
+            contactData.arn,
+            data.arn,
+            args.vault.bucketArn,
+            args.vault.keyArn,
+            args.vault.region,
+          ])
           .apply(([sb, sk, db, dk, dr]) =>
             JSON.stringify(
               replicationPolicy({
@@ -385,13 +394,17 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       `${name}-ctr-firehose`,
       {
         role: firehoseRole.id,
-        policy: pulumi
-          .all([contactData.arn, data.arn, firehoseLogs.arn])
-          .apply(([b, k, lg]) =>
-            JSON.stringify(
-              firehoseDeliveryPolicy({ bucketArn: b, keyArn: k, region, logGroupArn: lg, prefix: ctrPrefix }),
-            ),
+        policy: pulumi.all([contactData.arn, data.arn, firehoseLogs.arn]).apply(([b, k, lg]) =>
+          JSON.stringify(
+            firehoseDeliveryPolicy({
+              bucketArn: b,
+              keyArn: k,
+              region,
+              logGroupArn: lg,
+              prefix: ctrPrefix,
+            }),
           ),
+        ),
       },
       p,
     );
@@ -452,7 +465,9 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       {
         region,
         policyName: `${inst.alias}-contact-events-delivery`,
-        policyDocument: contactEvents.arn.apply((a) => JSON.stringify(eventsToLogsResourcePolicy([a]))),
+        policyDocument: contactEvents.arn.apply((a) =>
+          JSON.stringify(eventsToLogsResourcePolicy([a])),
+        ),
       },
       p,
     );
@@ -482,7 +497,14 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
 
     // --- SAML federation through IAM Identity Center.
     if (args.saml) {
-      this.federation = this.createFederation(name, region, instanceId, instanceArn, args.saml, partition);
+      this.federation = this.createFederation(
+        name,
+        region,
+        instanceId,
+        instanceArn,
+        args.saml,
+        partition,
+      );
     }
 
     this.instanceId = instanceId;
@@ -518,7 +540,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
           description: h.description,
           timeZone: h.timeZone,
           configs: Object.entries(h.schedule).map(([day, range]) => {
-            const [start, end] = (range as string).split("-");
+            const [start, end] = range.split("-");
             return { day, startTime: minutes(start), endTime: minutes(end) };
           }),
         },
@@ -552,7 +574,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
           defaultOutboundQueueId: this.queueIds[rp.defaultOutboundQueue],
           mediaConcurrencies: Object.entries(rp.concurrency).map(([channel, concurrency]) => ({
             channel,
-            concurrency: concurrency as number,
+            concurrency: concurrency,
           })),
           queueConfigs: rp.queues.flatMap((qc) =>
             qc.channels.map((channel) => ({
@@ -596,7 +618,10 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       saml.kind === "create"
         ? new aws.iam.SamlProvider(
             `${name}-identity-center`,
-            { name: `customerchannel-${name}-identity-center`, samlMetadataDocument: saml.metadataXml },
+            {
+              name: `customerchannel-${name}-identity-center`,
+              samlMetadataDocument: saml.metadataXml,
+            },
             p,
           ).arn
         : pulumi.output(saml.providerArn);
@@ -618,21 +643,27 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       p,
     );
     const consoleHost = partition.apply((part) =>
-      part === "aws" ? `${region}.console.aws.amazon.com` : `${region}.console.amazonaws-us-gov.com`,
+      part === "aws"
+        ? `${region}.console.aws.amazon.com`
+        : `${region}.console.amazonaws-us-gov.com`,
     );
     return {
       providerArn,
       roleArn: role.arn,
       relayStateUrl: pulumi.interpolate`https://${consoleHost}/connect/federate/${instanceId}`,
-      attributeMapping: pulumi.all([role.arn, providerArn]).apply(([r, pa]): Record<string, string> => ({
-        Subject: "${user:email} (format: emailAddress)",
-        "https://aws.amazon.com/SAML/Attributes/RoleSessionName":
-          "${user:email} (must equal the agent's Amazon Connect user name)",
-        "https://aws.amazon.com/SAML/Attributes/Role": `${r},${pa}`,
-        "https://aws.amazon.com/SAML/Attributes/SessionDuration": String(saml.sessionDurationSeconds),
-        "Application ACS URL": "https://signin.aws.amazon.com/saml",
-        "Application SAML audience": "urn:amazon:webservices",
-      })),
+      attributeMapping: pulumi
+        .all([role.arn, providerArn])
+        .apply(([r, pa]): Record<string, string> => ({
+          Subject: "${user:email} (format: emailAddress)",
+          "https://aws.amazon.com/SAML/Attributes/RoleSessionName":
+            "${user:email} (must equal the agent's Amazon Connect user name)",
+          "https://aws.amazon.com/SAML/Attributes/Role": `${r},${pa}`,
+          "https://aws.amazon.com/SAML/Attributes/SessionDuration": String(
+            saml.sessionDurationSeconds,
+          ),
+          "Application ACS URL": "https://signin.aws.amazon.com/saml",
+          "Application SAML audience": "urn:amazon:webservices",
+        })),
     };
   }
 }

@@ -100,7 +100,14 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
       Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
       Effect: "Allow",
       Principal: { Service: `logs.${a.region}.amazonaws.com` },
-      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      Action: [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+      ],
       Resource: "*",
       Condition: {
         ArnLike: {
@@ -173,7 +180,10 @@ export function bucketBaselineStatements(bucketArn: string, kmsKeyArn?: string):
 }
 
 /** Lets the S3 logging service write server access logs from this account's buckets. */
-export function accessLogDeliveryStatement(logBucketArn: string, accountId: string): PolicyStatement {
+export function accessLogDeliveryStatement(
+  logBucketArn: string,
+  accountId: string,
+): PolicyStatement {
   return {
     Sid: "S3ServerAccessLogDelivery",
     Effect: "Allow",

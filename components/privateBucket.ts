@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accessLogDeliveryStatement, bucketBaselineStatements, doc, PolicyStatement } from "./policies";
+import {
+  accessLogDeliveryStatement,
+  bucketBaselineStatements,
+  doc,
+  PolicyStatement,
+} from "./policies";
 
 export const PRIVATE_BUCKET_TOKEN = "customerchannel:storage:PrivateBucket";
 

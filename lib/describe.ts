@@ -15,7 +15,12 @@ type Statement = {
   Principal?: unknown;
 };
 
-const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+/** Text of a scalar input; objects (never expected here) show as JSON rather than [object Object]. */
+export const text = (v: unknown): string =>
+  typeof v === "string" ? v : v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
+
+const list = (v: unknown): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v.map(text) : [text(v)];
 
 const statements = (policy: unknown): Statement[] => {
   if (typeof policy !== "string") return [];
@@ -28,7 +33,13 @@ const statements = (policy: unknown): Statement[] => {
 };
 
 const principalOf = (p: unknown): string =>
-  p === "*" ? "*" : p && typeof p === "object" ? Object.values(p as Record<string, unknown>).flatMap(list).join("|") : "";
+  p === "*"
+    ? "*"
+    : p && typeof p === "object"
+      ? Object.values(p as Record<string, unknown>)
+          .flatMap(list)
+          .join("|")
+      : "";
 
 /** `Sid: Effect actions on resources` lines, the form auditors read. */
 export const summariseStatements = (policy: unknown): string[] =>
@@ -39,7 +50,10 @@ export const summariseStatements = (policy: unknown): string[] =>
   });
 
 const get = (o: unknown, ...path: (string | number)[]): unknown =>
-  path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), o);
+  path.reduce<unknown>(
+    (v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined),
+    o,
+  );
 
 /** Security-relevant inputs of one resource, by type. */
 export function securityFacts(r: RecordedResource): Facts {
@@ -53,7 +67,7 @@ export function securityFacts(r: RecordedResource): Facts {
         keyPolicy: summariseStatements(i.policy),
       };
     case "aws:kms/alias:Alias":
-      return { alias: String(i.name) };
+      return { alias: text(i.name) };
     case "aws:s3/bucket:Bucket":
       return { forceDestroy: i.forceDestroy === true };
     case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
@@ -64,44 +78,48 @@ export function securityFacts(r: RecordedResource): Facts {
         restrictPublicBuckets: i.restrictPublicBuckets === true,
       };
     case "aws:s3/bucketOwnershipControls:BucketOwnershipControls":
-      return { objectOwnership: String(get(i, "rule", "objectOwnership")) };
+      return { objectOwnership: text(get(i, "rule", "objectOwnership")) };
     case "aws:s3/bucketVersioning:BucketVersioning":
-      return { versioning: String(get(i, "versioningConfiguration", "status")) };
+      return { versioning: text(get(i, "versioningConfiguration", "status")) };
     case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
       const d = get(i, "rules", 0, "applyServerSideEncryptionByDefault");
       const key = get(d, "kmsMasterKeyId");
       return {
-        sseAlgorithm: String(get(d, "sseAlgorithm")),
-        ...(key ? { kmsKey: String(key) } : {}),
+        sseAlgorithm: text(get(d, "sseAlgorithm")),
+        ...(key ? { kmsKey: text(key) } : {}),
         bucketKeyEnabled: get(i, "rules", 0, "bucketKeyEnabled") === true,
       };
     }
     case "aws:s3/bucketLogging:BucketLogging":
-      return { accessLogsTo: `${String(i.targetBucket)}/${String(i.targetPrefix)}` };
+      return { accessLogsTo: `${text(i.targetBucket)}/${text(i.targetPrefix)}` };
     case "aws:s3/bucketPolicy:BucketPolicy":
       return { statements: summariseStatements(i.policy) };
     case "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
       return {
         rules: ((i.rules as Record<string, unknown>[]) ?? []).map((rule) => {
-          const parts = [String(rule.id)];
+          const parts = [text(rule.id)];
           const tr = get(rule, "transitions", 0);
-          if (tr) parts.push(`→${String(get(tr, "storageClass"))}@${String(get(tr, "days"))}d`);
+          if (tr) parts.push(`→${text(get(tr, "storageClass"))}@${text(get(tr, "days"))}d`);
           const exp = get(rule, "expiration", "days");
-          if (exp) parts.push(`expire@${String(exp)}d`);
+          if (exp) parts.push(`expire@${text(exp)}d`);
           const nc = get(rule, "noncurrentVersionExpiration", "noncurrentDays");
-          if (nc) parts.push(`noncurrent@${String(nc)}d`);
+          if (nc) parts.push(`noncurrent@${text(nc)}d`);
           return parts.join(" ");
         }),
       };
     case "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
       const rule = get(i, "rules", 0);
       return {
-        destination: String(get(rule, "destination", "bucket")),
-        replicaKmsKey: String(get(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId")),
-        deleteMarkerReplication: String(get(rule, "deleteMarkerReplication", "status")),
-        kmsObjects: String(get(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "status")),
-        replicaModifications: String(get(rule, "sourceSelectionCriteria", "replicaModifications", "status")),
-        replicationTimeControl: String(get(rule, "destination", "replicationTime", "status") ?? "Disabled"),
+        destination: text(get(rule, "destination", "bucket")),
+        replicaKmsKey: text(get(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId")),
+        deleteMarkerReplication: text(get(rule, "deleteMarkerReplication", "status")),
+        kmsObjects: text(get(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "status")),
+        replicaModifications: text(
+          get(rule, "sourceSelectionCriteria", "replicaModifications", "status"),
+        ),
+        replicationTimeControl: text(
+          get(rule, "destination", "replicationTime", "status") ?? "Disabled",
+        ),
       };
     }
     case "aws:iam/role:Role":
@@ -112,11 +130,11 @@ export function securityFacts(r: RecordedResource): Facts {
     case "aws:iam/rolePolicy:RolePolicy":
       return { statements: summariseStatements(i.policy) };
     case "aws:iam/samlProvider:SamlProvider":
-      return { name: String(i.name) };
+      return { name: text(i.name) };
     case "aws:connect/instance:Instance":
       return {
-        alias: String(i.instanceAlias),
-        identityManagementType: String(i.identityManagementType),
+        alias: text(i.instanceAlias),
+        identityManagementType: text(i.identityManagementType),
         contactFlowLogsEnabled: i.contactFlowLogsEnabled === true,
         contactLensEnabled: i.contactLensEnabled === true,
         inboundCallsEnabled: i.inboundCallsEnabled === true,
@@ -126,55 +144,63 @@ export function securityFacts(r: RecordedResource): Facts {
       const sc = i.storageConfig;
       const s3 = get(sc, "s3Config");
       return {
-        resourceType: String(i.resourceType),
-        storageType: String(get(sc, "storageType")),
+        resourceType: text(i.resourceType),
+        storageType: text(get(sc, "storageType")),
         ...(s3
           ? {
-              destination: `s3://${String(get(s3, "bucketName"))}/${String(get(s3, "bucketPrefix"))}`,
-              encryption: `${String(get(s3, "encryptionConfig", "encryptionType"))} ${String(get(s3, "encryptionConfig", "keyId"))}`,
+              destination: `s3://${text(get(s3, "bucketName"))}/${text(get(s3, "bucketPrefix"))}`,
+              encryption: `${text(get(s3, "encryptionConfig", "encryptionType"))} ${text(get(s3, "encryptionConfig", "keyId"))}`,
             }
-          : { destination: String(get(sc, "kinesisFirehoseConfig", "firehoseArn")) }),
+          : { destination: text(get(sc, "kinesisFirehoseConfig", "firehoseArn")) }),
       };
     }
     case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
       return {
-        streamEncryption: `${String(get(i, "serverSideEncryption", "keyType"))} ${String(get(i, "serverSideEncryption", "keyArn"))}`,
-        s3Encryption: String(get(i, "extendedS3Configuration", "kmsKeyArn")),
-        errorLogging: get(i, "extendedS3Configuration", "cloudwatchLoggingOptions", "enabled") === true,
+        streamEncryption: `${text(get(i, "serverSideEncryption", "keyType"))} ${text(get(i, "serverSideEncryption", "keyArn"))}`,
+        s3Encryption: text(get(i, "extendedS3Configuration", "kmsKeyArn")),
+        errorLogging:
+          get(i, "extendedS3Configuration", "cloudwatchLoggingOptions", "enabled") === true,
       };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { logGroup: String(i.name), retentionInDays: Number(i.retentionInDays), kmsKey: String(i.kmsKeyId) };
+      return {
+        logGroup: text(i.name),
+        retentionInDays: Number(i.retentionInDays),
+        kmsKey: text(i.kmsKeyId),
+      };
     case "aws:cloudwatch/logResourcePolicy:LogResourcePolicy":
       return { statements: summariseStatements(i.policyDocument) };
     case "aws:cloudwatch/eventRule:EventRule":
-      return { eventPattern: String(i.eventPattern) };
+      return { eventPattern: text(i.eventPattern) };
     case "aws:cloudwatch/eventTarget:EventTarget":
-      return { target: String(i.arn) };
+      return { target: text(i.arn) };
     case "aws:connect/hoursOfOperation:HoursOfOperation":
       return {
-        name: String(i.name),
-        timeZone: String(i.timeZone),
+        name: text(i.name),
+        timeZone: text(i.timeZone),
         schedule: ((i.configs as Record<string, unknown>[]) ?? []).map(
           (c) =>
-            `${String(c.day).slice(0, 3)} ${[get(c, "startTime"), get(c, "endTime")]
-              .map((t) => `${String(get(t, "hours")).padStart(2, "0")}:${String(get(t, "minutes")).padStart(2, "0")}`)
+            `${text(c.day).slice(0, 3)} ${[get(c, "startTime"), get(c, "endTime")]
+              .map(
+                (t) =>
+                  `${text(get(t, "hours")).padStart(2, "0")}:${text(get(t, "minutes")).padStart(2, "0")}`,
+              )
               .join("-")}`,
         ),
       };
     case "aws:connect/queue:Queue":
-      return { name: String(i.name), hoursOfOperationId: String(i.hoursOfOperationId) };
+      return { name: text(i.name), hoursOfOperationId: text(i.hoursOfOperationId) };
     case "aws:connect/routingProfile:RoutingProfile":
       return {
-        name: String(i.name),
+        name: text(i.name),
         queues: ((i.queueConfigs as Record<string, unknown>[]) ?? []).map(
-          (q) => `${String(q.channel)} p${String(q.priority)} ${String(q.queueId)}`,
+          (q) => `${text(q.channel)} p${text(q.priority)} ${text(q.queueId)}`,
         ),
       };
     case "aws:connect/securityProfile:SecurityProfile":
-      return { name: String(i.name), permissions: list(i.permissions) };
+      return { name: text(i.name), permissions: list(i.permissions) };
     case "pulumi:pulumi:StackReference":
-      return { stack: String(i.name) };
+      return { stack: text(i.name) };
     default:
-      return r.type.startsWith("pulumi:providers:") && i.region ? { region: String(i.region) } : {};
+      return r.type.startsWith("pulumi:providers:") && i.region ? { region: text(i.region) } : {};
   }
 }

@@ -13,6 +13,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../config";
+import { text } from "./describe";
 
 export const MOCK_ACCOUNT = "123456789012";
 
@@ -64,7 +65,15 @@ export interface MockOptions {
  */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly providerRegions = new Map<string, string>();
-  readonly pending: { type: string; name: string; inputs: Record<string, unknown>; id: string; state: Record<string, unknown>; custom: boolean; provider?: string }[] = [];
+  readonly pending: {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+    id: string;
+    state: Record<string, unknown>;
+    custom: boolean;
+    provider?: string;
+  }[] = [];
 
   constructor(readonly opts: MockOptions) {}
 
@@ -78,7 +87,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
           id: MOCK_ACCOUNT,
         };
       case "aws:index/getPartition:getPartition":
-        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+        return {
+          partition: "aws",
+          dnsSuffix: "amazonaws.com",
+          id: "aws",
+          reverseDnsPrefix: "com.amazonaws",
+        };
       default:
         throw new Error(
           `offline mocks: no mock for invoke ${args.token}; add one to lib/offline.ts (RecordingMocks.call) with realistic output`,
@@ -86,7 +100,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+  newResource(args: pulumi.runtime.MockResourceArgs): {
+    id: string | undefined;
+    state: Record<string, unknown>;
+  } {
     const { type, name } = args;
     const inputs = args.inputs as Record<string, unknown>;
     if (type.startsWith("pulumi:providers:")) {
@@ -100,17 +117,22 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       const ref = String(inputs.name);
       const outputs = this.opts.stackReferences?.[ref];
       if (!outputs) {
-        throw new Error(`offline mocks: no outputs for StackReference ${ref}; run that stack first or pass them in stackReferences`);
+        throw new Error(
+          `offline mocks: no outputs for StackReference ${ref}; run that stack first or pass them in stackReferences`,
+        );
       }
       this.pending.push({ type, name, inputs, id: ref, state: { outputs }, custom: true });
       return { id: ref, state: { name: ref, outputs, secretOutputNames: [] } };
     }
-    const providerName = args.provider ? nameOfUrn(args.provider.split("::").slice(0, 4).join("::")) : undefined;
+    const providerName = args.provider
+      ? nameOfUrn(args.provider.split("::").slice(0, 4).join("::"))
+      : undefined;
     const region =
       (inputs.region as string | undefined) ??
       (providerName ? this.providerRegions.get(providerName) : undefined) ??
       this.opts.defaultRegion;
-    const { id, state } = args.custom === false ? { id: undefined, state: {} } : fakeState(type, name, inputs, region);
+    const { id, state } =
+      args.custom === false ? { id: undefined, state: {} } : fakeState(type, name, inputs, region);
     this.pending.push({
       type,
       name,
@@ -152,7 +174,10 @@ function fakeState(
     case "aws:kms/alias:Alias":
       return {
         id: String(inputs.name),
-        state: { arn: `arn:aws:kms:${region}:${acct}:${String(inputs.name)}`, targetKeyArn: `arn:aws:kms:${region}:${acct}:key/${String(inputs.targetKeyId)}` },
+        state: {
+          arn: `arn:aws:kms:${region}:${acct}:${String(inputs.name)}`,
+          targetKeyArn: `arn:aws:kms:${region}:${acct}:key/${String(inputs.targetKeyId)}`,
+        },
       };
     case "aws:s3/bucket:Bucket": {
       // Pulumi auto-names buckets `<name>-<7 hex>`.
@@ -172,12 +197,19 @@ function fakeState(
       const roleName = (inputs.name as string | undefined) ?? `${name}-${hex(seed, 7)}`;
       return {
         id: roleName,
-        state: { name: roleName, arn: `arn:aws:iam::${acct}:role/${roleName}`, uniqueId: `AROA${hex(seed, 17).toUpperCase()}` },
+        state: {
+          name: roleName,
+          arn: `arn:aws:iam::${acct}:role/${roleName}`,
+          uniqueId: `AROA${hex(seed, 17).toUpperCase()}`,
+        },
       };
     }
     case "aws:iam/samlProvider:SamlProvider": {
-      const n = String(inputs.name ?? name);
-      return { id: `arn:aws:iam::${acct}:saml-provider/${n}`, state: { arn: `arn:aws:iam::${acct}:saml-provider/${n}` } };
+      const n = text(inputs.name ?? name);
+      return {
+        id: `arn:aws:iam::${acct}:saml-provider/${n}`,
+        state: { arn: `arn:aws:iam::${acct}:saml-provider/${n}` },
+      };
     }
     case "aws:iam/rolePolicy:RolePolicy":
       return { id: `${String(inputs.role)}:${name}`, state: { name } };
@@ -203,28 +235,40 @@ function fakeState(
       return connectChild("security-profile", "securityProfileId");
     case "aws:connect/instanceStorageConfig:InstanceStorageConfig": {
       const assoc = hex(seed, 64);
-      return { id: `${instanceId}:${assoc}:${String(inputs.resourceType)}`, state: { associationId: assoc } };
+      return {
+        id: `${instanceId}:${assoc}:${String(inputs.resourceType)}`,
+        state: { associationId: assoc },
+      };
     }
     case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": {
-      const n = String(inputs.name ?? name);
+      const n = text(inputs.name ?? name);
       const arn = `arn:aws:firehose:${region}:${acct}:deliverystream/${n}`;
       return { id: arn, state: { arn, name: n } };
     }
     case "aws:cloudwatch/logGroup:LogGroup": {
-      const n = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:logs:${region}:${acct}:log-group:${n}` } };
     }
     case "aws:cloudwatch/logStream:LogStream": {
-      const n = String(inputs.name ?? name);
-      return { id: n, state: { name: n, arn: `arn:aws:logs:${region}:${acct}:log-group:${String(inputs.logGroupName)}:log-stream:${n}` } };
+      const n = text(inputs.name ?? name);
+      return {
+        id: n,
+        state: {
+          name: n,
+          arn: `arn:aws:logs:${region}:${acct}:log-group:${String(inputs.logGroupName)}:log-stream:${n}`,
+        },
+      };
     }
     case "aws:cloudwatch/eventRule:EventRule": {
-      const n = String(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:events:${region}:${acct}:rule/${n}` } };
     }
     default: {
       const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
-      return { id: `${name}-${hex(seed, 8)}`, state: { arn: `arn:aws:${service}:${region}:${acct}:${name}` } };
+      return {
+        id: `${name}-${hex(seed, 8)}`,
+        state: { arn: `arn:aws:${service}:${region}:${acct}:${name}` },
+      };
     }
   }
 }
@@ -244,14 +288,18 @@ export interface StackFiles {
  * runtime hands a program (objects JSON-encoded, as the CLI does).
  */
 export function readStackConfig(stack: string, files: StackFiles): Record<string, string> {
-  const project = parseYaml(fs.readFileSync(path.join(files.projectDir, "Pulumi.yaml"), "utf8")) as {
+  const project = parseYaml(
+    fs.readFileSync(path.join(files.projectDir, "Pulumi.yaml"), "utf8"),
+  ) as {
     config?: Record<string, { default?: unknown } | string | number | boolean>;
   };
   const stackPath = files.stackFile ?? path.join(files.projectDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackPath)) {
     throw new Error(`stack config ${stackPath} does not exist (stacks: tokyo, dr)`);
   }
-  const stackDoc = (parseYaml(fs.readFileSync(stackPath, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const stackDoc = (parseYaml(fs.readFileSync(stackPath, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
   const encode = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
   const out: Record<string, string> = {};
   for (const [k, decl] of Object.entries(project.config ?? {})) {
@@ -260,8 +308,10 @@ export function readStackConfig(stack: string, files: StackFiles): Record<string
     if (value !== undefined) out[key] = encode(value);
   }
   for (const [k, v] of Object.entries(stackDoc.config ?? {})) {
-    if (v !== null && typeof v === "object" && "secure" in (v as object)) {
-      throw new Error(`${k} is an encrypted secret; the offline plan cannot decrypt it (use a plain value in a copy of the stack file)`);
+    if (v !== null && typeof v === "object" && "secure" in v) {
+      throw new Error(
+        `${k} is an encrypted secret; the offline plan cannot decrypt it (use a plain value in a copy of the stack file)`,
+      );
     }
     out[k.includes(":") ? k : `${PROJECT}:${k}`] = encode(v);
   }
@@ -322,7 +372,12 @@ async function runOnce(opts: RunOptions): Promise<RunResult> {
   const onRejection = (e: unknown) => fail(e);
   process.on("unhandledRejection", onRejection);
   const limit = setTimeout(
-    () => fail(new Error(`offline run of ${opts.stack} did not finish in ${RUN_TIMEOUT_MS} ms (an output never resolved)`)),
+    () =>
+      fail(
+        new Error(
+          `offline run of ${opts.stack} did not finish in ${RUN_TIMEOUT_MS} ms (an output never resolved)`,
+        ),
+      ),
     RUN_TIMEOUT_MS,
   );
   const guard = <T>(p: Promise<T>) => Promise.race([p, failed]);
@@ -344,7 +399,9 @@ async function runOnce(opts: RunOptions): Promise<RunResult> {
     for (const p of mocks.pending) {
       const key = `${p.type}::${p.name}`;
       if (byKey.has(key)) {
-        throw new Error(`two resources named ${p.name} of type ${p.type}: names must be unique per stack`);
+        throw new Error(
+          `two resources named ${p.name} of type ${p.type}: names must be unique per stack`,
+        );
       }
       const parentUrn = parents.get(key);
       const qualified = parentUrn ? `${qualifiedTypeOf(parentUrn)}$${p.type}` : p.type;
@@ -390,7 +447,7 @@ function regionOf(
 /** Awaits Outputs nested anywhere in a value. */
 async function resolveDeep(v: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(v)) {
-    return resolveDeep(await new Promise((resolve) => (v as pulumi.Output<unknown>).apply(resolve)));
+    return resolveDeep(await new Promise((resolve) => v.apply(resolve)));
   }
   if (v instanceof Promise) return resolveDeep(await v);
   if (Array.isArray(v)) return Promise.all(v.map(resolveDeep));

@@ -5,7 +5,14 @@
 import * as path from "node:path";
 import { ConfigError, OFFLINE_ENV, PROJECT, PROJECT_ROOT } from "../config";
 import { securityFacts, type Facts } from "./describe";
-import { readStackConfig, runOffline, typeOfUrn, nameOfUrn, type RecordedResource, type RunResult } from "./offline";
+import {
+  readStackConfig,
+  runOffline,
+  typeOfUrn,
+  nameOfUrn,
+  type RecordedResource,
+  type RunResult,
+} from "./offline";
 
 export interface PlanOptions {
   readonly stack: string;
@@ -37,7 +44,8 @@ export interface Plan {
   readonly stackReferences: Record<string, string>;
 }
 
-export type PlanResult = { ok: true; plan: Plan } | { ok: false; error: string; kind: "config" | "program" };
+export type PlanResult =
+  { ok: true; plan: Plan } | { ok: false; error: string; kind: "config" | "program" };
 
 /** Loads index.ts afresh (its top level is the program) and returns its exports. */
 function runIndex(projectDir: string): Record<string, unknown> {
@@ -79,7 +87,12 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
       // The dr stack reads the primary's outputs; offline, they come from running the primary's
       // own stack file under the same mocks, so both plans agree on every id.
       const local = primary.split("/").pop() ?? primary;
-      const primaryRun = await runStackOffline(local, readStackConfig(local, { projectDir }), projectDir, {});
+      const primaryRun = await runStackOffline(
+        local,
+        readStackConfig(local, { projectDir }),
+        projectDir,
+        {},
+      );
       stackReferences[primary] = primaryRun.outputs;
       provenance[primary] = `offline run of Pulumi.${local}.yaml`;
     }
@@ -87,7 +100,11 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
     return { ok: true, plan: toPlan(run, config, provenance) };
   } catch (e) {
     if (e instanceof ConfigError) return { ok: false, kind: "config", error: e.message };
-    return { ok: false, kind: "program", error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    return {
+      ok: false,
+      kind: "program",
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    };
   }
 }
 
@@ -106,7 +123,8 @@ function readableIds(resources: RecordedResource[]): Map<string, string> {
     };
     const field = own[r.type];
     const v = field ? r.state[field] : undefined;
-    if (field && typeof v === "string") ids.set(v, `${field.replace(/Id$/, "")}:${String(r.inputs.name)}`);
+    if (field && typeof v === "string")
+      ids.set(v, `${field.replace(/Id$/, "")}:${String(r.inputs.name)}`);
   }
   return ids;
 }
@@ -127,7 +145,11 @@ function withNames(facts: Facts, ids: Map<string, string>): Facts {
 const byNameThenType = (a: { name: string; type: string }, b: { name: string; type: string }) =>
   a.name === b.name ? a.type.localeCompare(b.type) : a.name.localeCompare(b.name);
 
-function toPlan(run: RunResult, config: Record<string, string>, provenance: Record<string, string>): Plan {
+function toPlan(
+  run: RunResult,
+  config: Record<string, string>,
+  provenance: Record<string, string>,
+): Plan {
   const ids = readableIds(run.resources);
   const resources = [...run.resources].sort(byNameThenType).map((r: RecordedResource) => ({
     type: r.type,
@@ -151,7 +173,11 @@ function toPlan(run: RunResult, config: Record<string, string>, provenance: Reco
 
 const factLines = (f: Facts): string[] =>
   Object.entries(f).flatMap(([k, v]) =>
-    Array.isArray(v) ? (v.length ? [`${k}:`, ...v.map((x) => `  - ${x}`)] : []) : [`${k}: ${String(v)}`],
+    Array.isArray(v)
+      ? v.length
+        ? [`${k}:`, ...v.map((x) => `  - ${x}`)]
+        : []
+      : [`${k}: ${String(v)}`],
   );
 
 /** Human-readable tree: components, their children with type, name, region and security facts. */
@@ -163,7 +189,8 @@ export function renderPlan(plan: Plan): string {
   out.push(
     `${PROJECT} · stack ${plan.stack} · role ${plan.role} · region ${plan.region} · ${cloud.length} cloud resources in ${components} components (+${pulumiOnes} providers/references)`,
   );
-  for (const [ref, how] of Object.entries(plan.stackReferences)) out.push(`StackReference ${ref}: ${how}`);
+  for (const [ref, how] of Object.entries(plan.stackReferences))
+    out.push(`StackReference ${ref}: ${how}`);
   for (const w of plan.warnings) out.push(`warning: ${w}`);
   out.push("");
   // Components before resources, then by name: the tree reads top-down like the code.

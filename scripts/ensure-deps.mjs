@@ -17,7 +17,9 @@ const missing = Object.entries(lock.packages ?? {})
     return JSON.parse(readFileSync(f, "utf8")).version !== meta.version;
   });
 if (missing.length > 0) {
-  console.error(`Installing locked dependencies (${missing.length} missing or stale, e.g. ${missing[0][0]})...`);
+  console.error(
+    `Installing locked dependencies (${missing.length} missing or stale, e.g. ${missing[0][0]})...`,
+  );
   const r = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
   process.exit(r.status ?? 1);
 }

@@ -24,11 +24,18 @@ async function main(argv: string[]): Promise<number> {
   const o = program.opts<{ stack: string; json?: boolean; config?: string }>();
   const result = await buildPlan({ stack: o.stack, stackFile: o.config });
   if (!result.ok) {
-    if (o.json) process.stdout.write(`${JSON.stringify({ ok: false, kind: result.kind, error: result.error }, null, 2)}\n`);
+    if (o.json)
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, kind: result.kind, error: result.error }, null, 2)}\n`,
+      );
     process.stderr.write(`${result.kind === "config" ? "" : "program error: "}${result.error}\n`);
     return 1;
   }
-  process.stdout.write(o.json ? `${JSON.stringify({ ok: true, ...result.plan }, null, 2)}\n` : `${renderPlan(result.plan)}\n`);
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify({ ok: true, ...result.plan }, null, 2)}\n`
+      : `${renderPlan(result.plan)}\n`,
+  );
   return 0;
 }
 

@@ -31,18 +31,26 @@ function expectPrivate(rec: Recorded, name: string, kms: boolean) {
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
-  expect(rec.get(`${S3}bucketOwnershipControls:BucketOwnershipControls`, name).inputs.rule).to.deep.equal({
+  expect(
+    rec.get(`${S3}bucketOwnershipControls:BucketOwnershipControls`, name).inputs.rule,
+  ).to.deep.equal({
     objectOwnership: "BucketOwnerEnforced",
   });
-  expect(rec.get(`${S3}bucketVersioning:BucketVersioning`, name).inputs.versioningConfiguration).to.deep.equal({
+  expect(
+    rec.get(`${S3}bucketVersioning:BucketVersioning`, name).inputs.versioningConfiguration,
+  ).to.deep.equal({
     status: "Enabled",
   });
   const sse = rec.get(
     `${S3}bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration`,
     name,
   ).inputs.rules as Record<string, Record<string, string>>[];
-  expect(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm).to.equal(kms ? "aws:kms" : "AES256");
-  const sids = rec.policy(rec.get(`${S3}bucketPolicy:BucketPolicy`, name)).Statement.map((s) => s.Sid);
+  expect(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm).to.equal(
+    kms ? "aws:kms" : "AES256",
+  );
+  const sids = rec
+    .policy(rec.get(`${S3}bucketPolicy:BucketPolicy`, name))
+    .Statement.map((s) => s.Sid);
   expect(sids).to.include.members(["DenyInsecureTransport", "DenyTlsBelow12"]);
   if (kms) expect(sids).to.include.members(["DenyUploadsNotUsingKms", "DenyUploadsWithAnotherKey"]);
   expect(rec.get(`${S3}bucket:Bucket`, name).inputs.forceDestroy).to.equal(false);
@@ -59,7 +67,10 @@ describe("PrivateBucket", () => {
       });
     });
     expect(rec.get(PRIVATE_BUCKET_TOKEN, "b").custom).to.equal(false);
-    const kids = rec.childrenOf("b").map((r) => r.type).sort();
+    const kids = rec
+      .childrenOf("b")
+      .map((r) => r.type)
+      .sort();
     expect(kids).to.deep.equal([...bucketParts, `${S3}bucketLogging:BucketLogging`].sort());
     expectPrivate(rec, "b", true);
     const sse = rec.get(
@@ -77,9 +88,12 @@ describe("PrivateBucket", () => {
       targetBucket: "logs",
       targetPrefix: "b/",
     });
-    const rules = rec.get(`${S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration`, "b").inputs
-      .rules as Record<string, unknown>[];
-    expect(rules.map((r) => r.id)).to.deep.equal(["abort-incomplete-uploads", "expire-noncurrent-versions"]);
+    const rules = rec.get(`${S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration`, "b")
+      .inputs.rules as Record<string, unknown>[];
+    expect(rules.map((r) => r.id)).to.deep.equal([
+      "abort-incomplete-uploads",
+      "expire-noncurrent-versions",
+    ]);
     expect(rules[1].noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 100 });
     for (const r of rec.childrenOf("b")) expect(r.region).to.equal("ap-northeast-1");
   });
@@ -112,7 +126,11 @@ describe("PrivateBucket", () => {
     let err: unknown;
     try {
       await runProgram(() => {
-        new PrivateBucket("x", { region: "ap-northeast-1", encryption: { kind: "kms", keyArn: "k" }, noncurrentVersionExpirationDays: 1 });
+        new PrivateBucket("x", {
+          region: "ap-northeast-1",
+          encryption: { kind: "kms", keyArn: "k" },
+          noncurrentVersionExpirationDays: 1,
+        });
       });
     } catch (e) {
       err = e;
@@ -152,8 +170,14 @@ describe("BackupVault", () => {
   it("has its own rotated CMK in the backup region", () => {
     const key = rec.get("aws:kms/key:Key", "vault-key");
     expect(key.region).to.equal("ap-northeast-3");
-    expect(key.inputs).to.deep.include({ enableKeyRotation: true, rotationPeriodInDays: 365, deletionWindowInDays: 30 });
-    expect(rec.get("aws:kms/alias:Alias", "vault-key").inputs.name).to.equal("alias/customerchannel/tokyo/vault");
+    expect(key.inputs).to.deep.include({
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: 30,
+    });
+    expect(rec.get("aws:kms/alias:Alias", "vault-key").inputs.name).to.equal(
+      "alias/customerchannel/tokyo/vault",
+    );
   });
 
   it("keeps replicas in a private, KMS-encrypted, logged bucket that moves to Glacier", () => {
@@ -164,17 +188,26 @@ describe("BackupVault", () => {
       `${S3}bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration`,
       "vault-bucket",
     ).inputs.rules as Record<string, Record<string, string>>[];
-    expect(sse[0].applyServerSideEncryptionByDefault.kmsMasterKeyId).to.equal(rec.get("aws:kms/key:Key", "vault-key").state.arn);
-    const rules = rec.get(`${S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration`, "vault-bucket").inputs
-      .rules as Record<string, unknown>[];
+    expect(sse[0].applyServerSideEncryptionByDefault.kmsMasterKeyId).to.equal(
+      rec.get("aws:kms/key:Key", "vault-key").state.arn,
+    );
+    const rules = rec.get(
+      `${S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration`,
+      "vault-bucket",
+    ).inputs.rules as Record<string, unknown>[];
     expect(rules[2]).to.deep.equal({
       id: "vault-to-glacier",
       status: "Enabled",
       filter: {},
       transitions: [{ days: 30, storageClass: "GLACIER" }],
     });
-    expect(rec.ofType(`${S3}bucket:Bucket`).map((b) => b.region)).to.deep.equal(["ap-northeast-3", "ap-northeast-3"]);
-    expect(rec.get(`${S3}bucketLogging:BucketLogging`, "vault-bucket").inputs.targetPrefix).to.equal("vault/");
+    expect(rec.ofType(`${S3}bucket:Bucket`).map((b) => b.region)).to.deep.equal([
+      "ap-northeast-3",
+      "ap-northeast-3",
+    ]);
+    expect(
+      rec.get(`${S3}bucketLogging:BucketLogging`, "vault-bucket").inputs.targetPrefix,
+    ).to.equal("vault/");
   });
 
   it("creates exactly 1 key, 1 alias and 2 buckets", () => {
@@ -239,23 +272,62 @@ describe("ContactCenterRegion (primary)", () => {
     const s3Configs = rec
       .ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")
       .filter((r) => (r.inputs.storageConfig as Record<string, unknown>).storageType === "S3");
-    expect(s3Configs.map((r) => [r.inputs.resourceType, (r.inputs.storageConfig as Record<string, unknown>).s3Config])).to.deep.equal([
-      ["CALL_RECORDINGS", { bucketName: bucket, bucketPrefix: "connect/ap-northeast-1/CallRecordings", encryptionConfig: { encryptionType: "KMS", keyId: dataKey } }],
-      ["CHAT_TRANSCRIPTS", { bucketName: bucket, bucketPrefix: "connect/ap-northeast-1/ChatTranscripts", encryptionConfig: { encryptionType: "KMS", keyId: dataKey } }],
-      ["SCHEDULED_REPORTS", { bucketName: bucket, bucketPrefix: "connect/ap-northeast-1/Reports", encryptionConfig: { encryptionType: "KMS", keyId: dataKey } }],
+    expect(
+      s3Configs.map((r) => [
+        r.inputs.resourceType,
+        (r.inputs.storageConfig as Record<string, unknown>).s3Config,
+      ]),
+    ).to.deep.equal([
+      [
+        "CALL_RECORDINGS",
+        {
+          bucketName: bucket,
+          bucketPrefix: "connect/ap-northeast-1/CallRecordings",
+          encryptionConfig: { encryptionType: "KMS", keyId: dataKey },
+        },
+      ],
+      [
+        "CHAT_TRANSCRIPTS",
+        {
+          bucketName: bucket,
+          bucketPrefix: "connect/ap-northeast-1/ChatTranscripts",
+          encryptionConfig: { encryptionType: "KMS", keyId: dataKey },
+        },
+      ],
+      [
+        "SCHEDULED_REPORTS",
+        {
+          bucketName: bucket,
+          bucketPrefix: "connect/ap-northeast-1/Reports",
+          encryptionConfig: { encryptionType: "KMS", keyId: dataKey },
+        },
+      ],
     ]);
   });
 
   it("streams contact trace records through a CMK-encrypted Firehose to the region bucket", () => {
     const dataKey = String(rec.get("aws:kms/key:Key", "tokyo-data-key").state.arn);
-    const stream = rec.get("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "tokyo-ctr");
-    expect(stream.inputs.serverSideEncryption).to.deep.equal({ enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: dataKey });
+    const stream = rec.get(
+      "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+      "tokyo-ctr",
+    );
+    expect(stream.inputs.serverSideEncryption).to.deep.equal({
+      enabled: true,
+      keyType: "CUSTOMER_MANAGED_CMK",
+      keyArn: dataKey,
+    });
     const s3 = stream.inputs.extendedS3Configuration as Record<string, unknown>;
     expect(s3.kmsKeyArn).to.equal(dataKey);
     expect(s3.bucketArn).to.equal(rec.get(`${S3}bucket:Bucket`, "tokyo-contact-data").state.arn);
     expect(String(s3.prefix)).to.match(/^connect\/ap-northeast-1\/ctr\/year=/);
-    expect(s3.cloudwatchLoggingOptions).to.deep.include({ enabled: true, logStreamName: "DestinationDelivery" });
-    const ctr = rec.get("aws:connect/instanceStorageConfig:InstanceStorageConfig", "tokyo-contact-trace-records");
+    expect(s3.cloudwatchLoggingOptions).to.deep.include({
+      enabled: true,
+      logStreamName: "DestinationDelivery",
+    });
+    const ctr = rec.get(
+      "aws:connect/instanceStorageConfig:InstanceStorageConfig",
+      "tokyo-contact-trace-records",
+    );
     expect(ctr.inputs.storageConfig).to.deep.equal({
       storageType: "KINESIS_FIREHOSE",
       kinesisFirehoseConfig: { firehoseArn: stream.state.arn },
@@ -263,7 +335,10 @@ describe("ContactCenterRegion (primary)", () => {
   });
 
   it("replicates the region bucket to the vault with the vault key, without deletes", () => {
-    const repl = rec.get(`${S3}bucketReplicationConfig:BucketReplicationConfig`, "tokyo-contact-data");
+    const repl = rec.get(
+      `${S3}bucketReplicationConfig:BucketReplicationConfig`,
+      "tokyo-contact-data",
+    );
     const rule = (repl.inputs.rules as Record<string, unknown>[])[0];
     expect(rule).to.deep.equal({
       id: "to-backup-vault",
@@ -278,7 +353,9 @@ describe("ContactCenterRegion (primary)", () => {
       destination: {
         bucket: rec.get(`${S3}bucket:Bucket`, "vault-bucket").state.arn,
         storageClass: "STANDARD",
-        encryptionConfiguration: { replicaKmsKeyId: rec.get("aws:kms/key:Key", "vault-key").state.arn },
+        encryptionConfiguration: {
+          replicaKmsKeyId: rec.get("aws:kms/key:Key", "vault-key").state.arn,
+        },
         metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
         replicationTime: { status: "Enabled", time: { minutes: 15 } },
       },
@@ -297,7 +374,9 @@ describe("ContactCenterRegion (primary)", () => {
   });
 
   it("federates agents only to GetFederationToken on this instance's own user", () => {
-    const instanceArn = String(rec.get("aws:connect/instance:Instance", "tokyo-instance").state.arn);
+    const instanceArn = String(
+      rec.get("aws:connect/instance:Instance", "tokyo-instance").state.arn,
+    );
     const policy = rec.policy(rec.get("aws:iam/rolePolicy:RolePolicy", "tokyo-federation"));
     expect(policy.Statement).to.deep.equal([
       {
@@ -310,7 +389,9 @@ describe("ContactCenterRegion (primary)", () => {
     const role = rec.get("aws:iam/role:Role", "tokyo-federation");
     expect(role.inputs.maxSessionDuration).to.equal(28800);
     const provider = rec.get("aws:iam/samlProvider:SamlProvider", "tokyo-identity-center");
-    expect(rec.policy(role, "assumeRolePolicy").Statement[0].Principal).to.deep.equal({ Federated: provider.state.arn });
+    expect(rec.policy(role, "assumeRolePolicy").Statement[0].Principal).to.deep.equal({
+      Federated: provider.state.arn,
+    });
     expect(provider.inputs.samlMetadataDocument).to.equal(cfg.saml!.metadataXml);
     expect(role.region).to.equal("global");
   });
@@ -327,7 +408,9 @@ describe("ContactCenterRegion (primary)", () => {
       expect(g.inputs.retentionInDays).to.equal(731);
       expect(g.inputs.kmsKeyId).to.equal(logsKey.state.arn);
     }
-    expect(rec.policy(logsKey).Statement.map((s) => s.Sid)).to.include("CloudWatchLogsEncryptsThisAccountsLogGroups");
+    expect(rec.policy(logsKey).Statement.map((s) => s.Sid)).to.include(
+      "CloudWatchLogsEncryptsThisAccountsLogGroups",
+    );
   });
 
   it("sends this instance's contact events to the audit log group", () => {
@@ -346,9 +429,14 @@ describe("ContactCenterRegion (primary)", () => {
 
   it("creates hours, queues, routing and security profiles from config, by name", () => {
     const c = rec.countsByType();
-    expect(c["aws:connect/hoursOfOperation:HoursOfOperation"]).to.equal(Object.keys(DEFAULT_HOURS).length);
+    expect(c["aws:connect/hoursOfOperation:HoursOfOperation"]).to.equal(
+      Object.keys(DEFAULT_HOURS).length,
+    );
     expect(c["aws:connect/queue:Queue"]).to.equal(Object.keys(DEFAULT_QUEUES).length);
-    const dunning = rec.get("aws:connect/hoursOfOperation:HoursOfOperation", "tokyo-hours-dunning").inputs;
+    const dunning = rec.get(
+      "aws:connect/hoursOfOperation:HoursOfOperation",
+      "tokyo-hours-dunning",
+    ).inputs;
     expect(dunning.timeZone).to.equal("Asia/Tokyo");
     expect((dunning.configs as unknown[])[0]).to.deep.equal({
       day: "MONDAY",
@@ -357,25 +445,40 @@ describe("ContactCenterRegion (primary)", () => {
     });
     const q = rec.get("aws:connect/queue:Queue", "tokyo-queue-dunning");
     expect(q.inputs.hoursOfOperationId).to.equal(
-      rec.get("aws:connect/hoursOfOperation:HoursOfOperation", "tokyo-hours-dunning").state.hoursOfOperationId,
+      rec.get("aws:connect/hoursOfOperation:HoursOfOperation", "tokyo-hours-dunning").state
+        .hoursOfOperationId,
     );
-    const rp = rec.get("aws:connect/routingProfile:RoutingProfile", "tokyo-routing-customer-desk").inputs;
+    const rp = rec.get(
+      "aws:connect/routingProfile:RoutingProfile",
+      "tokyo-routing-customer-desk",
+    ).inputs;
     expect(rp.mediaConcurrencies).to.deep.equal([
       { channel: "VOICE", concurrency: 1 },
       { channel: "CHAT", concurrency: 2 },
     ]);
     expect((rp.queueConfigs as unknown[]).length).to.equal(4);
-    expect(rp.defaultOutboundQueueId).to.equal(rec.get("aws:connect/queue:Queue", "tokyo-queue-callback").state.queueId);
-    const agent = rec.get("aws:connect/securityProfile:SecurityProfile", "tokyo-security-agent").inputs;
-    expect(agent.permissions).to.deep.equal(["BasicAgentAccess", "OutboundCallAccess", "TransferDestinations.View"]);
+    expect(rp.defaultOutboundQueueId).to.equal(
+      rec.get("aws:connect/queue:Queue", "tokyo-queue-callback").state.queueId,
+    );
+    const agent = rec.get(
+      "aws:connect/securityProfile:SecurityProfile",
+      "tokyo-security-agent",
+    ).inputs;
+    expect(agent.permissions).to.deep.equal([
+      "BasicAgentAccess",
+      "OutboundCallAccess",
+      "TransferDestinations.View",
+    ]);
   });
 
   it("rotates both regional keys and expires recordings after the transition", () => {
     for (const k of ["tokyo-data-key", "tokyo-logs-key"]) {
       expect(rec.get("aws:kms/key:Key", k).inputs.enableKeyRotation).to.equal(true);
     }
-    const rules = rec.get(`${S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration`, "tokyo-contact-data").inputs
-      .rules as Record<string, unknown>[];
+    const rules = rec.get(
+      `${S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration`,
+      "tokyo-contact-data",
+    ).inputs.rules as Record<string, unknown>[];
     expect(rules.slice(2)).to.deep.equal([
       {
         id: "recordings-to-glacier-ir",
@@ -383,7 +486,12 @@ describe("ContactCenterRegion (primary)", () => {
         filter: { prefix: "connect/ap-northeast-1/" },
         transitions: [{ days: 90, storageClass: "GLACIER_IR" }],
       },
-      { id: "recordings-expire", status: "Enabled", filter: { prefix: "connect/ap-northeast-1/" }, expiration: { days: 3650 } },
+      {
+        id: "recordings-expire",
+        status: "Enabled",
+        filter: { prefix: "connect/ap-northeast-1/" },
+        expiration: { days: 3650 },
+      },
     ]);
   });
 

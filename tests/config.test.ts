@@ -59,7 +59,9 @@ describe("config: valid stacks", () => {
     expect(c.logRetentionDays).to.equal(3653);
     expect(c.samlSessionDurationSeconds).to.equal(43200);
     expect(c.saml?.isPlaceholder).to.equal(true);
-    expect(c.saml?.entityId).to.equal("https://portal.sso.ap-northeast-1.amazonaws.com/saml/assertion/PLACEHOLDER");
+    expect(c.saml?.entityId).to.equal(
+      "https://portal.sso.ap-northeast-1.amazonaws.com/saml/assertion/PLACEHOLDER",
+    );
     expect(c.storage).to.deep.equal({
       recordingsTransitionDays: 90,
       recordingsExpirationDays: 0,
@@ -78,12 +80,22 @@ describe("config: valid stacks", () => {
   });
 
   it("reads an object key given as JSON text, as the Pulumi CLI hands it over", () => {
-    const hours = JSON.stringify({ h24: { description: "24h", schedule: { MONDAY: "00:00-23:59" } } });
+    const hours = JSON.stringify({
+      h24: { description: "24h", schedule: { MONDAY: "00:00-23:59" } },
+    });
     const queues = JSON.stringify({ only: { description: "one", hours: "h24" } });
     const profiles = JSON.stringify({
-      p: { description: "p", defaultOutboundQueue: "only", concurrency: { VOICE: 1 }, queues: [{ queue: "only", channels: ["VOICE"], priority: 1 }] },
+      p: {
+        description: "p",
+        defaultOutboundQueue: "only",
+        concurrency: { VOICE: 1 },
+        queues: [{ queue: "only", channels: ["VOICE"], priority: 1 }],
+      },
     });
-    const c = parseConfig(withKeys(tokyoRaw(), { hoursOfOperation: hours, queues, routingProfiles: profiles }), ctx());
+    const c = parseConfig(
+      withKeys(tokyoRaw(), { hoursOfOperation: hours, queues, routingProfiles: profiles }),
+      ctx(),
+    );
     expect(Object.keys(c.routing.queues)).to.deep.equal(["only"]);
     expect(c.routing.hours.h24.schedule).to.deep.equal({ MONDAY: "00:00-23:59" });
   });
@@ -91,12 +103,18 @@ describe("config: valid stacks", () => {
   it("parses dr (replica) without reading SAML metadata: the replica uses the primary's provider", () => {
     const c = parseConfig(withKeys(drRaw(), { samlMetadataFile: "does/not/exist.xml" }), ctx("dr"));
     expect(c.role).to.equal("dr");
-    expect(c.dr).to.deep.equal({ mode: "replica", primaryStack: "organization/customerchannel/tokyo" });
+    expect(c.dr).to.deep.equal({
+      mode: "replica",
+      primaryStack: "organization/customerchannel/tokyo",
+    });
     expect(c.saml).to.equal(undefined);
   });
 
   it("accepts real-looking Identity Center metadata", () => {
-    const c = parseConfig(withKeys(tokyoRaw(), { samlMetadataFile: "saml/real.xml" }), ctx("tokyo", false));
+    const c = parseConfig(
+      withKeys(tokyoRaw(), { samlMetadataFile: "saml/real.xml" }),
+      ctx("tokyo", false),
+    );
     expect(c.saml?.isPlaceholder).to.equal(false);
     expect(c.saml?.entityId).to.match(/MTIzNDU2$/);
   });
@@ -116,43 +134,144 @@ const cases: Case[] = [
     title: "alias with an underscore",
     over: { instanceAlias: "Acme_Bank" },
     key: "instanceAlias",
-    says: ['has "Acme_Bank"', "not starting with \"d-\"", "pulumi config set customerchannel:instanceAlias <value> --stack tokyo"],
+    says: [
+      'has "Acme_Bank"',
+      'not starting with "d-"',
+      "pulumi config set customerchannel:instanceAlias <value> --stack tokyo",
+    ],
   },
-  { title: "alias over 45 characters", over: { instanceAlias: "a".repeat(46) }, key: "instanceAlias", says: ["1 to 45 characters"] },
-  { title: "alias starting with d-", over: { instanceAlias: "d-bank" }, key: "instanceAlias", says: ['has "d-bank"'] },
-  { title: "missing alias", over: { instanceAlias: undefined }, key: "instanceAlias", says: ["is missing"] },
-  { title: "unknown role", over: { role: "secondary" }, key: "role", says: ['has "secondary"', "allowed: primary, dr"] },
-  { title: "region without Connect", over: { region: "eu-west-1" }, key: "region", says: ['has "eu-west-1"', "ap-northeast-1"] },
-  { title: "unknown identity type", over: { identityType: "LDAP" }, key: "identityType", says: ["allowed: SAML, CONNECT_MANAGED, EXISTING_DIRECTORY"] },
+  {
+    title: "alias over 45 characters",
+    over: { instanceAlias: "a".repeat(46) },
+    key: "instanceAlias",
+    says: ["1 to 45 characters"],
+  },
+  {
+    title: "alias starting with d-",
+    over: { instanceAlias: "d-bank" },
+    key: "instanceAlias",
+    says: ['has "d-bank"'],
+  },
+  {
+    title: "missing alias",
+    over: { instanceAlias: undefined },
+    key: "instanceAlias",
+    says: ["is missing"],
+  },
+  {
+    title: "unknown role",
+    over: { role: "secondary" },
+    key: "role",
+    says: ['has "secondary"', "allowed: primary, dr"],
+  },
+  {
+    title: "region without Connect",
+    over: { region: "eu-west-1" },
+    key: "region",
+    says: ['has "eu-west-1"', "ap-northeast-1"],
+  },
+  {
+    title: "unknown identity type",
+    over: { identityType: "LDAP" },
+    key: "identityType",
+    says: ["allowed: SAML, CONNECT_MANAGED, EXISTING_DIRECTORY"],
+  },
   {
     title: "replicated primary not on SAML",
     over: { identityType: "CONNECT_MANAGED" },
     key: "identityType",
-    says: ["must be SAML from day one", "pulumi config set customerchannel:identityType SAML --stack tokyo", "globalResiliency false"],
+    says: [
+      "must be SAML from day one",
+      "pulumi config set customerchannel:identityType SAML --stack tokyo",
+      "globalResiliency false",
+    ],
   },
   {
     title: "Tokyo replicating anywhere but Osaka",
     over: { drRegion: "ap-southeast-1" },
     key: "drRegion",
-    says: ["replicates ap-northeast-1 only to ap-northeast-3", "pulumi config set customerchannel:drRegion ap-northeast-3 --stack tokyo"],
+    says: [
+      "replicates ap-northeast-1 only to ap-northeast-3",
+      "pulumi config set customerchannel:drRegion ap-northeast-3 --stack tokyo",
+    ],
   },
-  { title: "retention CloudWatch rejects", over: { logRetentionDays: "100" }, key: "logRetentionDays", says: ["has 100", "CloudWatch Logs retention values"] },
-  { title: "session too short", over: { samlSessionDurationSeconds: 60 }, key: "samlSessionDurationSeconds", says: ["has 60"] },
-  { title: "boolean that is not one", over: { globalResiliency: "yes" }, key: "globalResiliency", says: ['has "yes"'] },
-  { title: "metadata file missing", over: { samlMetadataFile: "saml/nope.xml" }, key: "samlMetadataFile", says: ['"saml/nope.xml" does not exist', "IAM Identity Center SAML metadata file"] },
-  { title: "metadata not XML", over: { samlMetadataFile: "saml/broken.xml" }, key: "samlMetadataFile", says: ["not well-formed XML"] },
-  { title: "SP metadata instead of IdP", over: { samlMetadataFile: "saml/sp.xml" }, key: "samlMetadataFile", says: ["is not IdP metadata", "IDPSSODescriptor"] },
-  { title: "empty metadata path with SAML", over: { samlMetadataFile: "" }, key: "samlMetadataFile", says: ["required when identityType is SAML"] },
-  { title: "placeholder metadata outside the offline plan", over: {}, strictSaml: true, key: "samlMetadataFile", says: ["repository's placeholder"] },
+  {
+    title: "retention CloudWatch rejects",
+    over: { logRetentionDays: "100" },
+    key: "logRetentionDays",
+    says: ["has 100", "CloudWatch Logs retention values"],
+  },
+  {
+    title: "session too short",
+    over: { samlSessionDurationSeconds: 60 },
+    key: "samlSessionDurationSeconds",
+    says: ["has 60"],
+  },
+  {
+    title: "boolean that is not one",
+    over: { globalResiliency: "yes" },
+    key: "globalResiliency",
+    says: ['has "yes"'],
+  },
+  {
+    title: "metadata file missing",
+    over: { samlMetadataFile: "saml/nope.xml" },
+    key: "samlMetadataFile",
+    says: ['"saml/nope.xml" does not exist', "IAM Identity Center SAML metadata file"],
+  },
+  {
+    title: "metadata not XML",
+    over: { samlMetadataFile: "saml/broken.xml" },
+    key: "samlMetadataFile",
+    says: ["not well-formed XML"],
+  },
+  {
+    title: "SP metadata instead of IdP",
+    over: { samlMetadataFile: "saml/sp.xml" },
+    key: "samlMetadataFile",
+    says: ["is not IdP metadata", "IDPSSODescriptor"],
+  },
+  {
+    title: "empty metadata path with SAML",
+    over: { samlMetadataFile: "" },
+    key: "samlMetadataFile",
+    says: ["required when identityType is SAML"],
+  },
+  {
+    title: "placeholder metadata outside the offline plan",
+    over: {},
+    strictSaml: true,
+    key: "samlMetadataFile",
+    says: ["repository's placeholder"],
+  },
   {
     title: "directory type without a directory",
     over: { identityType: "EXISTING_DIRECTORY", globalResiliency: false },
     key: "directoryId",
     says: ["required when identityType is EXISTING_DIRECTORY", "d-1234567890"],
   },
-  { title: "malformed directory id", over: { directoryId: "dir-1" }, key: "directoryId", says: ['has "dir-1"'] },
-  { title: "misspelt key", over: { instanceAlas: "x" }, key: "instanceAlas", says: ["unknown key", "Did you mean customerchannel:instanceAlias?", "pulumi config rm customerchannel:instanceAlas"] },
-  { title: "vault in the primary's region", over: { backupRegion: "ap-northeast-1" }, key: "backupRegion", says: ["must survive the loss of the primary region"] },
+  {
+    title: "malformed directory id",
+    over: { directoryId: "dir-1" },
+    key: "directoryId",
+    says: ['has "dir-1"'],
+  },
+  {
+    title: "misspelt key",
+    over: { instanceAlas: "x" },
+    key: "instanceAlas",
+    says: [
+      "unknown key",
+      "Did you mean customerchannel:instanceAlias?",
+      "pulumi config rm customerchannel:instanceAlas",
+    ],
+  },
+  {
+    title: "vault in the primary's region",
+    over: { backupRegion: "ap-northeast-1" },
+    key: "backupRegion",
+    says: ["must survive the loss of the primary region"],
+  },
   {
     title: "recordings deleted before they are archived",
     over: { recordingsTransitionDays: 90, recordingsExpirationDays: 30 },
@@ -163,39 +282,81 @@ const cases: Case[] = [
     title: "queue with unknown hours",
     over: { queues: { q: { description: "q", hours: "nights" } }, routingProfiles: {} },
     key: "queues",
-    says: ['q.hours has "nights"', "allowed: business, extended, telephone-banking, dunning", "Pulumi.tokyo.yaml"],
+    says: [
+      'q.hours has "nights"',
+      "allowed: business, extended, telephone-banking, dunning",
+      "Pulumi.tokyo.yaml",
+    ],
   },
   {
     title: "routing profile with unknown queue",
-    over: { routingProfiles: { p: { description: "p", defaultOutboundQueue: "ghost", concurrency: { VOICE: 1 }, queues: [{ queue: "callback", channels: ["VOICE"], priority: 1 }] } } },
+    over: {
+      routingProfiles: {
+        p: {
+          description: "p",
+          defaultOutboundQueue: "ghost",
+          concurrency: { VOICE: 1 },
+          queues: [{ queue: "callback", channels: ["VOICE"], priority: 1 }],
+        },
+      },
+    },
     key: "routingProfiles",
     says: ['p refers to queue "ghost"'],
   },
   {
     title: "routing a channel with no concurrency",
-    over: { routingProfiles: { p: { description: "p", defaultOutboundQueue: "callback", concurrency: { VOICE: 1 }, queues: [{ queue: "callback", channels: ["CHAT"], priority: 1 }] } } },
+    over: {
+      routingProfiles: {
+        p: {
+          description: "p",
+          defaultOutboundQueue: "callback",
+          concurrency: { VOICE: 1 },
+          queues: [{ queue: "callback", channels: ["CHAT"], priority: 1 }],
+        },
+      },
+    },
     key: "routingProfiles",
     says: ["routes CHAT from callback but concurrency has no CHAT"],
   },
   {
     title: "agent profile that can download recordings",
-    over: { securityProfiles: { agent: { description: "a", kind: "agent", permissions: ["BasicAgentAccess", "DownloadCallRecordings"] } } },
+    over: {
+      securityProfiles: {
+        agent: {
+          description: "a",
+          kind: "agent",
+          permissions: ["BasicAgentAccess", "DownloadCallRecordings"],
+        },
+      },
+    },
     key: "securityProfiles",
     says: ["agents may not download call recordings"],
   },
   {
     title: "unknown permission",
-    over: { securityProfiles: { a: { description: "a", kind: "agent", permissions: ["BasicAgentAccess", "GodMode"] } } },
+    over: {
+      securityProfiles: {
+        a: { description: "a", kind: "agent", permissions: ["BasicAgentAccess", "GodMode"] },
+      },
+    },
     key: "securityProfiles",
     says: ['a.permissions.1 has "GodMode"', "BasicAgentAccess"],
   },
   {
     title: "hours ending before they start",
-    over: { hoursOfOperation: { business: { description: "b", schedule: { MONDAY: "17:00-09:00" } } } },
+    over: {
+      hoursOfOperation: { business: { description: "b", schedule: { MONDAY: "17:00-09:00" } } },
+    },
     key: "hoursOfOperation",
-    says: ["business.schedule.MONDAY has \"17:00-09:00\"", "start before end"],
+    says: ['business.schedule.MONDAY has "17:00-09:00"', "start before end"],
   },
-  { title: "dr without a primary stack", stack: "dr", over: { primaryStack: "" }, key: "primaryStack", says: ["required for the dr stack"] },
+  {
+    title: "dr without a primary stack",
+    stack: "dr",
+    over: { primaryStack: "" },
+    key: "primaryStack",
+    says: ["required for the dr stack"],
+  },
   {
     title: "replica outside the replica region",
     stack: "dr",
@@ -226,7 +387,9 @@ describe("config: every error names the key, the value and the fix", () => {
   }
 
   it("reports every problem at once, not just the first", () => {
-    const err = problemsOf(withKeys(tokyoRaw(), { instanceAlias: "bad_alias", logRetentionDays: 2, role: "x" }));
+    const err = problemsOf(
+      withKeys(tokyoRaw(), { instanceAlias: "bad_alias", logRetentionDays: 2, role: "x" }),
+    );
     expect(err.problems.map((p) => p.key)).to.have.members([
       "customerchannel:instanceAlias",
       "customerchannel:logRetentionDays",
@@ -236,7 +399,12 @@ describe("config: every error names the key, the value and the fix", () => {
 
   it("accepts standalone dr in any Connect region with Connect-managed users", () => {
     const c = parseConfig(
-      withKeys(drRaw(), { drMode: "standalone", region: "ap-southeast-1", drRegion: "ap-southeast-1", identityType: "CONNECT_MANAGED" }),
+      withKeys(drRaw(), {
+        drMode: "standalone",
+        region: "ap-southeast-1",
+        drRegion: "ap-southeast-1",
+        identityType: "CONNECT_MANAGED",
+      }),
       ctx("dr"),
     );
     expect(c.dr.mode).to.equal("standalone");
@@ -255,7 +423,9 @@ describe("config: Pulumi.yaml declares every scalar key", () => {
   });
 
   it("declares exactly the schema's keys minus the object-valued ones", () => {
-    const scalar = Object.keys(rawSchema.shape).filter((k) => !(STRUCTURED_KEYS as readonly string[]).includes(k));
+    const scalar = Object.keys(rawSchema.shape).filter(
+      (k) => !(STRUCTURED_KEYS as readonly string[]).includes(k),
+    );
     expect(Object.keys(project.config).sort()).to.deep.equal(scalar.sort());
   });
 
@@ -272,7 +442,9 @@ describe("config: Pulumi.yaml declares every scalar key", () => {
 
   it("keeps the stack files to values only, in the project namespace", () => {
     for (const stack of ["tokyo", "dr"]) {
-      const doc = parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+      const doc = parseYaml(
+        fs.readFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8"),
+      ) as {
         config: Record<string, unknown>;
       };
       for (const k of Object.keys(doc.config)) expect(k, stack).to.match(/^customerchannel:/);

@@ -5,7 +5,13 @@
  * hanging it.
  */
 import { parseConfig, readProjectFile, type StackConfig } from "../config";
-import { readStackConfig, runOffline, nameOfUrn, type RecordedResource, type RunResult } from "../lib/offline";
+import {
+  readStackConfig,
+  runOffline,
+  nameOfUrn,
+  type RecordedResource,
+  type RunResult,
+} from "../lib/offline";
 import { PROJECT_ROOT } from "../config";
 import { composeStack } from "../stack";
 
@@ -25,14 +31,18 @@ export class Recorded {
     const found = this.resources.filter((r) => r.type === type && r.name === name);
     if (found.length !== 1) {
       const names = this.ofType(type).map((r) => r.name);
-      throw new Error(`expected one ${type} named ${name}, found ${found.length}; ${type} names: ${names.join(", ")}`);
+      throw new Error(
+        `expected one ${type} named ${name}, found ${found.length}; ${type} names: ${names.join(", ")}`,
+      );
     }
     return found[0];
   }
 
   /** Direct children of the resource with this name. */
   childrenOf(name: string): RecordedResource[] {
-    return this.resources.filter((r) => r.parentUrn !== undefined && nameOfUrn(r.parentUrn) === name);
+    return this.resources.filter(
+      (r) => r.parentUrn !== undefined && nameOfUrn(r.parentUrn) === name,
+    );
   }
 
   /** Counts of custom resources by type, for exact-count assertions. */
@@ -50,7 +60,11 @@ export class Recorded {
 /** Runs `program` (which creates resources) under mocks. */
 export async function runProgram(
   program: () => Record<string, unknown> | void,
-  opts: { stack?: string; region?: string; stackReferences?: Record<string, Record<string, unknown>> } = {},
+  opts: {
+    stack?: string;
+    region?: string;
+    stackReferences?: Record<string, Record<string, unknown>>;
+  } = {},
 ): Promise<Recorded> {
   const run = await runOffline({
     stack: opts.stack ?? "unit",
@@ -73,7 +87,10 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
 }
 
 /** Composes a whole stack from its config under mocks (dr gets tokyo's real offline outputs). */
-export async function runStack(stack: "tokyo" | "dr", overrides: Record<string, unknown> = {}): Promise<Recorded> {
+export async function runStack(
+  stack: "tokyo" | "dr",
+  overrides: Record<string, unknown> = {},
+): Promise<Recorded> {
   const cfg = stackConfig(stack, overrides);
   const stackReferences: Record<string, Record<string, unknown>> = {};
   if (cfg.role === "dr") {

@@ -8,11 +8,15 @@ import { buildPlan, renderPlan, type Plan } from "../lib/plan";
 
 /** Runs the plan CLI exactly as `npm run plan -- ...` does (minus the dependency check). */
 function planCli(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/plan.ts"), ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/plan.ts"), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,8 +37,13 @@ describe("plan (in-process)", () => {
       region: "ap-northeast-1",
       custom: true,
     });
-    expect(instance?.security).to.deep.include({ identityManagementType: "SAML", contactFlowLogsEnabled: true });
-    const vaultKey = tokyo.resources.find((r) => r.name === "vault-key" && r.type === "aws:kms/key:Key");
+    expect(instance?.security).to.deep.include({
+      identityManagementType: "SAML",
+      contactFlowLogsEnabled: true,
+    });
+    const vaultKey = tokyo.resources.find(
+      (r) => r.name === "vault-key" && r.type === "aws:kms/key:Key",
+    );
     expect(vaultKey).to.deep.include({ component: "vault", region: "ap-northeast-3" });
     expect(vaultKey?.security.rotation).to.equal(true);
   });
@@ -43,7 +52,11 @@ describe("plan (in-process)", () => {
     const q = tokyo.resources.find((r) => r.name === "tokyo-queue-dunning");
     expect(q?.security.hoursOfOperationId).to.equal("hoursOfOperation:dunning");
     const lg = tokyo.resources.find((r) => r.name === "tokyo-flow-logs");
-    expect(lg?.security).to.deep.equal({ logGroup: "/aws/connect/example-bank-cc", retentionInDays: 3653, kmsKey: "key:tokyo-logs-key" });
+    expect(lg?.security).to.deep.equal({
+      logGroup: "/aws/connect/example-bank-cc",
+      retentionInDays: 3653,
+      kmsKey: "key:tokyo-logs-key",
+    });
   });
 
   it("warns that the SAML metadata is the placeholder", () => {
@@ -62,12 +75,16 @@ describe("plan (in-process)", () => {
       "",
       "├─ tokyo  customerchannel:connect:ContactCenterRegion",
     ]);
-    expect(lines).to.include("│  ├─ tokyo-instance  aws:connect/instance:Instance [ap-northeast-1]");
+    expect(lines).to.include(
+      "│  ├─ tokyo-instance  aws:connect/instance:Instance [ap-northeast-1]",
+    );
     expect(lines).to.include("├─ vault  customerchannel:backup:BackupVault");
     expect(lines).to.include("└─ tokyo-aws-native  pulumi:providers:aws-native");
     expect(text).to.include("identityManagementType: SAML");
     expect(text).to.include("deleteMarkerReplication: Disabled");
-    expect(text).to.include("  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/");
+    expect(text).to.include(
+      "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
+    );
   });
 
   it("is deterministic: two runs give the same plan", async () => {
@@ -103,17 +120,25 @@ describe("plan CLI", () => {
   it("exits 1 naming the key and the fix when the alias is bad", () => {
     const file = path.join(tmp, "Pulumi.tokyo.yaml");
     const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
-    fs.writeFileSync(file, yaml.replace("instanceAlias: example-bank-cc", "instanceAlias: example_bank"));
+    fs.writeFileSync(
+      file,
+      yaml.replace("instanceAlias: example-bank-cc", "instanceAlias: example_bank"),
+    );
     const r = planCli("--stack", "tokyo", "--config", file);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.include('customerchannel:instanceAlias: has "example_bank"');
-    expect(r.stderr).to.include("pulumi config set customerchannel:instanceAlias <value> --stack tokyo");
+    expect(r.stderr).to.include(
+      "pulumi config set customerchannel:instanceAlias <value> --stack tokyo",
+    );
     expect(r.stdout).to.equal("");
   });
 
   it("exits 1 with a JSON error under --json", () => {
     const file = path.join(tmp, "Pulumi.bad.yaml");
-    fs.writeFileSync(file, "config:\n  customerchannel:role: primary\n  customerchannel:instanceAlias: ok\n  customerchannel:logRetentionDays: 2\n");
+    fs.writeFileSync(
+      file,
+      "config:\n  customerchannel:role: primary\n  customerchannel:instanceAlias: ok\n  customerchannel:logRetentionDays: 2\n",
+    );
     const r = planCli("--stack", "tokyo", "--config", file, "--json");
     expect(r.code).to.equal(1);
     const body = JSON.parse(r.stdout) as { ok: boolean; kind: string; error: string };

@@ -12,14 +12,18 @@ import {
   samlTrustPolicy,
 } from "../components/policies";
 
-const actions = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const actions = (s: { Action: string | string[] }) =>
+  Array.isArray(s.Action) ? s.Action : [s.Action];
 
 describe("policies: KMS key policy", () => {
   const base = { partition: "aws", accountId: "111122223333", region: "ap-northeast-1" };
 
   it("delegates administration and use to the account, never to '*' and never with kms:*", () => {
     const p = keyPolicy(base);
-    expect(p.Statement.map((s) => s.Sid)).to.deep.equal(["AccountAdministersKey", "AccountIamPoliciesGrantUse"]);
+    expect(p.Statement.map((s) => s.Sid)).to.deep.equal([
+      "AccountAdministersKey",
+      "AccountIamPoliciesGrantUse",
+    ]);
     for (const s of p.Statement) {
       expect(s.Principal).to.deep.equal({ AWS: "arn:aws:iam::111122223333:root" });
       expect(actions(s)).to.not.include("kms:*");
@@ -34,13 +38,15 @@ describe("policies: KMS key policy", () => {
     expect(s.Principal).to.deep.equal({ Service: "logs.ap-northeast-1.amazonaws.com" });
     expect(s.Condition).to.deep.equal({
       ArnLike: {
-        "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:ap-northeast-1:111122223333:log-group:*",
+        "kms:EncryptionContext:aws:logs:arn":
+          "arn:aws:logs:ap-northeast-1:111122223333:log-group:*",
       },
     });
   });
 
   it("scopes service deliveries to the account with aws:SourceAccount", () => {
-    const s = keyPolicy({ ...base, allowServices: ["sns.amazonaws.com", "events.amazonaws.com"] }).Statement[2];
+    const s = keyPolicy({ ...base, allowServices: ["sns.amazonaws.com", "events.amazonaws.com"] })
+      .Statement[2];
     expect(s.Principal).to.deep.equal({ Service: ["events.amazonaws.com", "sns.amazonaws.com"] });
     expect(s.Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
     expect(s.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
@@ -72,9 +78,13 @@ describe("policies: bucket baseline", () => {
       "DenyUploadsNotUsingKms",
       "DenyUploadsWithAnotherKey",
     ]);
-    expect(s[2].Condition).to.deep.equal({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+    expect(s[2].Condition).to.deep.equal({
+      StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" },
+    });
     expect(s[3].Condition).to.deep.equal({
-      StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:ap-northeast-1:1:key/k" },
+      StringNotEqualsIfExists: {
+        "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:ap-northeast-1:1:key/k",
+      },
     });
     for (const x of s) expect(x.Effect).to.equal("Deny");
   });
@@ -163,8 +173,8 @@ describe("policies: IAM roles", () => {
   });
 
   it("EventBridge may only write to the named log groups", () => {
-    expect(eventsToLogsResourcePolicy(["arn:aws:logs:r:1:log-group:/a"]).Statement[0].Resource).to.deep.equal([
-      "arn:aws:logs:r:1:log-group:/a:*",
-    ]);
+    expect(
+      eventsToLogsResourcePolicy(["arn:aws:logs:r:1:log-group:/a"]).Statement[0].Resource,
+    ).to.deep.equal(["arn:aws:logs:r:1:log-group:/a:*"]);
   });
 });

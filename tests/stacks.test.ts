@@ -44,7 +44,10 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
   });
 
   it("nests every resource under its component", () => {
-    const tops = rec.resources.filter((r) => !r.parentUrn).map((r) => `${r.type}::${r.name}`).sort();
+    const tops = rec.resources
+      .filter((r) => !r.parentUrn)
+      .map((r) => `${r.type}::${r.name}`)
+      .sort();
     expect(tops).to.deep.equal([
       "customerchannel:backup:BackupVault::vault",
       "customerchannel:connect:ContactCenterRegion::tokyo",
@@ -55,8 +58,14 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
 
   it("places the vault in Osaka and everything else regional in Tokyo (IAM is global)", () => {
     for (const r of rec.resources.filter((x) => x.custom && x.region)) {
-      const inVault = rec.childrenOf("vault").some((c) => r.parentUrn?.endsWith(`::${c.name}`)) || r.name.startsWith("vault-");
-      const expected = r.type.startsWith("aws:iam/") ? "global" : inVault ? "ap-northeast-3" : "ap-northeast-1";
+      const inVault =
+        rec.childrenOf("vault").some((c) => r.parentUrn?.endsWith(`::${c.name}`)) ||
+        r.name.startsWith("vault-");
+      const expected = r.type.startsWith("aws:iam/")
+        ? "global"
+        : inVault
+          ? "ap-northeast-3"
+          : "ap-northeast-1";
       expect(r.region, `${r.type} ${r.name}`).to.equal(expected);
     }
   });
@@ -76,9 +85,13 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
   });
 
   it("rotates every key and encrypts every bucket (CMK, or SSE-S3 for access logs only)", () => {
-    for (const k of rec.ofType("aws:kms/key:Key")) expect(k.inputs.enableKeyRotation, k.name).to.equal(true);
-    for (const e of rec.ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")) {
-      const algo = (e.inputs.rules as Record<string, Record<string, string>>[])[0].applyServerSideEncryptionByDefault.sseAlgorithm;
+    for (const k of rec.ofType("aws:kms/key:Key"))
+      expect(k.inputs.enableKeyRotation, k.name).to.equal(true);
+    for (const e of rec.ofType(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    )) {
+      const algo = (e.inputs.rules as Record<string, Record<string, string>>[])[0]
+        .applyServerSideEncryptionByDefault.sseAlgorithm;
       expect(algo, e.name).to.equal(e.name.endsWith("access-logs") ? "AES256" : "aws:kms");
     }
   });
@@ -86,11 +99,17 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
   it("exports what an admin and the dr stack need", () => {
     const o = rec.run.outputs;
     expect(o.role).to.equal("primary");
-    expect(o.instanceArn).to.equal(rec.get("aws:connect/instance:Instance", "tokyo-instance").state.arn);
-    expect(o.samlRelayState).to.equal(`https://ap-northeast-1.console.aws.amazon.com/connect/federate/${String(o.instanceId)}`);
-    expect((o.samlAttributeMapping as Record<string, string>)["https://aws.amazon.com/SAML/Attributes/Role"]).to.equal(
-      `${String(o.federationRoleArn)},${String(o.samlProviderArn)}`,
+    expect(o.instanceArn).to.equal(
+      rec.get("aws:connect/instance:Instance", "tokyo-instance").state.arn,
     );
+    expect(o.samlRelayState).to.equal(
+      `https://ap-northeast-1.console.aws.amazon.com/connect/federate/${String(o.instanceId)}`,
+    );
+    expect(
+      (o.samlAttributeMapping as Record<string, string>)[
+        "https://aws.amazon.com/SAML/Attributes/Role"
+      ],
+    ).to.equal(`${String(o.federationRoleArn)},${String(o.samlProviderArn)}`);
     expect(o.vaultRegion).to.equal("ap-northeast-3");
     expect(o.vaultBucketArn).to.equal(rec.get("aws:s3/bucket:Bucket", "vault-bucket").state.arn);
     expect(Object.keys(o.queueIds as object)).to.have.length(6);
@@ -106,7 +125,9 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
   });
 
   it("reads the primary through a StackReference", () => {
-    expect(rec.get("pulumi:pulumi:StackReference", "primary").inputs.name).to.equal("organization/customerchannel/tokyo");
+    expect(rec.get("pulumi:pulumi:StackReference", "primary").inputs.name).to.equal(
+      "organization/customerchannel/tokyo",
+    );
   });
 
   it("creates no instance, SAML provider or routing objects (Connect mirrors them to the replica)", () => {
@@ -138,22 +159,38 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     const id = String(tokyo.run.outputs.instanceId);
     const replicaArn = `arn:aws:connect:ap-northeast-3:123456789012:instance/${id}`;
     expect(rec.run.outputs.instanceArn).to.equal(replicaArn);
-    const pattern = JSON.parse(String(rec.get("aws:cloudwatch/eventRule:EventRule", "dr-contact-events").inputs.eventPattern));
+    const pattern = JSON.parse(
+      String(
+        rec.get("aws:cloudwatch/eventRule:EventRule", "dr-contact-events").inputs.eventPattern,
+      ),
+    ) as {
+      detail: { instanceArn: string[] };
+    };
     expect(pattern.detail.instanceArn).to.deep.equal([replicaArn]);
     const fed = rec.policy(rec.get("aws:iam/rolePolicy:RolePolicy", "dr-federation"));
     expect(fed.Statement[0].Resource).to.equal(`${replicaArn}/user/\${aws:userid}`);
     const trust = rec.policy(rec.get("aws:iam/role:Role", "dr-federation"), "assumeRolePolicy");
-    expect(trust.Statement[0].Principal).to.deep.equal({ Federated: tokyo.run.outputs.samlProviderArn });
+    expect(trust.Statement[0].Principal).to.deep.equal({
+      Federated: tokyo.run.outputs.samlProviderArn,
+    });
   });
 
   it("replicates the DR bucket into tokyo's vault with tokyo's vault key", () => {
-    const rule = (rec.get("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "dr-contact-data").inputs
-      .rules as Record<string, Record<string, unknown>>[])[0];
+    const rule = (
+      rec.get("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "dr-contact-data").inputs
+        .rules as Record<string, Record<string, unknown>>[]
+    )[0];
     expect(rule.destination.bucket).to.equal(tokyo.run.outputs.vaultBucketArn);
-    expect(rule.destination.encryptionConfiguration).to.deep.equal({ replicaKmsKeyId: tokyo.run.outputs.vaultKeyArn });
+    expect(rule.destination.encryptionConfiguration).to.deep.equal({
+      replicaKmsKeyId: tokyo.run.outputs.vaultKeyArn,
+    });
     const perms = rec.policy(rec.get("aws:iam/rolePolicy:RolePolicy", "dr-replication"));
-    const enc = perms.Statement.find((s) => s.Sid === "EncryptReplicasViaS3") as { Condition: { StringEquals: Record<string, string> } };
-    expect(enc.Condition.StringEquals["kms:ViaService"]).to.equal("s3.ap-northeast-3.amazonaws.com");
+    const enc = perms.Statement.find((s) => s.Sid === "EncryptReplicasViaS3") as {
+      Condition: { StringEquals: Record<string, string> };
+    };
+    expect(enc.Condition.StringEquals["kms:ViaService"]).to.equal(
+      "s3.ap-northeast-3.amazonaws.com",
+    );
   });
 });
 
@@ -170,6 +207,11 @@ describe("stack dr (standalone) builds a full second instance", () => {
     expect(inst.region).to.equal("ap-southeast-1");
     expect(rec.ofType("aws:connect/queue:Queue")).to.have.length(6);
     expect(rec.ofType("aws:iam/samlProvider:SamlProvider")).to.have.length(0);
-    expect(rec.ofType("aws:iam/role:Role").map((r) => r.name).sort()).to.deep.equal(["dr-ctr-firehose", "dr-replication"]);
+    expect(
+      rec
+        .ofType("aws:iam/role:Role")
+        .map((r) => r.name)
+        .sort(),
+    ).to.deep.equal(["dr-ctr-firehose", "dr-replication"]);
   });
 });
