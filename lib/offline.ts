@@ -47,6 +47,14 @@ const uuid = (seed: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
+/**
+ * Errors thrown from mocks travel as gRPC errors, and the SDK rethrows only their `details`: set
+ * it, or the run fails with an empty message.
+ */
+function mockError(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
+}
+
 const qualifiedTypeOf = (urn: string) => urn.split("::")[2] ?? "";
 export const typeOfUrn = (urn: string) => qualifiedTypeOf(urn).split("$").pop() ?? "";
 export const nameOfUrn = (urn: string) => urn.split("::").slice(3).join("::");
@@ -94,7 +102,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
           reverseDnsPrefix: "com.amazonaws",
         };
       default:
-        throw new Error(
+        throw mockError(
           `offline mocks: no mock for invoke ${args.token}; add one to lib/offline.ts (RecordingMocks.call) with realistic output`,
         );
     }
@@ -117,7 +125,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       const ref = String(inputs.name);
       const outputs = this.opts.stackReferences?.[ref];
       if (!outputs) {
-        throw new Error(
+        throw mockError(
           `offline mocks: no outputs for StackReference ${ref}; run that stack first or pass them in stackReferences`,
         );
       }

@@ -1,0 +1,69 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { runProgram } from "./harness";
+
+class Group extends pulumi.ComponentResource {
+  constructor(name: string) {
+    super("customerchannel:test:Group", name, {});
+    new aws.sns.Topic(`${name}-topic`, { region: "ap-northeast-3" }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+describe("mock harness", () => {
+  it("records type, name, inputs, parent and region of every resource", async () => {
+    const rec = await runProgram(() => {
+      new Group("g");
+    });
+    const topic = rec.get("aws:sns/topic:Topic", "g-topic");
+    expect(topic.inputs).to.deep.equal({ region: "ap-northeast-3" });
+    expect(topic.region).to.equal("ap-northeast-3");
+    expect(topic.parentUrn).to.equal(
+      "urn:pulumi:unit::customerchannel::customerchannel:test:Group::g",
+    );
+    expect(topic.urn).to.equal(
+      "urn:pulumi:unit::customerchannel::customerchannel:test:Group$aws:sns/topic:Topic::g-topic",
+    );
+    expect(rec.get("customerchannel:test:Group", "g").custom).to.equal(false);
+  });
+
+  it("fails the run, instead of hanging, on an invoke it has no mock for", async () => {
+    let err: unknown;
+    try {
+      await runProgram(() => ({ zones: aws.getAvailabilityZonesOutput().names }));
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.include(
+      "no mock for invoke aws:index/getAvailabilityZones:getAvailabilityZones",
+    );
+  });
+
+  it("fails the run on a StackReference it has no outputs for", async () => {
+    let err: unknown;
+    try {
+      await runProgram(() => ({
+        x: new pulumi.StackReference("ref", { name: "org/p/missing" }).getOutput("x"),
+      }));
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.include("no outputs for StackReference org/p/missing");
+  });
+
+  it("returns realistic ARNs, and the same ids on every run", async () => {
+    const program = () => {
+      const key = new aws.kms.Key("k", {});
+      const bucket = new aws.s3.Bucket("b", {});
+      return { key: key.arn, bucket: bucket.arn };
+    };
+    const a = await runProgram(program);
+    const b = await runProgram(program);
+    expect(a.run.outputs.key).to.match(
+      /^arn:aws:kms:ap-northeast-1:123456789012:key\/[0-9a-f-]{36}$/,
+    );
+    expect(a.run.outputs.bucket).to.match(/^arn:aws:s3:::b-[0-9a-f]{7}$/);
+    expect(b.run.outputs).to.deep.equal(a.run.outputs);
+  });
+});
