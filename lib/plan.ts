@@ -76,6 +76,12 @@ async function runStackOffline(
   }
 }
 
+/**
+ * Outputs of stacks already run in this process, keyed by their exact config: planning tokyo and
+ * dr together runs tokyo once (the deterministic mocks would give the same outputs anyway).
+ */
+const outputsByConfig = new Map<string, Record<string, unknown>>();
+
 export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
   const projectDir = opts.projectDir ?? PROJECT_ROOT;
   try {
@@ -87,16 +93,15 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
       // The dr stack reads the primary's outputs; offline, they come from running the primary's
       // own stack file under the same mocks, so both plans agree on every id.
       const local = primary.split("/").pop() ?? primary;
-      const primaryRun = await runStackOffline(
-        local,
-        readStackConfig(local, { projectDir }),
-        projectDir,
-        {},
-      );
-      stackReferences[primary] = primaryRun.outputs;
+      const primaryConfig = readStackConfig(local, { projectDir });
+      const cacheKey = JSON.stringify([projectDir, local, primaryConfig]);
+      stackReferences[primary] =
+        outputsByConfig.get(cacheKey) ??
+        (await runStackOffline(local, primaryConfig, projectDir, {})).outputs;
       provenance[primary] = `offline run of Pulumi.${local}.yaml`;
     }
     const run = await runStackOffline(opts.stack, config, projectDir, stackReferences);
+    outputsByConfig.set(JSON.stringify([projectDir, opts.stack, config]), run.outputs);
     return { ok: true, plan: toPlan(run, config, provenance) };
   } catch (e) {
     if (e instanceof ConfigError) return { ok: false, kind: "config", error: e.message };

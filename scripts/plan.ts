@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- --stack tokyo [--json] [--config <file>]`
+ * `npm run plan -- --stack tokyo [--stack dr] [--json] [--config <file>]`
  *
  * Runs the real program offline under mocks with the stack's YAML and prints what `pulumi up`
  * would create. Exit codes: 0 plan printed, 1 invalid config or program error, 2 bad usage.
@@ -11,8 +11,12 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name("npm run plan --")
     .description("Offline plan of a customerchannel stack (no AWS account, no Pulumi CLI)")
-    .requiredOption("-s, --stack <name>", "stack to plan: tokyo or dr")
-    .option("--json", "print the plan as JSON")
+    .requiredOption(
+      "-s, --stack <name>",
+      "stack to plan: tokyo or dr (repeat to plan several in one run)",
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option("--json", "print the plan as JSON (an array when several stacks are planned)")
     .option("-c, --config <file>", "use this stack config file instead of Pulumi.<stack>.yaml")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -21,28 +25,34 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ stack: string; json?: boolean; config?: string }>();
-  const result = await buildPlan({ stack: o.stack, stackFile: o.config });
-  if (!result.ok) {
-    if (o.json)
-      process.stdout.write(
-        `${JSON.stringify({ ok: false, kind: result.kind, error: result.error }, null, 2)}\n`,
-      );
-    process.stderr.write(`${result.kind === "config" ? "" : "program error: "}${result.error}\n`);
-    return 1;
+  const o = program.opts<{ stack: string[]; json?: boolean; config?: string }>();
+  if (o.config && o.stack.length > 1) {
+    process.stderr.write("--config applies to one stack: give a single --stack with it\n");
+    return 2;
   }
-  process.stdout.write(
-    o.json
-      ? `${JSON.stringify({ ok: true, ...result.plan }, null, 2)}\n`
-      : `${renderPlan(result.plan)}\n`,
-  );
-  return 0;
+  let code = 0;
+  const json: unknown[] = [];
+  for (const [i, stack] of o.stack.entries()) {
+    const result = await buildPlan({ stack, stackFile: o.config });
+    if (!result.ok) {
+      code = 1;
+      json.push({ ok: false, stack, kind: result.kind, error: result.error });
+      process.stderr.write(`${result.kind === "config" ? "" : "program error: "}${result.error}\n`);
+      continue;
+    }
+    json.push({ ok: true, ...result.plan });
+    if (!o.json) process.stdout.write(`${i > 0 ? "\n" : ""}${renderPlan(result.plan)}\n`);
+  }
+  if (o.json)
+    process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
+  return code;
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+// Exit only once stdout has drained: a large --json plan written to a pipe is flushed
+// asynchronously, and process.exit would cut it short.
+const exitAfterFlush = (code: number) => process.stdout.write("", () => process.exit(code));
+
+main(process.argv).then(exitAfterFlush, (e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  exitAfterFlush(1);
+});

@@ -117,6 +117,19 @@ describe("plan CLI", () => {
     expect(plan.outputs.drMode).to.equal("replica");
   });
 
+  it("plans both stacks in one run, and the whole JSON arrives through a pipe", () => {
+    const r = planCli("--stack", "tokyo", "--stack", "dr", "--json");
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.length).to.be.greaterThan(65536);
+    const plans = JSON.parse(r.stdout) as (Plan & { ok: boolean })[];
+    expect(plans.map((p) => [p.ok, p.stack, p.role])).to.deep.equal([
+      [true, "tokyo", "primary"],
+      [true, "dr", "dr"],
+    ]);
+    const tokyoId = plans[0].outputs.instanceId;
+    expect(plans[1].outputs.instanceId).to.equal(tokyoId);
+  });
+
   it("exits 1 naming the key and the fix when the alias is bad", () => {
     const file = path.join(tmp, "Pulumi.tokyo.yaml");
     const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
