@@ -45,6 +45,27 @@ const storageOf = (cfg: StackConfig) => ({
   accessLogExpirationDays: cfg.storage.accessLogExpirationDays,
 });
 
+/** Outputs both roles export about their region. */
+function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
+  return {
+    role: cfg.role,
+    region: cfg.region,
+    instanceAlias: cfg.instanceAlias,
+    instanceId: region.instanceId,
+    instanceArn: region.instanceArn,
+    identityType: cfg.identityType,
+    contactDataBucket: region.bucketName,
+    ctrStreamArn: region.ctrStreamArn,
+    contactEventsLogGroup: region.contactEventsLogGroup,
+    federationRoleArn: region.federation?.roleArn,
+    samlRelayState: region.federation?.relayStateUrl,
+    samlAttributeMapping: region.federation?.attributeMapping,
+    queueIds: region.queueIds,
+    routingProfileIds: region.routingProfileIds,
+    securityProfileIds: region.securityProfileIds,
+  };
+}
+
 export function composeStack(cfg: StackConfig): Record<string, pulumi.Input<unknown>> {
   if (cfg.saml?.isPlaceholder) {
     void pulumi.log.warn(
@@ -94,22 +115,8 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     opts,
   );
   return {
-    role: cfg.role,
-    region: cfg.region,
-    instanceAlias: cfg.instanceAlias,
-    instanceId: region.instanceId,
-    instanceArn: region.instanceArn,
-    identityType: cfg.identityType,
-    contactDataBucket: region.bucketName,
-    ctrStreamArn: region.ctrStreamArn,
-    contactEventsLogGroup: region.contactEventsLogGroup,
+    ...regionOutputs(cfg, region),
     samlProviderArn: region.federation?.providerArn,
-    federationRoleArn: region.federation?.roleArn,
-    samlRelayState: region.federation?.relayStateUrl,
-    samlAttributeMapping: region.federation?.attributeMapping,
-    queueIds: region.queueIds,
-    routingProfileIds: region.routingProfileIds,
-    securityProfileIds: region.securityProfileIds,
     vaultBucketArn: vault.bucketArn,
     vaultBucketName: vault.bucketName,
     vaultKeyArn: vault.keyArn,
@@ -177,19 +184,8 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
     opts,
   );
   return {
-    role: cfg.role,
+    ...regionOutputs(cfg, region),
     drMode: cfg.dr.mode,
-    region: cfg.region,
     primaryStack: cfg.dr.primaryStack,
-    instanceAlias: cfg.instanceAlias,
-    instanceId: region.instanceId,
-    instanceArn: region.instanceArn,
-    contactDataBucket: region.bucketName,
-    ctrStreamArn: region.ctrStreamArn,
-    contactEventsLogGroup: region.contactEventsLogGroup,
-    federationRoleArn: region.federation?.roleArn,
-    samlRelayState: region.federation?.relayStateUrl,
-    samlAttributeMapping: region.federation?.attributeMapping,
-    queueIds: region.queueIds,
   };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createKmsKey } from "./kmsKey";
-import { PrivateBucket } from "./privateBucket";
+import { createAccessLogBucket, PrivateBucket } from "./privateBucket";
 
 export const BACKUP_VAULT_TOKEN = "customerchannel:backup:BackupVault";
 
@@ -43,21 +43,12 @@ export class BackupVault extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const logs = new PrivateBucket(
+    const logs = createAccessLogBucket(
       `${name}-access-logs`,
       {
         region,
-        encryption: { kind: "s3-managed-for-access-logs" },
-        isAccessLogTarget: true,
+        expirationDays: args.accessLogExpirationDays,
         noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
-        lifecycleRules: [
-          {
-            id: "expire-access-logs",
-            status: "Enabled",
-            filter: {},
-            expiration: { days: args.accessLogExpirationDays },
-          },
-        ],
       },
       { parent: this },
     );

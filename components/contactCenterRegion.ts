@@ -16,7 +16,7 @@ import {
   replicationPolicy,
   samlTrustPolicy,
 } from "./policies";
-import { PrivateBucket } from "./privateBucket";
+import { createAccessLogBucket, PrivateBucket } from "./privateBucket";
 
 export const CONTACT_CENTER_REGION_TOKEN = "customerchannel:connect:ContactCenterRegion";
 
@@ -174,21 +174,12 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
     ).key;
 
     // --- Buckets: access logs (SSE-S3, required by log delivery) and contact data (CMK).
-    const accessLogs = new PrivateBucket(
+    const accessLogs = createAccessLogBucket(
       `${name}-access-logs`,
       {
         region,
-        encryption: { kind: "s3-managed-for-access-logs" },
-        isAccessLogTarget: true,
+        expirationDays: args.storage.accessLogExpirationDays,
         noncurrentVersionExpirationDays: args.storage.noncurrentVersionExpirationDays,
-        lifecycleRules: [
-          {
-            id: "expire-access-logs",
-            status: "Enabled",
-            filter: {},
-            expiration: { days: args.storage.accessLogExpirationDays },
-          },
-        ],
       },
       p,
     );

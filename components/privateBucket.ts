@@ -181,3 +181,36 @@ export class PrivateBucket extends pulumi.ComponentResource {
     this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
   }
 }
+
+/**
+ * The S3 server-access-log bucket of a region: SSE-S3 (log delivery cannot write to SSE-KMS
+ * targets), logs expire after `expirationDays`.
+ */
+export function createAccessLogBucket(
+  name: string,
+  args: {
+    readonly region: pulumi.Input<string>;
+    readonly expirationDays: number;
+    readonly noncurrentVersionExpirationDays: number;
+  },
+  opts: pulumi.ComponentResourceOptions,
+): PrivateBucket {
+  return new PrivateBucket(
+    name,
+    {
+      region: args.region,
+      encryption: { kind: "s3-managed-for-access-logs" },
+      isAccessLogTarget: true,
+      noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
+      lifecycleRules: [
+        {
+          id: "expire-access-logs",
+          status: "Enabled",
+          filter: {},
+          expiration: { days: args.expirationDays },
+        },
+      ],
+    },
+    opts,
+  );
+}
