@@ -5,7 +5,14 @@
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupVault, ContactCenterRegion, vaultTarget, type VaultTarget } from "./components";
+import {
+  BackupVault,
+  ContactCenterRegion,
+  vaultTarget,
+  type InstanceSpec,
+  type SamlSpec,
+  type VaultTarget,
+} from "./components";
 import type { StackConfig } from "./config";
 
 /** Outputs the dr stack reads from the primary through its StackReference. */
@@ -44,6 +51,24 @@ const storageOf = (cfg: StackConfig) => ({
   noncurrentVersionExpirationDays: cfg.storage.noncurrentVersionExpirationDays,
   accessLogExpirationDays: cfg.storage.accessLogExpirationDays,
 });
+
+/** An instance this stack creates (the primary, or a standalone dr). */
+const newInstance = (cfg: StackConfig): InstanceSpec => ({
+  kind: "create",
+  alias: cfg.instanceAlias,
+  identityType: cfg.identityType,
+  directoryId: cfg.directoryId,
+  outboundCallsEnabled: cfg.outboundCallsEnabled,
+  contactLensEnabled: cfg.contactLensEnabled,
+});
+
+/** A SAML provider this stack creates from the metadata file, when the config has one. */
+const newSamlProvider = (cfg: StackConfig): SamlSpec | undefined =>
+  cfg.saml && {
+    kind: "create",
+    metadataXml: cfg.saml.metadataXml,
+    sessionDurationSeconds: cfg.saml.sessionDurationSeconds,
+  };
 
 /** Outputs both roles export about their region. */
 function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
@@ -94,19 +119,8 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     {
       region: cfg.region,
       aliasPrefix: `${cfg.project}/${cfg.stack}`,
-      instance: {
-        kind: "create",
-        alias: cfg.instanceAlias,
-        identityType: cfg.identityType,
-        directoryId: cfg.directoryId,
-        outboundCallsEnabled: cfg.outboundCallsEnabled,
-        contactLensEnabled: cfg.contactLensEnabled,
-      },
-      saml: cfg.saml && {
-        kind: "create",
-        metadataXml: cfg.saml.metadataXml,
-        sessionDurationSeconds: cfg.saml.sessionDurationSeconds,
-      },
+      instance: newInstance(cfg),
+      saml: newSamlProvider(cfg),
       routing: cfg.routing,
       vault: vaultTarget(vault),
       storage: storageOf(cfg),
@@ -154,14 +168,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
                 ),
               ),
           }
-        : {
-            kind: "create",
-            alias: cfg.instanceAlias,
-            identityType: cfg.identityType,
-            directoryId: cfg.directoryId,
-            outboundCallsEnabled: cfg.outboundCallsEnabled,
-            contactLensEnabled: cfg.contactLensEnabled,
-          },
+        : newInstance(cfg),
       saml:
         cfg.identityType !== "SAML"
           ? undefined
@@ -171,11 +178,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
                 providerArn: out("samlProviderArn"),
                 sessionDurationSeconds: cfg.samlSessionDurationSeconds,
               }
-            : cfg.saml && {
-                kind: "create",
-                metadataXml: cfg.saml.metadataXml,
-                sessionDurationSeconds: cfg.saml.sessionDurationSeconds,
-              },
+            : newSamlProvider(cfg),
       routing: replica ? undefined : cfg.routing,
       vault,
       storage: storageOf(cfg),
