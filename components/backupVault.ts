@@ -57,6 +57,7 @@ export class BackupVault extends pulumi.ComponentResource {
       `${name}-bucket`,
       {
         region,
+        dataClass: "backup-vault",
         encryption: { kind: "kms", keyArn: key.arn },
         accessLogs: { bucket: logs.bucketName, prefix: "vault/" },
         noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,

@@ -189,6 +189,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       `${name}-contact-data`,
       {
         region,
+        dataClass: "contact-data",
         encryption: { kind: "kms", keyArn: data.arn },
         accessLogs: { bucket: accessLogs.bucketName, prefix: "contact-data/" },
         noncurrentVersionExpirationDays: s.noncurrentVersionExpirationDays,

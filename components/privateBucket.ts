@@ -17,7 +17,18 @@ export type BucketEncryption =
    */
   | { readonly kind: "s3-managed-for-access-logs" };
 
+/**
+ * What a bucket holds, as the tag `customerchannel:data-class`: the policy pack requires
+ * replication to the vault for `contact-data` and `config-backup`, and allows SSE-S3 only for
+ * `access-logs`.
+ */
+export type DataClass =
+  "contact-data" | "config-backup" | "backup-vault" | "access-logs" | "general";
+export const DATA_CLASS_TAG = "customerchannel:data-class";
+
 export interface PrivateBucketArgs {
+  /** What the bucket holds (tagged on the bucket). */
+  readonly dataClass: DataClass;
   /** Region of the bucket. */
   readonly region: pulumi.Input<string>;
   /** Default encryption. */
@@ -59,6 +70,12 @@ export class PrivateBucket extends pulumi.ComponentResource {
         this,
       );
     }
+    if ((args.dataClass === "access-logs") !== Boolean(args.isAccessLogTarget)) {
+      throw new pulumi.ResourceError(
+        `[dataClass] of ${name} is ${args.dataClass}: "access-logs" goes with [isAccessLogTarget] and only with it`,
+        this,
+      );
+    }
     if (args.encryption.kind !== "kms" && !args.isAccessLogTarget) {
       throw new pulumi.ResourceError(
         `[encryption] of ${name} must be a KMS CMK: SSE-S3 is only for access-log buckets`,
@@ -68,7 +85,11 @@ export class PrivateBucket extends pulumi.ComponentResource {
     const region = args.region;
     const child = { parent: this, protect: args.protect };
 
-    this.bucket = new aws.s3.Bucket(name, { region, forceDestroy: false }, child);
+    this.bucket = new aws.s3.Bucket(
+      name,
+      { region, forceDestroy: false, tags: { [DATA_CLASS_TAG]: args.dataClass } },
+      child,
+    );
     const bucketId = this.bucket.id;
 
     new aws.s3.BucketPublicAccessBlock(
@@ -199,6 +220,7 @@ export function createAccessLogBucket(
     name,
     {
       region: args.region,
+      dataClass: "access-logs",
       encryption: { kind: "s3-managed-for-access-logs" },
       isAccessLogTarget: true,
       noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,

@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { ConfigError, OFFLINE_ENV, PROJECT, PROJECT_ROOT } from "../config";
+import { evaluate, type Evaluation, type ResourceView } from "../policy/rules";
 import { securityFacts, type Facts } from "./describe";
 import {
   readStackConfig,
@@ -42,7 +43,23 @@ export interface Plan {
   readonly warnings: string[];
   /** How the primary's outputs were obtained, for a dr stack. */
   readonly stackReferences: Record<string, string>;
+  /** The policy pack's verdict on every resource of the stack. */
+  readonly policy: Evaluation;
 }
+
+/** The resources as the policy pack sees them (state: inputs plus what AWS computes). */
+export const policyViews = (resources: readonly RecordedResource[]): ResourceView[] =>
+  resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    parentUrn: r.parentUrn,
+    props: r.state,
+  }));
+
+/** Mandatory violations fail the plan; advisory ones are shown. */
+export const mandatoryViolations = (plan: Plan) =>
+  plan.policy.violations.filter((v) => v.level === "mandatory");
 
 export type PlanResult =
   { ok: true; plan: Plan } | { ok: false; error: string; kind: "config" | "program" };
@@ -173,6 +190,7 @@ function toPlan(
     outputs: run.outputs,
     warnings: run.warnings,
     stackReferences: provenance,
+    policy: evaluate(policyViews(run.resources)),
   };
 }
 
@@ -215,6 +233,14 @@ export function renderPlan(plan: Plan): string {
   };
   const top = children("");
   top.forEach((r, idx) => walk(r, "", idx === top.length - 1));
+  const p = plan.policy;
+  const mandatory = p.violations.filter((v) => v.level === "mandatory").length;
+  out.push(
+    "",
+    `Policy pack customerchannel-fisc: ${p.rulesRun} rules over ${p.resourcesChecked} resources: ${mandatory} mandatory, ${p.violations.length - mandatory} advisory violations`,
+  );
+  for (const v of p.violations)
+    out.push(`  ${v.level.toUpperCase()} ${v.rule}: ${v.name} (${v.type}): ${v.message}`);
   out.push("", "Outputs:");
   for (const [k, v] of Object.entries(plan.outputs)) {
     if (v === undefined) continue;

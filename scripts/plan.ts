@@ -5,7 +5,7 @@
  * would create. Exit codes: 0 plan printed, 1 invalid config or program error, 2 bad usage.
  */
 import { Command, CommanderError } from "commander";
-import { buildPlan, renderPlan } from "../lib/plan";
+import { buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -40,7 +40,14 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${result.kind === "config" ? "" : "program error: "}${result.error}\n`);
       continue;
     }
-    json.push({ ok: true, ...result.plan });
+    const blocking = mandatoryViolations(result.plan);
+    if (blocking.length) {
+      code = 1;
+      process.stderr.write(
+        `${blocking.length} mandatory policy violation(s) in stack ${stack}:\n${blocking.map((v) => `  - ${v.rule}: ${v.name}: ${v.message}`).join("\n")}\n`,
+      );
+    }
+    json.push({ ok: blocking.length === 0, ...result.plan });
     if (!o.json) process.stdout.write(`${i > 0 ? "\n" : ""}${renderPlan(result.plan)}\n`);
   }
   if (o.json)

@@ -61,6 +61,7 @@ describe("PrivateBucket", () => {
     const rec = await runProgram(() => {
       new PrivateBucket("b", {
         region: "ap-northeast-1",
+        dataClass: "general",
         encryption: { kind: "kms", keyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/k" },
         accessLogs: { bucket: "logs", prefix: "b/" },
         noncurrentVersionExpirationDays: 100,
@@ -102,6 +103,7 @@ describe("PrivateBucket", () => {
     const rec = await runProgram(() => {
       new PrivateBucket("logs", {
         region: "ap-northeast-3",
+        dataClass: "access-logs",
         encryption: { kind: "s3-managed-for-access-logs" },
         isAccessLogTarget: true,
         noncurrentVersionExpirationDays: 30,
@@ -128,6 +130,7 @@ describe("PrivateBucket", () => {
       await runProgram(() => {
         new PrivateBucket("x", {
           region: "ap-northeast-1",
+          dataClass: "general",
           encryption: { kind: "kms", keyArn: "k" },
           noncurrentVersionExpirationDays: 1,
         });
@@ -141,6 +144,7 @@ describe("PrivateBucket", () => {
       await runProgram(() => {
         new PrivateBucket("y", {
           region: "ap-northeast-1",
+          dataClass: "general",
           encryption: { kind: "s3-managed-for-access-logs" },
           accessLogs: { bucket: "l", prefix: "y/" },
           noncurrentVersionExpirationDays: 1,

@@ -85,6 +85,9 @@ describe("plan (in-process)", () => {
     expect(text).to.include(
       "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
     );
+    expect(lines).to.include(
+      "Policy pack customerchannel-fisc: 26 rules over 81 resources: 0 mandatory, 0 advisory violations",
+    );
   });
 
   it("is deterministic: two runs give the same plan", async () => {
@@ -144,6 +147,21 @@ describe("plan CLI", () => {
       "pulumi config set customerchannel:instanceAlias <value> --stack tokyo",
     );
     expect(r.stdout).to.equal("");
+  });
+
+  it("exits 1 on a mandatory policy violation, naming the rule and the resource", () => {
+    const file = path.join(tmp, "Pulumi.short-logs.yaml");
+    const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
+    fs.writeFileSync(file, `${yaml}  customerchannel:logRetentionDays: 30\n`);
+    const r = planCli("--stack", "tokyo", "--config", file);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.include("3 mandatory policy violation(s) in stack tokyo:");
+    expect(r.stderr).to.include(
+      "  - log-group-retention-kms: tokyo-flow-logs: retentionInDays must be at least 365 (has 30)",
+    );
+    expect(r.stdout).to.include(
+      "Policy pack customerchannel-fisc: 26 rules over 81 resources: 3 mandatory, 0 advisory violations",
+    );
   });
 
   it("exits 1 with a JSON error under --json", () => {
