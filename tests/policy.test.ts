@@ -1,6 +1,10 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
+import { PROJECT_ROOT } from "../config";
 import { policyViews } from "../lib/plan";
 import { policies } from "../policy/policies";
+import { rulesMarkdownTable } from "../policy/table";
 import {
   DEFAULT_PACK_CONFIG,
   evaluate,
@@ -653,5 +657,14 @@ describe("policy pack over both stacks", () => {
       }
     }
     expect([...used].sort()).to.deep.equal([...RESOURCE_WILDCARD_ALLOWLIST].sort());
+  });
+});
+
+describe("policy pack: README", () => {
+  it("shows exactly the generated rule table", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const start = readme.indexOf("\n", readme.indexOf("<!-- prettier-ignore-start -->")) + 1;
+    const end = readme.indexOf("<!-- prettier-ignore-end -->");
+    expect(readme.slice(start, end).trim()).to.equal(rulesMarkdownTable());
   });
 });
