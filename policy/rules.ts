@@ -169,6 +169,47 @@ function identityPolicies(r: ResourceView): Statement[] | undefined {
   }
 }
 
+/** SQS and SNS: encrypted with a CMK (not the AWS-managed key), and a policy that refuses non-TLS. */
+function messagingEncryptedTlsOnly(m: {
+  name: string;
+  what: string;
+  noun: string;
+  type: string;
+  policyType: string;
+  awsManagedAlias: string;
+  /** [property of the queue/topic, property of its policy] that hold the same identifier. */
+  link: [string, string];
+}): Rule {
+  return {
+    name: m.name,
+    description: `Every ${m.what} is encrypted with a customer-managed KMS key and denies non-TLS access.`,
+    fisc: ["実3", "実4"],
+    userMustStill: "Nothing.",
+    level: "mandatory",
+    resource: (r) =>
+      r.type === m.type &&
+      (!r.props.kmsMasterKeyId || text(r.props.kmsMasterKeyId) === m.awsManagedAlias)
+        ? ["kmsMasterKeyId must be a customer-managed key"]
+        : [],
+    stack: (all) =>
+      all
+        .filter((r) => r.type === m.type)
+        .filter((x) => {
+          const id = x.props[m.link[0]];
+          const policies = all.filter(
+            (p) =>
+              p.type === m.policyType &&
+              (p.name === x.name || (id !== undefined && p.props[m.link[1]] === id)),
+          );
+          return !policies.some((p) => deniesInsecureTransport(statementsOf(p.props.policy)));
+        })
+        .map((x) => ({
+          urn: x.urn,
+          message: `${m.noun} has no policy denying aws:SecureTransport false`,
+        })),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The rules
 
@@ -481,63 +522,25 @@ export const RULES: readonly Rule[] = [
       return out;
     },
   },
-  {
+  messagingEncryptedTlsOnly({
     name: "sqs-kms-tls",
-    description:
-      "Every SQS queue is encrypted with a customer-managed KMS key and denies non-TLS access.",
-    fisc: ["実3", "実4"],
-    userMustStill: "Nothing.",
-    level: "mandatory",
-    resource: (r) =>
-      r.type === "aws:sqs/queue:Queue" &&
-      (!r.props.kmsMasterKeyId || text(r.props.kmsMasterKeyId) === "alias/aws/sqs")
-        ? ["kmsMasterKeyId must be a customer-managed key"]
-        : [],
-    stack: (all) =>
-      all
-        .filter((r) => r.type === "aws:sqs/queue:Queue")
-        .filter((q) => {
-          const policies = all.filter(
-            (p) =>
-              p.type === "aws:sqs/queuePolicy:QueuePolicy" &&
-              (p.name === q.name ||
-                (q.props.url !== undefined && p.props.queueUrl === q.props.url)),
-          );
-          return !policies.some((p) => deniesInsecureTransport(statementsOf(p.props.policy)));
-        })
-        .map((q) => ({
-          urn: q.urn,
-          message: "queue has no policy denying aws:SecureTransport false",
-        })),
-  },
-  {
+    what: "SQS queue",
+    noun: "queue",
+    type: "aws:sqs/queue:Queue",
+    policyType: "aws:sqs/queuePolicy:QueuePolicy",
+    awsManagedAlias: "alias/aws/sqs",
+    // A queue policy names its queue by URL, a topic policy its topic by ARN.
+    link: ["url", "queueUrl"],
+  }),
+  messagingEncryptedTlsOnly({
     name: "sns-kms-tls",
-    description:
-      "Every SNS topic is encrypted with a customer-managed KMS key and denies non-TLS publishing.",
-    fisc: ["実3", "実4"],
-    userMustStill: "Nothing.",
-    level: "mandatory",
-    resource: (r) =>
-      r.type === "aws:sns/topic:Topic" &&
-      (!r.props.kmsMasterKeyId || text(r.props.kmsMasterKeyId) === "alias/aws/sns")
-        ? ["kmsMasterKeyId must be a customer-managed key"]
-        : [],
-    stack: (all) =>
-      all
-        .filter((r) => r.type === "aws:sns/topic:Topic")
-        .filter((t) => {
-          const policies = all.filter(
-            (p) =>
-              p.type === "aws:sns/topicPolicy:TopicPolicy" &&
-              (p.name === t.name || (t.props.arn !== undefined && p.props.arn === t.props.arn)),
-          );
-          return !policies.some((p) => deniesInsecureTransport(statementsOf(p.props.policy)));
-        })
-        .map((t) => ({
-          urn: t.urn,
-          message: "topic has no policy denying aws:SecureTransport false",
-        })),
-  },
+    what: "SNS topic",
+    noun: "topic",
+    type: "aws:sns/topic:Topic",
+    policyType: "aws:sns/topicPolicy:TopicPolicy",
+    awsManagedAlias: "alias/aws/sns",
+    link: ["arn", "arn"],
+  }),
   {
     name: "iam-no-wildcard-action",
     description: 'No IAM policy allows the action "*" or a whole service ("s3:*").',
