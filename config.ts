@@ -11,6 +11,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
+import { checkE164 } from "./lib/phone";
 
 export const PROJECT = "customerchannel";
 
@@ -325,6 +326,8 @@ export const rawSchema = z.strictObject({
   drMode: z.enum(["replica", "standalone"]),
   primaryStack: z.string(),
   outboundCallsEnabled: bool(),
+  greetingName: z.string().min(1).max(60),
+  drFallbackNumber: z.string(),
   contactLensEnabled: bool(),
   logRetentionDays: int(1, 3653).refine(
     (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
@@ -386,6 +389,10 @@ export interface StackConfig {
   readonly dr: { readonly mode: "replica" | "standalone"; readonly primaryStack: string };
   readonly outboundCallsEnabled: boolean;
   readonly contactLensEnabled: boolean;
+  /** Name the flows greet callers with (お電話ありがとうございます。<name>でございます). */
+  readonly greetingName: string;
+  /** Standalone DR: E.164 number the standby flow transfers callers to; undefined = announce and close. */
+  readonly drFallbackNumber?: string;
   readonly logRetentionDays: number;
   readonly storage: {
     readonly recordingsTransitionDays: number;
@@ -649,6 +656,16 @@ export function parseConfig(
     });
   }
 
+  if (c.drFallbackNumber) {
+    const phone = checkE164(c.drFallbackNumber);
+    if (!phone.ok) {
+      problems.push({
+        key: key("drFallbackNumber"),
+        message: `${phone.reason}. ${fix(ctx.stack, "drFallbackNumber", "+81312345678")}`,
+      });
+    }
+  }
+
   // Routing references must resolve by name.
   const r = c;
   for (const [qn, qc] of Object.entries(r.queues)) {
@@ -712,6 +729,8 @@ export function parseConfig(
     dr: { mode: c.drMode, primaryStack: c.primaryStack },
     outboundCallsEnabled: c.outboundCallsEnabled,
     contactLensEnabled: c.contactLensEnabled,
+    greetingName: c.greetingName,
+    drFallbackNumber: c.drFallbackNumber || undefined,
     logRetentionDays: c.logRetentionDays,
     storage: {
       recordingsTransitionDays: c.recordingsTransitionDays,

@@ -8,12 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   BackupVault,
   ContactCenterRegion,
+  ContactFlows,
   vaultTarget,
   type InstanceSpec,
   type SamlSpec,
   type VaultTarget,
 } from "./components";
 import type { StackConfig } from "./config";
+import { loadTemplate } from "./flows/catalog";
 
 /** Outputs the dr stack reads from the primary through its StackReference. */
 export const PRIMARY_OUTPUTS = [
@@ -69,6 +71,48 @@ const newSamlProvider = (cfg: StackConfig): SamlSpec | undefined =>
     metadataXml: cfg.saml.metadataXml,
     sessionDurationSeconds: cfg.saml.sessionDurationSeconds,
   };
+
+/** The flows every instance this program creates runs (templates in flows/templates). */
+export const INBOUND_FLOWS = [
+  "inbound-main",
+  "after-hours",
+  "customer-queue",
+  "agent-whisper",
+  "outbound",
+];
+
+/** Template variables a region can fill: greeting, hours and queue ARNs by config name. */
+function flowVariables(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+): Record<string, pulumi.Input<string>> {
+  return {
+    "bank.name": cfg.greetingName,
+    ...Object.fromEntries(Object.entries(region.hoursArns).map(([n, arn]) => [`hours.${n}`, arn])),
+    ...Object.fromEntries(Object.entries(region.queueArns).map(([n, arn]) => [`queue.${n}`, arn])),
+    ...(cfg.drFallbackNumber ? { "dr.fallback-number": cfg.drFallbackNumber } : {}),
+  };
+}
+
+function deployFlows(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  names: string[],
+  opts: pulumi.ComponentResourceOptions,
+): ContactFlows {
+  return new ContactFlows(
+    `${cfg.stack}-flows`,
+    {
+      region: cfg.region,
+      instanceId: region.instanceId,
+      flows: names.map((n) => loadTemplate(n)),
+      variables: flowVariables(cfg, region),
+      // Flows of a replicated primary are mirrored to the replica region.
+      multiRegion: cfg.role === "primary" && cfg.globalResiliency,
+    },
+    opts,
+  );
+}
 
 /** Outputs both roles export about their region. */
 function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
@@ -128,8 +172,10 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     },
     opts,
   );
+  const flows = deployFlows(cfg, region, INBOUND_FLOWS, opts);
   return {
     ...regionOutputs(cfg, region),
+    flowArns: flows.arns,
     samlProviderArn: region.federation?.providerArn,
     vaultBucketArn: vault.bucketArn,
     vaultBucketName: vault.bucketName,
@@ -186,8 +232,13 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
     },
     opts,
   );
+  // A replica runs the flows Connect mirrors from the primary; a standalone instance gets its
+  // own, plus the standby flow its numbers point at until a failover.
+  const standby = cfg.drFallbackNumber ? "dr-standby-transfer" : "dr-standby";
+  const flows = replica ? undefined : deployFlows(cfg, region, [...INBOUND_FLOWS, standby], opts);
   return {
     ...regionOutputs(cfg, region),
+    flowArns: flows?.arns ?? {},
     drMode: cfg.dr.mode,
     primaryStack: cfg.dr.primaryStack,
   };

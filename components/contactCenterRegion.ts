@@ -136,6 +136,9 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
   /** Connect ids by config name (empty for a replica: those objects are mirrored). */
   public readonly hoursIds: Record<string, pulumi.Output<string>> = {};
   public readonly queueIds: Record<string, pulumi.Output<string>> = {};
+  /** ARNs of hours and queues by config name, for flow templates (`{{hours.x}}`, `{{queue.x}}`). */
+  public readonly hoursArns: Record<string, pulumi.Output<string>> = {};
+  public readonly queueArns: Record<string, pulumi.Output<string>> = {};
   public readonly routingProfileIds: Record<string, pulumi.Output<string>> = {};
   public readonly securityProfileIds: Record<string, pulumi.Output<string>> = {};
 
@@ -539,6 +542,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
         p,
       );
       this.hoursIds[hn] = res.hoursOfOperationId;
+      this.hoursArns[hn] = res.arn;
     }
     for (const [qn, q] of Object.entries(r.queues)) {
       const res = new aws.connect.Queue(
@@ -554,6 +558,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
         p,
       );
       this.queueIds[qn] = res.queueId;
+      this.queueArns[qn] = res.arn;
     }
     for (const [rn, rp] of Object.entries(r.routingProfiles)) {
       const res = new aws.connect.RoutingProfile(

@@ -30,6 +30,9 @@ export interface RecordedResource {
   readonly parentUrn?: string;
   /** Region the resource is placed in (its `region` input, else its provider's). */
   readonly region?: string;
+  /** Resource options that matter for safety, as registered. */
+  readonly protect: boolean;
+  readonly ignoreChanges: string[];
 }
 
 export interface RunResult {
@@ -237,6 +240,8 @@ function fakeState(
       return connectChild("operating-hours", "hoursOfOperationId");
     case "aws:connect/queue:Queue":
       return connectChild("queue", "queueId");
+    case "aws:connect/contactFlow:ContactFlow":
+      return connectChild("contact-flow", "contactFlowId");
     case "aws:connect/routingProfile:RoutingProfile":
       return connectChild("routing-profile", "routingProfileId");
     case "aws:connect/securityProfile:SecurityProfile":
@@ -363,11 +368,20 @@ async function runOnce(opts: RunOptions): Promise<RunResult> {
 
   // The mock API hands newResource no parent; read it off each registration request instead.
   const parents = new Map<string, string>();
+  const options = new Map<string, { protect: boolean; ignoreChanges: string[] }>();
   const monitor = settings.getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: unknown, cb: unknown) => {
-    const r = req as { getType(): string; getName(): string; getParent(): string };
-    if (r.getParent()) parents.set(`${r.getType()}::${r.getName()}`, r.getParent());
+    const r = req as {
+      getType(): string;
+      getName(): string;
+      getParent(): string;
+      getProtect(): boolean;
+      getIgnorechangesList(): string[];
+    };
+    const key = `${r.getType()}::${r.getName()}`;
+    if (r.getParent()) parents.set(key, r.getParent());
+    options.set(key, { protect: r.getProtect(), ignoreChanges: r.getIgnorechangesList() });
     return register(req, cb);
   };
 
@@ -423,6 +437,8 @@ async function runOnce(opts: RunOptions): Promise<RunResult> {
         state: p.state,
         parentUrn,
         region: regionOf(p, mocks, opts.defaultRegion),
+        protect: options.get(key)?.protect ?? false,
+        ignoreChanges: options.get(key)?.ignoreChanges ?? [],
       };
       byKey.set(key, rec);
       resources.push(rec);

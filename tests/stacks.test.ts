@@ -31,6 +31,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
   "aws:connect/securityProfile:SecurityProfile": 2,
+  "aws:connect/contactFlow:ContactFlow": 5,
+  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 5,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -51,13 +53,16 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
     expect(tops).to.deep.equal([
       "customerchannel:backup:BackupVault::vault",
       "customerchannel:connect:ContactCenterRegion::tokyo",
+      "customerchannel:connect:ContactFlows::tokyo-flows",
       "pulumi:providers:aws-native::tokyo-aws-native",
       "pulumi:providers:aws::tokyo-aws",
     ]);
   });
 
   it("places the vault in Osaka and everything else regional in Tokyo (IAM is global)", () => {
-    for (const r of rec.resources.filter((x) => x.custom && x.region)) {
+    for (const r of rec.resources.filter(
+      (x) => x.custom && x.region && !x.type.startsWith("pulumi-nodejs:"),
+    )) {
       const inVault =
         rec.childrenOf("vault").some((c) => r.parentUrn?.endsWith(`::${c.name}`)) ||
         r.name.startsWith("vault-");

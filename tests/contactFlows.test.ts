@@ -1,0 +1,268 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  ConnectClient,
+  DescribeContactFlowCommand,
+  UpdateContactFlowContentCommand,
+} from "@aws-sdk/client-connect";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { CONTACT_FLOWS_TOKEN, ContactFlows } from "../components";
+import { diffFlowContent, putFlowContent, readFlowContent } from "../components/flowContent";
+import { deploymentOrder, loadTemplate, loadTemplates, type FlowTemplate } from "../flows/catalog";
+import { validateFlow } from "../flows/validate";
+import { runProgram, runStack } from "./harness";
+
+const ARN = (kind: string, id: string) =>
+  `arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/${kind}/${id}`;
+const VARS: Record<string, string> = {
+  "bank.name": "サンプル銀行",
+  "hours.business": ARN("operating-hours", "h"),
+  "queue.customer-desk": ARN("queue", "1"),
+  "queue.agency-desk": ARN("queue", "2"),
+  "queue.telephone-banking": ARN("queue", "3"),
+  "queue.card-loan-screening": ARN("queue", "4"),
+};
+const INBOUND = ["inbound-main", "after-hours", "customer-queue", "agent-whisper", "outbound"];
+
+describe("flows: catalog", () => {
+  it("ships the templates with their types and references", () => {
+    const all = loadTemplates();
+    expect(all.map((f) => [f.name, f.type, f.dependsOn])).to.deep.equal([
+      ["after-hours", "CONTACT_FLOW", []],
+      ["agent-whisper", "AGENT_WHISPER", []],
+      ["customer-queue", "CUSTOMER_QUEUE", []],
+      ["dr-standby", "CONTACT_FLOW", []],
+      ["dr-standby-transfer", "CONTACT_FLOW", []],
+      ["inbound-main", "CONTACT_FLOW", ["after-hours", "agent-whisper", "customer-queue"]],
+      ["outbound", "CONTACT_FLOW", []],
+    ]);
+    expect(loadTemplate("dr-standby-transfer").variables).to.deep.equal(["dr.fallback-number"]);
+  });
+
+  it("orders flows after the flows they reference", () => {
+    const order = deploymentOrder(INBOUND.map((n) => loadTemplate(n))).map((f) => f.name);
+    expect(order.indexOf("inbound-main")).to.be.greaterThan(order.indexOf("after-hours"));
+    expect(order.indexOf("inbound-main")).to.be.greaterThan(order.indexOf("customer-queue"));
+    expect(order.indexOf("inbound-main")).to.be.greaterThan(order.indexOf("agent-whisper"));
+    expect(order).to.have.members(INBOUND);
+  });
+
+  it("refuses a reference to a flow not deployed, and a cycle", () => {
+    const t = (name: string, dependsOn: string[]): FlowTemplate => ({
+      name,
+      type: "CONTACT_FLOW",
+      description: name,
+      template: {},
+      variables: [],
+      dependsOn,
+    });
+    expect(() => deploymentOrder([t("a", ["b"])])).to.throw(
+      "flow a references flow b, which is not deployed with it",
+    );
+    expect(() => deploymentOrder([t("a", ["b"]), t("b", ["a"])])).to.throw(
+      "flows reference each other in a cycle: a → b → a",
+    );
+  });
+});
+
+describe("ContactFlows component", () => {
+  it("creates each flow with its type, content valid, content changes routed through FlowContent", async () => {
+    const rec = await runProgram(() => {
+      const f = new ContactFlows("cc-flows", {
+        region: "ap-northeast-1",
+        instanceId: "i-1",
+        flows: INBOUND.map((n) => loadTemplate(n)),
+        variables: VARS,
+        multiRegion: true,
+      });
+      return { arns: f.arns };
+    });
+    expect(rec.get(CONTACT_FLOWS_TOKEN, "cc-flows").custom).to.equal(false);
+    const flows = rec.ofType("aws:connect/contactFlow:ContactFlow");
+    expect(flows.map((f) => [f.inputs.name, f.inputs.type]).sort()).to.deep.equal([
+      ["after-hours", "CONTACT_FLOW"],
+      ["agent-whisper", "AGENT_WHISPER"],
+      ["customer-queue", "CUSTOMER_QUEUE"],
+      ["inbound-main", "CONTACT_FLOW"],
+      ["outbound", "CONTACT_FLOW"],
+    ]);
+    for (const f of flows) {
+      expect(f.ignoreChanges, String(f.inputs.name)).to.deep.equal(["content"]);
+      expect(
+        validateFlow(String(f.inputs.content), {
+          type: f.inputs.type as "CONTACT_FLOW",
+          multiRegion: true,
+        }),
+      ).to.deep.equal([]);
+      const content = rec.get(
+        "pulumi-nodejs:dynamic/customerchannel:FlowContent",
+        `${f.name}-content`,
+      );
+      expect(content.inputs).to.deep.include({
+        region: "ap-northeast-1",
+        instanceId: "i-1",
+        contactFlowId: f.state.contactFlowId,
+        content: f.inputs.content,
+      });
+    }
+    // inbound-main points at the other flows' real ARNs.
+    const main = JSON.parse(
+      String(
+        rec.get("aws:connect/contactFlow:ContactFlow", "cc-flows-inbound-main").inputs.content,
+      ),
+    ) as {
+      Actions: { Identifier: string; Parameters: Record<string, unknown> }[];
+    };
+    const afterHours = rec.get("aws:connect/contactFlow:ContactFlow", "cc-flows-after-hours").state
+      .arn;
+    expect(
+      main.Actions.find((a) => a.Identifier === "after-hours")?.Parameters.ContactFlowId,
+    ).to.equal(afterHours);
+  });
+
+  it("stops the deployment listing the problems when a rendered flow is invalid", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flows-"));
+    const broken = JSON.parse(
+      fs.readFileSync(path.join(__dirname, "../flows/templates/after-hours.json"), "utf8"),
+    ) as {
+      Actions: { Identifier: string; Transitions: Record<string, unknown> }[];
+    };
+    broken.Actions[2].Transitions.NextAction = "nowhere";
+    fs.writeFileSync(path.join(dir, "after-hours.json"), JSON.stringify(broken));
+    let err: unknown;
+    try {
+      await runProgram(() => {
+        new ContactFlows("bad", {
+          region: "ap-northeast-1",
+          instanceId: "i-1",
+          flows: [loadTemplate("after-hours", dir)],
+          variables: {},
+        });
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.include("flow after-hours is invalid:");
+    expect(String(err)).to.include('action message: NextAction points at "nowhere"');
+  });
+
+  it("refuses to start when a template variable has no value", async () => {
+    let err: unknown;
+    try {
+      await runProgram(() => {
+        new ContactFlows("x", {
+          region: "ap-northeast-1",
+          instanceId: "i-1",
+          flows: [
+            loadTemplate("inbound-main"),
+            loadTemplate("after-hours"),
+            loadTemplate("customer-queue"),
+            loadTemplate("agent-whisper"),
+          ],
+          variables: { "bank.name": "x" },
+        });
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.include(
+      "[variables] for flow inbound-main lack hours.business, queue.agency-desk",
+    );
+  });
+});
+
+describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
+  const connect = mockClient(ConnectClient);
+  beforeEach(() => connect.reset());
+  const inputs = {
+    region: "ap-northeast-1",
+    instanceId: "i-1",
+    contactFlowId: "f-1",
+    content: '{"Version":"2019-10-30"}',
+  };
+
+  it("puts the content with UpdateContactFlowContent and keeps only its hash", async () => {
+    connect.on(UpdateContactFlowContentCommand).resolves({});
+    const out = await putFlowContent(new ConnectClient({ region: "ap-northeast-1" }), inputs);
+    expect(
+      connect.commandCalls(UpdateContactFlowContentCommand).map((c) => c.args[0].input),
+    ).to.deep.equal([
+      { InstanceId: "i-1", ContactFlowId: "f-1", Content: '{"Version":"2019-10-30"}' },
+    ]);
+    expect(out.content).to.equal("");
+    expect(out.contentSha256).to.equal(createHash("sha256").update(inputs.content).digest("hex"));
+  });
+
+  it("updates on new content, replaces for another flow, does nothing otherwise", async () => {
+    connect.on(UpdateContactFlowContentCommand).resolves({});
+    const olds = await putFlowContent(new ConnectClient({ region: "ap-northeast-1" }), inputs);
+    expect(diffFlowContent(olds, inputs)).to.deep.equal({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(diffFlowContent(olds, { ...inputs, content: "{}" })).to.deep.equal({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(diffFlowContent(olds, { ...inputs, contactFlowId: "f-2" }).replaces).to.deep.equal([
+      "contactFlowId",
+    ]);
+  });
+
+  it("reads back what Connect holds, so drift shows", async () => {
+    connect.on(UpdateContactFlowContentCommand).resolves({});
+    connect.on(DescribeContactFlowCommand).resolves({ ContactFlow: { Content: "{}" } });
+    const client = new ConnectClient({ region: "ap-northeast-1" });
+    const olds = await putFlowContent(client, inputs);
+    const read = await readFlowContent(client, olds);
+    expect(read.contentSha256).to.not.equal(olds.contentSha256);
+    expect(diffFlowContent(read, inputs).changes).to.equal(true);
+  });
+
+  it("surfaces Connect's refusal instead of swallowing it", async () => {
+    connect
+      .on(UpdateContactFlowContentCommand)
+      .rejects(new Error("InvalidContactFlowException: bad block"));
+    let err: unknown;
+    try {
+      await putFlowContent(new ConnectClient({ region: "ap-northeast-1" }), inputs);
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.include("InvalidContactFlowException: bad block");
+  });
+});
+
+describe("flows in the stacks", () => {
+  it("standalone dr deploys the standby flow, with transfer when a fallback number is set", async () => {
+    const base = {
+      drMode: "standalone",
+      region: "ap-southeast-1",
+      drRegion: "ap-southeast-1",
+      identityType: "CONNECT_MANAGED",
+    };
+    const close = await runStack("dr", base);
+    expect(
+      close
+        .ofType("aws:connect/contactFlow:ContactFlow")
+        .map((f) => f.inputs.name)
+        .sort(),
+    ).to.deep.equal([...INBOUND, "dr-standby"].sort());
+    const transfer = await runStack("dr", { ...base, drFallbackNumber: "+81312345678" });
+    const flow = transfer.get(
+      "aws:connect/contactFlow:ContactFlow",
+      "dr-flows-dr-standby-transfer",
+    );
+    expect(String(flow.inputs.content)).to.include('"ThirdPartyPhoneNumber":"+81312345678"');
+  });
+
+  it("a replica deploys no flows: Connect mirrors them from the primary", async () => {
+    const dr = await runStack("dr");
+    expect(dr.ofType("aws:connect/contactFlow:ContactFlow")).to.have.length(0);
+  });
+});
