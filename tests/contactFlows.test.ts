@@ -12,6 +12,7 @@ import { expect } from "chai";
 import { CONTACT_FLOWS_TOKEN, ContactFlows } from "../components";
 import { diffFlowContent, putFlowContent, readFlowContent } from "../components/flowContent";
 import { deploymentOrder, loadTemplate, loadTemplates, type FlowTemplate } from "../flows/catalog";
+import { renderFlow } from "../flows/render";
 import { validateFlow } from "../flows/validate";
 import { runProgram, runStack } from "./harness";
 
@@ -33,6 +34,8 @@ describe("flows: catalog", () => {
     expect(all.map((f) => [f.name, f.type, f.dependsOn])).to.deep.equal([
       ["after-hours", "CONTACT_FLOW", []],
       ["agent-whisper", "AGENT_WHISPER", []],
+      ["auth-enrol", "CONTACT_FLOW", ["inbound-main"]],
+      ["auth-verify", "CONTACT_FLOW", ["auth-enrol", "inbound-main"]],
       ["customer-queue", "CUSTOMER_QUEUE", []],
       ["dr-standby", "CONTACT_FLOW", []],
       ["dr-standby-transfer", "CONTACT_FLOW", []],
@@ -40,6 +43,30 @@ describe("flows: catalog", () => {
       ["outbound", "CONTACT_FLOW", []],
     ]);
     expect(loadTemplate("dr-standby-transfer").variables).to.deep.equal(["dr.fallback-number"]);
+  });
+
+  it("auth flows render and validate as mirrored flows when their ARNs are region-neutral", () => {
+    const vars = {
+      "function.caller-auth":
+        "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-caller-auth",
+      "lex.caller-auth": "arn:aws:lex:$.AwsRegion:123456789012:bot-alias/BOTID/ALIASID",
+      "flow.inbound-main": ARN("contact-flow", "main"),
+    };
+    const enrol = loadTemplate("auth-enrol");
+    const verify = loadTemplate("auth-verify");
+    expect(verify.variables).to.deep.equal(["function.caller-auth", "lex.caller-auth"]);
+    const ok = renderFlow("auth-enrol", enrol.template, vars);
+    expect(validateFlow(ok, { type: "CONTACT_FLOW", multiRegion: true })).to.deep.equal([]);
+    const pinned = renderFlow("auth-verify", verify.template, {
+      ...vars,
+      "function.caller-auth":
+        "arn:aws:lambda:ap-northeast-1:123456789012:function:customerchannel-caller-auth",
+      "flow.auth-enrol": ARN("contact-flow", "enrol"),
+    });
+    const problems = validateFlow(pinned, { type: "CONTACT_FLOW", multiRegion: true }).map(
+      (p) => `${p.rule}@${p.action}`,
+    );
+    expect(problems).to.deep.equal(["parameters@ani", "parameters@verify"]);
   });
 
   it("orders flows after the flows they reference", () => {

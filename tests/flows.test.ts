@@ -5,6 +5,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { PROJECT_ROOT } from "../config";
+import { loadTemplates } from "../flows/catalog";
+import { flowToMermaid } from "../flows/diagram";
 import { declaredType } from "../flows/metadata";
 import {
   canonicalJson,
@@ -396,5 +398,54 @@ describe("flows: validate CLI", () => {
 
   it("exits 2 for a missing file", () => {
     expect(cli("/nonexistent/flow.json").status).to.equal(2);
+  });
+});
+
+describe("flows: diagrams", () => {
+  const templates = loadTemplates();
+
+  it("draws one node per action and one edge per transition, prompts in Japanese", () => {
+    for (const t of templates) {
+      const m = flowToMermaid(t);
+      const f = t.template as Flow;
+      const nodes = m.split("\n").filter((l) => /^ {2}n\d+[[(]/.test(l));
+      const edges = m.split("\n").filter((l) => /^ {2}n\d+ (--|-->)/.test(l));
+      const transitions = f.Actions.reduce((sum, a) => {
+        const tr = a.Transitions as {
+          NextAction?: string;
+          Conditions?: unknown[];
+          Errors?: unknown[];
+        };
+        return (
+          sum + (tr.NextAction ? 1 : 0) + (tr.Conditions?.length ?? 0) + (tr.Errors?.length ?? 0)
+        );
+      }, 0);
+      expect(nodes.length, t.name).to.equal(f.Actions.length);
+      expect(edges.length, t.name).to.equal(transitions);
+      expect(m, t.name).to.not.include("missing");
+    }
+    expect(flowToMermaid(templates.find((t) => t.name === "after-hours")!)).to.include(
+      "本日の受付は終了いたしました",
+    );
+  });
+
+  it("keeps docs/flows up to date with the templates (npm run flows:diagram)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagrams-"));
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/flows-diagram.ts"), dir],
+      {
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    const generated = fs.readdirSync(dir).sort();
+    expect(generated).to.deep.equal([...templates.map((t) => `${t.name}.md`), "README.md"].sort());
+    for (const f of generated) {
+      expect(fs.readFileSync(path.join(PROJECT_ROOT, "docs/flows", f), "utf8"), f).to.equal(
+        fs.readFileSync(path.join(dir, f), "utf8"),
+      );
+    }
   });
 });
