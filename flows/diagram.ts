@@ -82,17 +82,22 @@ export function flowToMermaid(flow: FlowTemplate): string {
     const terminal = a.Type === "DisconnectParticipant" || a.Type === "EndFlowExecution";
     lines.push(`  ${ids.get(a.Identifier)}${terminal ? `(["${text}"])` : `["${text}"]`}`);
   }
+  // One edge per target: branches that lead to the same block share it, labelled together.
   for (const a of f.Actions) {
     const from = ids.get(a.Identifier);
     const t = a.Transitions ?? {};
-    const edge = (to: string, what?: string) =>
+    const byTarget = new Map<string, string[]>();
+    const add = (to: string, what: string) => byTarget.set(to, [...(byTarget.get(to) ?? []), what]);
+    if (t.NextAction) add(t.NextAction, "");
+    for (const c of t.Conditions ?? [])
+      add(c.NextAction, (c.Condition?.Operands ?? []).map(String).join(", "));
+    for (const e of t.Errors ?? []) add(e.NextAction, `error: ${e.ErrorType}`);
+    for (const [to, whats] of byTarget) {
+      const what = whats.length === 1 ? whats[0] : whats.map((w) => w || "next").join(" / ");
       lines.push(
         `  ${from} ${what ? `-- "${label(what)}" -->` : "-->"} ${ids.get(to) ?? "missing"}`,
       );
-    if (t.NextAction) edge(t.NextAction);
-    for (const c of t.Conditions ?? [])
-      edge(c.NextAction, (c.Condition?.Operands ?? []).map(String).join(", "));
-    for (const e of t.Errors ?? []) edge(e.NextAction, `error: ${e.ErrorType}`);
+    }
   }
   return lines.join("\n");
 }

@@ -404,21 +404,25 @@ describe("flows: validate CLI", () => {
 describe("flows: diagrams", () => {
   const templates = loadTemplates();
 
-  it("draws one node per action and one edge per transition, prompts in Japanese", () => {
+  it("draws one node per action and one edge per branch target, prompts in Japanese", () => {
     for (const t of templates) {
       const m = flowToMermaid(t);
       const f = t.template as Flow;
       const nodes = m.split("\n").filter((l) => /^ {2}n\d+[[(]/.test(l));
       const edges = m.split("\n").filter((l) => /^ {2}n\d+ (--|-->)/.test(l));
+      // Branches to the same block share one edge.
       const transitions = f.Actions.reduce((sum, a) => {
         const tr = a.Transitions as {
           NextAction?: string;
-          Conditions?: unknown[];
-          Errors?: unknown[];
+          Conditions?: { NextAction: string }[];
+          Errors?: { NextAction: string }[];
         };
-        return (
-          sum + (tr.NextAction ? 1 : 0) + (tr.Conditions?.length ?? 0) + (tr.Errors?.length ?? 0)
-        );
+        const targets = new Set([
+          ...(tr.NextAction ? [tr.NextAction] : []),
+          ...(tr.Conditions ?? []).map((c) => c.NextAction),
+          ...(tr.Errors ?? []).map((e) => e.NextAction),
+        ]);
+        return sum + targets.size;
       }, 0);
       expect(nodes.length, t.name).to.equal(f.Actions.length);
       expect(edges.length, t.name).to.equal(transitions);
