@@ -313,6 +313,30 @@ const broken: Broken[] = [
   },
 ];
 
+/** A plausible value for any template variable, region-neutral where a flow may be mirrored. */
+const sampleValue = (v: string): string =>
+  v.startsWith("function.")
+    ? `arn:aws:lambda:$.AwsRegion:123456789012:function:${v.slice(9)}`
+    : v.startsWith("lex.")
+      ? "arn:aws:lex:$.AwsRegion:123456789012:bot-alias/BOTID/ALIASID"
+      : v.startsWith("dr.")
+        ? "+81312345678"
+        : v.includes(".") && !v.startsWith("bank.")
+          ? `arn:aws:connect:ap-northeast-1:123456789012:instance/i/${v.replace(".", "/")}`
+          : "サンプル銀行";
+
+describe("flows: every shipped template", () => {
+  for (const t of loadTemplates()) {
+    it(`${t.name} renders and validates as ${t.type}, mirrored-flow rules included`, () => {
+      const vars = Object.fromEntries(
+        [...t.variables, ...t.dependsOn.map((d) => `flow.${d}`)].map((v) => [v, sampleValue(v)]),
+      );
+      const out = renderFlow(t.name, t.template, vars);
+      expect(validateFlow(out, { type: t.type, multiRegion: true })).to.deep.equal([]);
+    });
+  }
+});
+
 describe("flows: validator", () => {
   it("accepts every shipped template, rendered", () => {
     expect(
