@@ -351,6 +351,15 @@ const cases: Case[] = [
     says: ['business.schedule.MONDAY has "17:00-09:00"', "start before end"],
   },
   {
+    title: "DR fallback number in national format",
+    over: { drFallbackNumber: "03-1234-5678" },
+    key: "drFallbackNumber",
+    says: [
+      "write it as +81312345678",
+      "pulumi config set customerchannel:drFallbackNumber +81312345678 --stack tokyo",
+    ],
+  },
+  {
     title: "dr without a primary stack",
     stack: "dr",
     over: { primaryStack: "" },
