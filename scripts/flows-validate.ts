@@ -6,7 +6,8 @@
  * Exit codes: 0 no errors (warnings are printed), 1 errors, 2 bad usage or unreadable file.
  */
 import * as fs from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
+import { parseArgs, USAGE_ERROR } from "./cli";
 import { declaredType } from "../flows/metadata";
 import {
   FLOW_TYPES,
@@ -28,14 +29,9 @@ function main(argv: string[]): number {
     .option(
       "--multi-region",
       "require $.AwsRegion in Lambda and Lex ARNs (flows mirrored by Global Resiliency)",
-    )
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: "node" });
-  } catch (e) {
-    return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
-  }
+    );
+  const stop = parseArgs(program, argv);
+  if (stop !== undefined) return stop;
   const o = program.opts<{ type?: FlowType; multiRegion?: boolean }>();
   let errors = 0;
   for (const file of program.args) {
@@ -44,7 +40,7 @@ function main(argv: string[]): number {
       text = fs.readFileSync(file, "utf8");
     } catch (e) {
       process.stderr.write(`${file}: cannot read (${(e as Error).message})\n`);
-      return 2;
+      return USAGE_ERROR;
     }
     let parsed: unknown;
     try {

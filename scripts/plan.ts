@@ -4,7 +4,8 @@
  * Runs the real program offline under mocks with the stack's YAML and prints what `pulumi up`
  * would create. Exit codes: 0 plan printed, 1 invalid config or program error, 2 bad usage.
  */
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
+import { parseArgs, USAGE_ERROR } from "./cli";
 import { buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
 
 async function main(argv: string[]): Promise<number> {
@@ -17,18 +18,13 @@ async function main(argv: string[]): Promise<number> {
       (v: string, all: string[] = []) => [...all, v],
     )
     .option("--json", "print the plan as JSON (an array when several stacks are planned)")
-    .option("-c, --config <file>", "use this stack config file instead of Pulumi.<stack>.yaml")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: "node" });
-  } catch (e) {
-    return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
-  }
+    .option("-c, --config <file>", "use this stack config file instead of Pulumi.<stack>.yaml");
+  const stop = parseArgs(program, argv);
+  if (stop !== undefined) return stop;
   const o = program.opts<{ stack: string[]; json?: boolean; config?: string }>();
   if (o.config && o.stack.length > 1) {
     process.stderr.write("--config applies to one stack: give a single --stack with it\n");
-    return 2;
+    return USAGE_ERROR;
   }
   let code = 0;
   const json: unknown[] = [];

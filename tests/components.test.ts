@@ -10,7 +10,7 @@ import {
   type ContactCenterRegionArgs,
 } from "../components";
 import { DEFAULT_HOURS, DEFAULT_QUEUES } from "../config";
-import { Recorded, runProgram, stackConfig } from "./harness";
+import { failureOf, Recorded, runProgram, stackConfig } from "./harness";
 
 const S3 = "aws:s3/";
 const bucketParts = [
@@ -125,8 +125,7 @@ describe("PrivateBucket", () => {
   });
 
   it("refuses a bucket without access logs, and SSE-S3 for anything but a log bucket", async () => {
-    let err: unknown;
-    try {
+    const err = await failureOf(async () => {
       await runProgram(() => {
         new PrivateBucket("x", {
           region: "ap-northeast-1",
@@ -135,12 +134,9 @@ describe("PrivateBucket", () => {
           noncurrentVersionExpirationDays: 1,
         });
       });
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include("[accessLogs] is required for x");
-    err = undefined;
-    try {
+    });
+    expect(err).to.include("[accessLogs] is required for x");
+    const err2 = await failureOf(async () => {
       await runProgram(() => {
         new PrivateBucket("y", {
           region: "ap-northeast-1",
@@ -150,10 +146,8 @@ describe("PrivateBucket", () => {
           noncurrentVersionExpirationDays: 1,
         });
       });
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include("[encryption] of y must be a KMS CMK");
+    });
+    expect(err2).to.include("[encryption] of y must be a KMS CMK");
   });
 });
 
@@ -509,8 +503,7 @@ describe("ContactCenterRegion (primary)", () => {
   });
 
   it("refuses SAML identity without SAML federation", async () => {
-    let err: unknown;
-    try {
+    const err = await failureOf(async () => {
       await runProgram(() => {
         const vault = new BackupVault("v2", {
           region: "ap-northeast-3",
@@ -522,9 +515,7 @@ describe("ContactCenterRegion (primary)", () => {
         const a = args(vault);
         new ContactCenterRegion("bad", { ...a, saml: undefined });
       });
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include("[saml] is required when [instance.identityType] is SAML");
+    });
+    expect(err).to.include("[saml] is required when [instance.identityType] is SAML");
   });
 });

@@ -14,7 +14,7 @@ import { diffFlowContent, putFlowContent, readFlowContent } from "../components/
 import { deploymentOrder, loadTemplate, loadTemplates, type FlowTemplate } from "../flows/catalog";
 import { renderFlow } from "../flows/render";
 import { validateFlow } from "../flows/validate";
-import { runProgram, runStack } from "./harness";
+import { failureOf, runProgram, runStack } from "./harness";
 
 const ARN = (kind: string, id: string) =>
   `arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/${kind}/${id}`;
@@ -159,8 +159,7 @@ describe("ContactFlows component", () => {
     };
     broken.Actions[2].Transitions.NextAction = "nowhere";
     fs.writeFileSync(path.join(dir, "after-hours.json"), JSON.stringify(broken));
-    let err: unknown;
-    try {
+    const err = await failureOf(async () => {
       await runProgram(() => {
         new ContactFlows("bad", {
           region: "ap-northeast-1",
@@ -169,16 +168,13 @@ describe("ContactFlows component", () => {
           variables: {},
         });
       });
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include("flow after-hours is invalid:");
+    });
+    expect(err).to.include("flow after-hours is invalid:");
     expect(String(err)).to.include('action message: NextAction points at "nowhere"');
   });
 
   it("refuses to start when a template variable has no value", async () => {
-    let err: unknown;
-    try {
+    const err = await failureOf(async () => {
       await runProgram(() => {
         new ContactFlows("x", {
           region: "ap-northeast-1",
@@ -192,10 +188,8 @@ describe("ContactFlows component", () => {
           variables: { "bank.name": "x" },
         });
       });
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include(
+    });
+    expect(err).to.include(
       "[variables] for flow inbound-main lack hours.business, queue.agency-desk",
     );
   });
@@ -255,13 +249,10 @@ describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
     connect
       .on(UpdateContactFlowContentCommand)
       .rejects(new Error("InvalidContactFlowException: bad block"));
-    let err: unknown;
-    try {
+    const err = await failureOf(async () => {
       await putFlowContent(new ConnectClient({ region: "ap-northeast-1" }), inputs);
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include("InvalidContactFlowException: bad block");
+    });
+    expect(err).to.include("InvalidContactFlowException: bad block");
   });
 });
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { runProgram } from "./harness";
+import { failureOf, runProgram } from "./harness";
 
 class Group extends pulumi.ComponentResource {
   constructor(name: string) {
@@ -29,27 +29,21 @@ describe("mock harness", () => {
   });
 
   it("fails the run, instead of hanging, on an invoke it has no mock for", async () => {
-    let err: unknown;
-    try {
+    const err = await failureOf(async () => {
       await runProgram(() => ({ zones: aws.getAvailabilityZonesOutput().names }));
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include(
+    });
+    expect(err).to.include(
       "no mock for invoke aws:index/getAvailabilityZones:getAvailabilityZones",
     );
   });
 
   it("fails the run on a StackReference it has no outputs for", async () => {
-    let err: unknown;
-    try {
+    const err = await failureOf(async () => {
       await runProgram(() => ({
         x: new pulumi.StackReference("ref", { name: "org/p/missing" }).getOutput("x"),
       }));
-    } catch (e) {
-      err = e;
-    }
-    expect(String(err)).to.include("no outputs for StackReference org/p/missing");
+    });
+    expect(err).to.include("no outputs for StackReference org/p/missing");
   });
 
   it("returns realistic ARNs, and the same ids on every run", async () => {

@@ -106,3 +106,13 @@ export async function runStack(
   });
   return new Recorded(run);
 }
+
+/** The message a run fails with; fails the test if it does not fail. */
+export async function failureOf(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (e) {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  throw new Error("expected the run to fail, and it succeeded");
+}
