@@ -1,0 +1,277 @@
+/**
+ * Caller authentication, pure logic. The knowledge factor (birth date) is stored only as a
+ * scrypt hash with a per-record salt and compared in constant time; the caller's number (ANI)
+ * links to a customer only after the customer was verified in the same contact and consented.
+ * Failed attempts are counted atomically by the store, so concurrent guesses cannot exceed the
+ * limit, and the customer is locked out for a while after too many.
+ *
+ * Nothing here logs or returns a birth date or a customer number in clear text.
+ */
+import * as crypto from "node:crypto";
+
+export const RESULTS = [
+  "Authenticated",
+  "NotAuthenticated",
+  "Inconclusive",
+  "NotEnrolled",
+  "Enrolled",
+  "OptedOut",
+  "LockedOut",
+] as const;
+export type AuthResult = (typeof RESULTS)[number];
+
+export interface LockoutPolicy {
+  /** Failed verifications allowed within the window before a lockout. */
+  readonly maxFailures: number;
+  /** Window over which failures count, ms. */
+  readonly windowMs: number;
+  /** How long a lockout lasts, ms. */
+  readonly lockoutMs: number;
+  /** How long after a successful verification enrolment/opt-out may follow in the same contact, ms. */
+  readonly enrolWithinMs: number;
+}
+
+export const DEFAULT_POLICY: LockoutPolicy = {
+  maxFailures: 3,
+  windowMs: 30 * 60_000,
+  lockoutMs: 30 * 60_000,
+  enrolWithinMs: 10 * 60_000,
+};
+
+export interface Consent {
+  readonly decision: "granted" | "declined" | "withdrawn";
+  readonly at: string;
+  readonly contactId: string;
+  readonly ani: string;
+}
+
+export interface CustomerRecord {
+  /** The bank's customer number (お客さま番号), the record key. */
+  readonly customerId: string;
+  readonly secretHash: string;
+  readonly salt: string;
+  readonly enrolledNumbers: readonly string[];
+  readonly optedOut: boolean;
+  readonly lockedUntil: number;
+  readonly lastAuth?: { readonly contactId: string; readonly at: number };
+  readonly consents: readonly Consent[];
+}
+
+/** The store's atomic operations (DynamoDB conditional writes in production). */
+export interface AuthStore {
+  getCustomer(customerId: string): Promise<CustomerRecord | undefined>;
+  getCustomerIdByNumber(ani: string): Promise<string | undefined>;
+  /**
+   * Counts one verification attempt against the window, atomically. Returns false (and counts
+   * nothing) when the customer is locked out or the window is already full.
+   */
+  reserveAttempt(customerId: string, now: number, policy: LockoutPolicy): Promise<boolean>;
+  /** After a failed attempt: lock the customer when the window is full. */
+  lockIfExhausted(customerId: string, now: number, policy: LockoutPolicy): Promise<boolean>;
+  /** After a successful attempt: clear the window and remember the contact. */
+  recordSuccess(customerId: string, contactId: string, now: number): Promise<void>;
+  enrolNumber(customerId: string, ani: string, consent: Consent): Promise<void>;
+  recordConsent(customerId: string, consent: Consent): Promise<void>;
+  optOut(customerId: string, consent: Consent): Promise<void>;
+}
+
+// scrypt cost: N=2^15, r=8 → 32 MiB and ~50-100 ms per hash on Lambda, well inside the 8 s flow
+// limit, and expensive enough that a stolen table cannot be brute-forced over all birth dates
+// cheaply per record (the salt makes every record its own search).
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+
+export function hashSecret(secret: string, saltHex: string): string {
+  return crypto.scryptSync(secret, Buffer.from(saltHex, "hex"), 32, SCRYPT).toString("hex");
+}
+
+export const newSalt = () => crypto.randomBytes(16).toString("hex");
+
+export function secretMatches(secret: string, saltHex: string, hashHex: string): boolean {
+  const expected = Buffer.from(hashHex, "hex");
+  const actual = crypto.scryptSync(
+    secret,
+    Buffer.from(saltHex, "hex"),
+    expected.length || 32,
+    SCRYPT,
+  );
+  return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
+}
+
+/** A constant salt/hash to spend the same time when the customer does not exist. */
+const DUMMY = { salt: "00".repeat(16), hash: "00".repeat(32) };
+
+/** お客さま番号: digits only, after folding full-width digits (NFKC) and dropping separators. */
+export function normaliseCustomerNumber(input: string | undefined): string | undefined {
+  if (!input) return undefined;
+  const digits = input.normalize("NFKC").replace(/[\s\-‐－ー]/g, "");
+  return /^\d{6,12}$/.test(digits) ? digits : undefined;
+}
+
+/** Birth date as YYYY-MM-DD (Lex AMAZON.Date gives that; YYYYMMDD also accepted), a real date. */
+export function normaliseBirthDate(input: string | undefined): string | undefined {
+  if (!input) return undefined;
+  const s = input.normalize("NFKC").trim();
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  const ok =
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    y >= 1900;
+  return ok ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+}
+
+/** A non-reversible reference for logs (never the customer number itself). */
+export const logRef = (customerId: string) =>
+  crypto.createHash("sha256").update(`caller-auth:${customerId}`).digest("hex").slice(0, 12);
+
+export interface AuthResponse {
+  readonly result: AuthResult;
+  /** How the caller was recognised: "ani", "knowledge", "knowledge+ani", or "none". */
+  readonly method: string;
+  /** Only when Authenticated, for the agent. */
+  readonly customerId?: string;
+  /** Why, for logs and flow attributes; never contains personal data. */
+  readonly reason: string;
+}
+
+const resp = (
+  result: AuthResult,
+  method: string,
+  reason: string,
+  customerId?: string,
+): AuthResponse => ({
+  result,
+  method,
+  reason,
+  ...(customerId ? { customerId } : {}),
+});
+
+export interface Context {
+  readonly store: AuthStore;
+  readonly now: () => number;
+  readonly policy: LockoutPolicy;
+}
+
+/** Repeat contact: is this caller number enrolled (before asking anything)? */
+export async function lookupCaller(c: Context, ani: string | undefined): Promise<AuthResponse> {
+  if (!ani) return resp("NotEnrolled", "none", "no caller number (withheld)");
+  const id = await c.store.getCustomerIdByNumber(ani);
+  if (!id) return resp("NotEnrolled", "none", "caller number not enrolled");
+  const rec = await c.store.getCustomer(id);
+  if (!rec || !rec.enrolledNumbers.includes(ani))
+    return resp("NotEnrolled", "none", "enrolment no longer valid");
+  if (rec.optedOut)
+    return resp("OptedOut", "none", "customer opted out of caller-number recognition");
+  if (rec.lockedUntil > c.now()) return resp("LockedOut", "none", "customer locked out");
+  return resp("Enrolled", "ani", "caller number enrolled; knowledge check follows");
+}
+
+/**
+ * Knowledge check with lockout. A first-time caller says customer number + birth date. A repeat
+ * caller whose number is enrolled (lookupCaller said Enrolled) says only the birth date: the
+ * customer is the one the number is enrolled to, so the number stands in for the customer number
+ * as a possession factor and the method is "knowledge+ani".
+ */
+export async function verify(
+  c: Context,
+  input: { customerNumber?: string; birthDate?: string; ani?: string; contactId: string },
+): Promise<AuthResponse> {
+  const said = normaliseCustomerNumber(input.customerNumber);
+  const byNumber = !input.customerNumber && input.ani;
+  const id = said ?? (byNumber ? await c.store.getCustomerIdByNumber(input.ani!) : undefined);
+  const birth = normaliseBirthDate(input.birthDate);
+  if (!id)
+    return resp(
+      byNumber ? "NotEnrolled" : "Inconclusive",
+      "knowledge",
+      byNumber ? "caller number not enrolled" : "customer number not understood",
+    );
+  if (!birth) return resp("Inconclusive", "knowledge", "birth date not understood");
+  const rec = await c.store.getCustomer(id);
+  if (!rec) {
+    // Same work as a real check, so response time does not reveal which numbers exist.
+    secretMatches(birth, DUMMY.salt, DUMMY.hash);
+    return resp("NotAuthenticated", "knowledge", "no match");
+  }
+  // Birth date alone is enough only for a number that is still enrolled to this customer.
+  if (!said && (!rec.enrolledNumbers.includes(input.ani!) || rec.optedOut))
+    return resp("NotEnrolled", "knowledge", "enrolment no longer valid");
+  const now = c.now();
+  if (rec.lockedUntil > now) return resp("LockedOut", "knowledge", "customer locked out");
+  if (!(await c.store.reserveAttempt(id, now, c.policy)))
+    return resp("LockedOut", "knowledge", "attempt limit reached");
+  if (!secretMatches(birth, rec.salt, rec.secretHash)) {
+    const locked = await c.store.lockIfExhausted(id, now, c.policy);
+    return resp(
+      locked ? "LockedOut" : "NotAuthenticated",
+      "knowledge",
+      locked ? "attempt limit reached" : "no match",
+    );
+  }
+  await c.store.recordSuccess(id, input.contactId, now);
+  const ani = input.ani && rec.enrolledNumbers.includes(input.ani) && !rec.optedOut;
+  return resp("Authenticated", ani ? "knowledge+ani" : "knowledge", "verified", id);
+}
+
+/**
+ * First contact: link the caller number to the customer verified in this same contact, only with
+ * consent, and record the decision either way.
+ */
+export async function enrol(
+  c: Context,
+  input: { customerId?: string; consent?: string; ani?: string; contactId: string },
+): Promise<AuthResponse> {
+  const id = normaliseCustomerNumber(input.customerId);
+  if (!id) return resp("Inconclusive", "none", "no verified customer in this contact");
+  const rec = await c.store.getCustomer(id);
+  const now = c.now();
+  if (
+    !rec ||
+    rec.lastAuth?.contactId !== input.contactId ||
+    now - rec.lastAuth.at > c.policy.enrolWithinMs
+  ) {
+    return resp("NotAuthenticated", "none", "enrolment requires a verification in this contact");
+  }
+  if (!input.ani) return resp("Inconclusive", "knowledge", "no caller number to enrol (withheld)");
+  const decision = input.consent === "granted" ? "granted" : "declined";
+  const consent: Consent = {
+    decision,
+    at: new Date(now).toISOString(),
+    contactId: input.contactId,
+    ani: input.ani,
+  };
+  if (decision === "granted") {
+    await c.store.enrolNumber(id, input.ani, consent);
+    return resp("Authenticated", "knowledge", "caller number enrolled with consent", id);
+  }
+  await c.store.recordConsent(id, consent);
+  return resp("Authenticated", "knowledge", "enrolment declined; consent recorded", id);
+}
+
+/** Opt out of caller-number recognition (after a verification in the same contact). */
+export async function optOut(
+  c: Context,
+  input: { customerId?: string; ani?: string; contactId: string },
+): Promise<AuthResponse> {
+  const id = normaliseCustomerNumber(input.customerId);
+  const rec = id ? await c.store.getCustomer(id) : undefined;
+  const now = c.now();
+  if (
+    !id ||
+    !rec ||
+    rec.lastAuth?.contactId !== input.contactId ||
+    now - rec.lastAuth.at > c.policy.enrolWithinMs
+  ) {
+    return resp("NotAuthenticated", "none", "opt-out requires a verification in this contact");
+  }
+  await c.store.optOut(id, {
+    decision: "withdrawn",
+    at: new Date(now).toISOString(),
+    contactId: input.contactId,
+    ani: input.ani ?? "",
+  });
+  return resp("OptedOut", "knowledge", "caller-number recognition withdrawn", id);
+}

@@ -1,0 +1,119 @@
+/**
+ * Lambda entry point invoked by the contact flows (InvokeLambdaFunction) with
+ * `Details.Parameters.action` = lookup-caller | verify | enrol | optout. Reads its environment
+ * once and fails at cold start if it is wrong; a malformed event never throws into the flow: it
+ * gets `result=NotAuthenticated` with a logged reason. Never logs customer numbers or birth dates.
+ */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { z } from "zod";
+import {
+  enrol,
+  logRef,
+  lookupCaller,
+  optOut,
+  verify,
+  type AuthResponse,
+  type Context,
+} from "./core";
+import { NumberTakenError } from "./store";
+
+const eventSchema = z.object({
+  Name: z.literal("ContactFlowEvent").optional(),
+  Details: z.object({
+    ContactData: z.object({
+      ContactId: z.string().min(1),
+      CustomerEndpoint: z
+        .object({ Address: z.string().optional(), Type: z.string().optional() })
+        .nullish(),
+    }),
+    Parameters: z.object({
+      action: z.enum(["lookup-caller", "verify", "enrol", "optout"]),
+      customerNumber: z.string().optional(),
+      birthDate: z.string().optional(),
+      customerId: z.string().optional(),
+      consent: z.string().optional(),
+    }),
+  }),
+});
+
+export type ConnectEvent = z.input<typeof eventSchema>;
+export type FlowResponse = Record<string, string>;
+
+const toFlow = (r: AuthResponse): FlowResponse => ({
+  result: r.result,
+  method: r.method,
+  reason: r.reason,
+  customerId: r.customerId ?? "",
+});
+
+export interface Deps extends Context {
+  readonly logger: Pick<Logger, "info" | "warn" | "error">;
+}
+
+export function makeHandler(deps: Deps) {
+  return async (event: unknown): Promise<FlowResponse> => {
+    const parsed = eventSchema.safeParse(event);
+    if (!parsed.success) {
+      // Field paths only: values may be personal data.
+      const where = parsed.error.issues.map((i) => i.path.join(".") || "(event)").join(", ");
+      deps.logger.warn("malformed event", { reason: "malformed", fields: where });
+      return toFlow({
+        result: "NotAuthenticated",
+        method: "none",
+        reason: `malformed event (${where})`,
+      });
+    }
+    const { ContactData, Parameters: p } = parsed.data.Details;
+    const contactId = ContactData.ContactId;
+    // Only phone numbers are caller identities; a chat's endpoint is not.
+    const ani =
+      ContactData.CustomerEndpoint?.Type === "TELEPHONE_NUMBER"
+        ? ContactData.CustomerEndpoint.Address
+        : undefined;
+    let r: AuthResponse;
+    try {
+      switch (p.action) {
+        case "lookup-caller":
+          r = await lookupCaller(deps, ani);
+          break;
+        case "verify":
+          r = await verify(deps, {
+            customerNumber: p.customerNumber,
+            birthDate: p.birthDate,
+            ani,
+            contactId,
+          });
+          break;
+        case "enrol":
+          r = await enrol(deps, { customerId: p.customerId, consent: p.consent, ani, contactId });
+          break;
+        case "optout":
+          r = await optOut(deps, { customerId: p.customerId, ani, contactId });
+          break;
+      }
+    } catch (e) {
+      if (e instanceof NumberTakenError) {
+        r = {
+          result: "Inconclusive",
+          method: "knowledge",
+          reason: "caller number enrolled to another customer",
+        };
+      } else {
+        deps.logger.error("store failure", {
+          contactId,
+          action: p.action,
+          error: (e as Error).name,
+        });
+        r = { result: "Inconclusive", method: "none", reason: "temporary failure" };
+      }
+    }
+    deps.logger.info("caller-auth", {
+      contactId,
+      action: p.action,
+      result: r.result,
+      reason: r.reason,
+      ...(r.customerId ? { customerRef: logRef(r.customerId) } : {}),
+    });
+    return toFlow(r);
+  };
+}
