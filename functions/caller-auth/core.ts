@@ -80,21 +80,20 @@ export interface AuthStore {
 // cheaply per record (the salt makes every record its own search).
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
+const HASH_BYTES = 32;
+
 export function hashSecret(secret: string, saltHex: string): string {
-  return crypto.scryptSync(secret, Buffer.from(saltHex, "hex"), 32, SCRYPT).toString("hex");
+  return crypto.scryptSync(secret, Buffer.from(saltHex, "hex"), HASH_BYTES, SCRYPT).toString("hex");
 }
 
 export const newSalt = () => crypto.randomBytes(16).toString("hex");
 
 export function secretMatches(secret: string, saltHex: string, hashHex: string): boolean {
   const expected = Buffer.from(hashHex, "hex");
-  const actual = crypto.scryptSync(
-    secret,
-    Buffer.from(saltHex, "hex"),
-    expected.length || 32,
-    SCRYPT,
-  );
-  return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
+  // Always the full length: scrypt's output for a shorter length is a prefix of the longer one,
+  // so deriving the length from the stored value would accept a truncated hash.
+  const actual = crypto.scryptSync(secret, Buffer.from(saltHex, "hex"), HASH_BYTES, SCRYPT);
+  return expected.length === HASH_BYTES && crypto.timingSafeEqual(expected, actual);
 }
 
 /** A constant salt/hash to spend the same time when the customer does not exist. */
@@ -197,8 +196,10 @@ export async function verify(
     return resp("NotAuthenticated", "knowledge", "no match");
   }
   // Birth date alone is enough only for a number that is still enrolled to this customer.
-  if (!said && (!rec.enrolledNumbers.includes(input.ani!) || rec.optedOut))
+  if (!said && !rec.enrolledNumbers.includes(input.ani!))
     return resp("NotEnrolled", "knowledge", "enrolment no longer valid");
+  if (!said && rec.optedOut)
+    return resp("OptedOut", "knowledge", "customer opted out of caller-number recognition");
   const now = c.now();
   if (rec.lockedUntil > now) return resp("LockedOut", "knowledge", "customer locked out");
   if (!(await c.store.reserveAttempt(id, now, c.policy)))

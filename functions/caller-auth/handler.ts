@@ -4,7 +4,6 @@
  * once and fails at cold start if it is wrong; a malformed event never throws into the flow: it
  * gets `result=NotAuthenticated` with a logged reason. Never logs customer numbers or birth dates.
  */
-import type { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import {
   enrol,
@@ -46,8 +45,15 @@ const toFlow = (r: AuthResponse): FlowResponse => ({
   customerId: r.customerId ?? "",
 });
 
+/** The logger calls the handler makes (Powertools Logger in production: structured JSON). */
+export interface AuthLogger {
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
 export interface Deps extends Context {
-  readonly logger: Pick<Logger, "info" | "warn" | "error">;
+  readonly logger: AuthLogger;
 }
 
 export function makeHandler(deps: Deps) {

@@ -5,27 +5,24 @@
  * Every state change is a conditional write, so concurrent Lambda invocations cannot count
  * fewer failures than happened or enrol one number to two customers.
  */
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { AuthStore, Consent, CustomerRecord, LockoutPolicy } from "./core";
+
+/** The table's only key attribute (string hash key); the component creates the table with it. */
+export const TABLE_KEY = "pk";
 
 const customerKey = (id: string) => ({ pk: `CUSTOMER#${id}` });
 const numberKey = (ani: string) => ({ pk: `NUMBER#${ani}` });
 
 const conditionFailed = (e: unknown) =>
   e instanceof ConditionalCheckFailedException ||
-  e instanceof TransactionCanceledException ||
-  (e as { name?: string })?.name === "ConditionalCheckFailedException" ||
-  (e as { name?: string })?.name === "TransactionCanceledException";
+  (e as { name?: string })?.name === "ConditionalCheckFailedException";
 
 export class NumberTakenError extends Error {
   constructor() {
@@ -147,41 +144,43 @@ export class DynamoAuthStore implements AuthStore {
     );
   }
 
+  /**
+   * Two conditional writes, in this order: claim the number (only if free or already this
+   * customer's), then add it to the customer with the consent. The customer record is the source
+   * of truth: a number item whose customer does not list the number is ignored by lookups, so a
+   * crash between the writes leaves nothing usable, and the same customer can enrol again.
+   * (No TransactWriteItems: the claim must fail on its own to report NumberTakenError, and the
+   * sequence works on every DynamoDB-compatible store the tests use.)
+   */
   async enrolNumber(customerId: string, ani: string, consent: Consent): Promise<void> {
     try {
       await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...numberKey(ani), customerId, enrolledAt: consent.at },
-                ConditionExpression: "attribute_not_exists(pk) OR customerId = :id",
-                ExpressionAttributeValues: { ":id": customerId },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: customerKey(customerId),
-                UpdateExpression:
-                  "ADD enrolledNumbers :n SET optedOut = :f, consents = list_append(if_not_exists(consents, :empty), :c)",
-                ConditionExpression: "attribute_exists(pk)",
-                ExpressionAttributeValues: {
-                  ":n": new Set([ani]),
-                  ":f": false,
-                  ":empty": [],
-                  ":c": [consent],
-                },
-              },
-            },
-          ],
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...numberKey(ani), customerId, enrolledAt: consent.at },
+          ConditionExpression: "attribute_not_exists(pk) OR customerId = :id",
+          ExpressionAttributeValues: { ":id": customerId },
         }),
       );
     } catch (e) {
       if (conditionFailed(e)) throw new NumberTakenError();
       throw e;
     }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: customerKey(customerId),
+        UpdateExpression:
+          "ADD enrolledNumbers :n SET optedOut = :f, consents = list_append(if_not_exists(consents, :empty), :c)",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: {
+          ":n": new Set([ani]),
+          ":f": false,
+          ":empty": [],
+          ":c": [consent],
+        },
+      }),
+    );
   }
 
   async recordConsent(customerId: string, consent: Consent): Promise<void> {
@@ -196,30 +195,19 @@ export class DynamoAuthStore implements AuthStore {
     );
   }
 
+  /**
+   * Opt-out keeps the number → customer link, marked on the customer, so the next call from that
+   * number is told OptedOut (and is not offered enrolment again); the number is no longer a factor.
+   */
   async optOut(customerId: string, consent: Consent): Promise<void> {
-    const rec = await this.getCustomer(customerId);
-    if (!rec) return;
     await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...rec.enrolledNumbers.map((n) => ({
-            Delete: {
-              TableName: this.table,
-              Key: numberKey(n),
-              ConditionExpression: "attribute_not_exists(pk) OR customerId = :id",
-              ExpressionAttributeValues: { ":id": customerId },
-            },
-          })),
-          {
-            Update: {
-              TableName: this.table,
-              Key: customerKey(customerId),
-              UpdateExpression:
-                "SET optedOut = :t, consents = list_append(if_not_exists(consents, :empty), :c) REMOVE enrolledNumbers",
-              ExpressionAttributeValues: { ":t": true, ":empty": [], ":c": [consent] },
-            },
-          },
-        ],
+      new UpdateCommand({
+        TableName: this.table,
+        Key: customerKey(customerId),
+        UpdateExpression:
+          "SET optedOut = :t, consents = list_append(if_not_exists(consents, :empty), :c)",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":t": true, ":empty": [], ":c": [consent] },
       }),
     );
   }

@@ -1,0 +1,539 @@
+/**
+ * functions/caller-auth against a local DynamoDB (dynalite on 127.0.0.1): every result the flows
+ * branch on, the lockout window (including concurrent guesses), hashing, consent records, opt-out,
+ * malformed events, and that no log line carries a customer number or a birth date.
+ */
+import { expect } from "chai";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DEFAULT_POLICY,
+  hashSecret,
+  newSalt,
+  normaliseBirthDate,
+  normaliseCustomerNumber,
+  secretMatches,
+  type LockoutPolicy,
+} from "../functions/caller-auth/core";
+import { makeHandler, type FlowResponse } from "../functions/caller-auth/handler";
+import { DynamoAuthStore, TABLE_KEY } from "../functions/caller-auth/store";
+import { startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
+
+const MINUTE = 60_000;
+const POLICY: LockoutPolicy = DEFAULT_POLICY; // 3 failures / 30 min window / 30 min lockout / 10 min enrol
+
+// Test customers: customer number and birth date are what the caller says.
+const ALICE = { id: "1234567", birth: "1980-04-01" };
+const BOB = { id: "7654321", birth: "1975-12-31" };
+const ALICE_PHONE = "+81312345678";
+const BOB_PHONE = "+81398765432";
+
+describe("caller-auth: input normalisation and hashing", () => {
+  const numbers: [string | undefined, string | undefined][] = [
+    ["1234567", "1234567"],
+    ["１２３４５６７", "1234567"], // full-width digits from a Japanese IME or Lex ja_JP
+    ["123-4567", "1234567"],
+    ["123 4567", "1234567"],
+    ["12345", undefined], // too short
+    ["1234567890123", undefined], // too long
+    ["12a4567", undefined],
+    ["", undefined],
+    [undefined, undefined],
+  ];
+  for (const [input, want] of numbers) {
+    it(`customer number ${JSON.stringify(input)} → ${want ?? "rejected"}`, () =>
+      expect(normaliseCustomerNumber(input)).to.equal(want));
+  }
+
+  const dates: [string | undefined, string | undefined][] = [
+    ["1980-04-01", "1980-04-01"],
+    ["19800401", "1980-04-01"],
+    ["１９８０-０４-０１", "1980-04-01"],
+    ["2000-02-29", "2000-02-29"], // leap year
+    ["2001-02-29", undefined], // not a date
+    ["1980-13-01", undefined],
+    ["1899-12-31", undefined],
+    ["April 1 1980", undefined],
+    [undefined, undefined],
+  ];
+  for (const [input, want] of dates) {
+    it(`birth date ${JSON.stringify(input)} → ${want ?? "rejected"}`, () =>
+      expect(normaliseBirthDate(input)).to.equal(want));
+  }
+
+  it("hashes with a per-record salt and verifies only the right secret", () => {
+    const [s1, s2] = [newSalt(), newSalt()];
+    expect(s1).to.match(/^[0-9a-f]{32}$/);
+    expect(s1).to.not.equal(s2);
+    const h1 = hashSecret(ALICE.birth, s1);
+    // Same birth date, different salt: different hash, so equal birth dates are not visible.
+    expect(hashSecret(ALICE.birth, s2)).to.not.equal(h1);
+    expect(h1).to.match(/^[0-9a-f]{64}$/);
+    expect(secretMatches(ALICE.birth, s1, h1)).to.equal(true);
+    expect(secretMatches(BOB.birth, s1, h1)).to.equal(false);
+    expect(secretMatches(ALICE.birth, s2, h1)).to.equal(false);
+    // A truncated stored hash never matches (length is checked before the constant-time compare).
+    expect(secretMatches(ALICE.birth, s1, h1.slice(0, 32))).to.equal(false);
+  });
+});
+
+describe("caller-auth: handler on a local DynamoDB", function () {
+  this.timeout(60_000);
+  const TABLE = "caller-auth-test";
+  let local: LocalDynamo;
+  let store: DynamoAuthStore;
+  let clock: number;
+  let logs: { level: string; message: string; fields: unknown }[];
+  let handler: (event: unknown) => Promise<FlowResponse>;
+  let contactSeq = 0;
+
+  const log = (level: string) => (message: string, fields?: unknown) =>
+    void logs.push({ level, message, fields });
+
+  before(async () => {
+    local = await startLocalDynamo();
+  });
+  after(async () => {
+    await local.close();
+  });
+
+  beforeEach(async () => {
+    contactSeq++;
+    table = `${TABLE}-${contactSeq}`;
+    await local.createTable({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: TABLE_KEY, AttributeType: "S" }],
+      KeySchema: [{ AttributeName: TABLE_KEY, KeyType: "HASH" }],
+    });
+    store = new DynamoAuthStore(local.doc, table);
+    for (const c of [ALICE, BOB]) {
+      const salt = newSalt();
+      await store.putCustomer(c.id, hashSecret(c.birth, salt), salt);
+    }
+    clock = Date.UTC(2026, 10, 24, 1, 0, 0);
+    logs = [];
+    handler = makeHandler({
+      store,
+      now: () => clock,
+      policy: POLICY,
+      logger: { info: log("info"), warn: log("warn"), error: log("error") },
+    });
+  });
+
+  // Nothing any test logged may contain a customer number or a birth date, in any form.
+  afterEach(function () {
+    const text = JSON.stringify(logs);
+    for (const secret of [ALICE.id, BOB.id, ALICE.birth, BOB.birth, "19800401", "1980"]) {
+      expect(text, `log leaks ${secret}`).to.not.include(secret);
+    }
+  });
+
+  const event = (
+    contactId: string,
+    params: Record<string, string>,
+    endpoint: { Address: string; Type: string } | null = {
+      Address: ALICE_PHONE,
+      Type: "TELEPHONE_NUMBER",
+    },
+  ) => ({
+    Name: "ContactFlowEvent",
+    Details: {
+      ContactData: { ContactId: contactId, CustomerEndpoint: endpoint },
+      Parameters: params,
+    },
+  });
+  const verify = (contactId: string, who: { id: string; birth: string }, phone = ALICE_PHONE) =>
+    handler(
+      event(
+        contactId,
+        { action: "verify", customerNumber: who.id, birthDate: who.birth },
+        { Address: phone, Type: "TELEPHONE_NUMBER" },
+      ),
+    );
+  const wrong = (contactId: string, who = ALICE) =>
+    handler(
+      event(contactId, { action: "verify", customerNumber: who.id, birthDate: "1999-01-01" }),
+    );
+  const enrol = (contactId: string, customerId: string, consent: string, phone = ALICE_PHONE) =>
+    handler(
+      event(
+        contactId,
+        { action: "enrol", customerId, consent },
+        { Address: phone, Type: "TELEPHONE_NUMBER" },
+      ),
+    );
+  const lookup = (contactId: string, phone: string | null = ALICE_PHONE) =>
+    handler(
+      event(
+        contactId,
+        { action: "lookup-caller" },
+        phone ? { Address: phone, Type: "TELEPHONE_NUMBER" } : null,
+      ),
+    );
+  let table = "";
+  const raw = async (id: string) =>
+    (await local.doc.send(new GetCommand({ TableName: table, Key: { pk: `CUSTOMER#${id}` } })))
+      .Item!;
+
+  describe("first contact: verify, then enrol with consent", () => {
+    it("an unknown caller number is NotEnrolled; a withheld number too", async () => {
+      expect(await lookup("c1")).to.deep.include({ result: "NotEnrolled", method: "none" });
+      expect(await lookup("c1", null)).to.deep.include({
+        result: "NotEnrolled",
+        reason: "no caller number (withheld)",
+      });
+    });
+
+    it("the right customer number and birth date authenticate, and the agent gets the customer", async () => {
+      expect(await verify("c1", ALICE)).to.deep.equal({
+        result: "Authenticated",
+        method: "knowledge",
+        reason: "verified",
+        customerId: ALICE.id,
+      });
+    });
+
+    it("full-width digits and YYYYMMDD as Lex ja_JP may deliver them still authenticate", async () => {
+      const r = await handler(
+        event("c1", { action: "verify", customerNumber: "１２３４５６７", birthDate: "19800401" }),
+      );
+      expect(r.result).to.equal("Authenticated");
+    });
+
+    it("a wrong birth date is NotAuthenticated; an unknown customer number looks the same", async () => {
+      expect(await wrong("c1")).to.deep.equal({
+        result: "NotAuthenticated",
+        method: "knowledge",
+        reason: "no match",
+        customerId: "",
+      });
+      expect(await verify("c1", { id: "9999999", birth: ALICE.birth })).to.deep.equal({
+        result: "NotAuthenticated",
+        method: "knowledge",
+        reason: "no match",
+        customerId: "",
+      });
+    });
+
+    it("slots Lex could not fill are Inconclusive and do not count as failures", async () => {
+      for (let i = 0; i < 5; i++) {
+        const r = await handler(
+          event("c1", { action: "verify", customerNumber: "abc", birthDate: ALICE.birth }),
+        );
+        expect(r).to.deep.include({
+          result: "Inconclusive",
+          reason: "customer number not understood",
+        });
+        const r2 = await handler(
+          event("c1", { action: "verify", customerNumber: ALICE.id, birthDate: "" }),
+        );
+        expect(r2).to.deep.include({ result: "Inconclusive", reason: "birth date not understood" });
+      }
+      expect((await raw(ALICE.id)).attempts).to.equal(0);
+      expect((await verify("c1", ALICE)).result).to.equal("Authenticated");
+    });
+
+    it("enrolment with consent links the number and records consent with time and contact id", async () => {
+      await verify("c1", ALICE);
+      clock += 2 * MINUTE;
+      expect(await enrol("c1", ALICE.id, "granted")).to.deep.equal({
+        result: "Authenticated",
+        method: "knowledge",
+        reason: "caller number enrolled with consent",
+        customerId: ALICE.id,
+      });
+      const item = await raw(ALICE.id);
+      expect([...(item.enrolledNumbers as Set<string>)]).to.deep.equal([ALICE_PHONE]);
+      expect(item.consents).to.deep.equal([
+        { decision: "granted", at: "2026-11-24T01:02:00.000Z", contactId: "c1", ani: ALICE_PHONE },
+      ]);
+      expect(await lookup("c2")).to.deep.include({ result: "Enrolled", method: "ani" });
+    });
+
+    it("declined consent is recorded and does not link the number", async () => {
+      await verify("c1", ALICE);
+      expect((await enrol("c1", ALICE.id, "declined")).reason).to.equal(
+        "enrolment declined; consent recorded",
+      );
+      const item = await raw(ALICE.id);
+      expect(item.enrolledNumbers).to.equal(undefined);
+      expect(item.consents).to.deep.equal([
+        { decision: "declined", at: "2026-11-24T01:00:00.000Z", contactId: "c1", ani: ALICE_PHONE },
+      ]);
+      expect((await lookup("c2")).result).to.equal("NotEnrolled");
+    });
+
+    it("any consent value other than granted counts as declined", async () => {
+      await verify("c1", ALICE);
+      await enrol("c1", ALICE.id, "yes");
+      expect((await raw(ALICE.id)).consents[0].decision).to.equal("declined");
+    });
+
+    it("enrolment needs a verification of that customer in the same contact, recently", async () => {
+      // No verification at all.
+      expect((await enrol("c1", ALICE.id, "granted")).result).to.equal("NotAuthenticated");
+      // Verified in another contact: a flow cannot be tricked into enrolling with a stale id.
+      await verify("c1", ALICE);
+      expect((await enrol("c2", ALICE.id, "granted")).result).to.equal("NotAuthenticated");
+      // Verified Bob, tries to enrol Alice.
+      await verify("c3", BOB);
+      expect((await enrol("c3", ALICE.id, "granted")).result).to.equal("NotAuthenticated");
+      // Too long after the verification.
+      await verify("c4", ALICE);
+      clock += POLICY.enrolWithinMs + 1;
+      expect((await enrol("c4", ALICE.id, "granted")).result).to.equal("NotAuthenticated");
+      expect((await raw(ALICE.id)).enrolledNumbers).to.equal(undefined);
+    });
+
+    it("a number already enrolled to another customer is not taken over", async () => {
+      await verify("c1", ALICE);
+      await enrol("c1", ALICE.id, "granted");
+      await verify("c2", BOB, ALICE_PHONE);
+      expect(await enrol("c2", BOB.id, "granted", ALICE_PHONE)).to.deep.include({
+        result: "Inconclusive",
+        reason: "caller number enrolled to another customer",
+      });
+      expect((await raw(BOB.id)).enrolledNumbers).to.equal(undefined);
+    });
+
+    it("a chat contact has no caller number to enrol", async () => {
+      await verify("c1", ALICE);
+      const r = await handler(
+        event(
+          "c1",
+          { action: "enrol", customerId: ALICE.id, consent: "granted" },
+          { Address: "x", Type: "OTHER" },
+        ),
+      );
+      expect(r).to.deep.include({
+        result: "Inconclusive",
+        reason: "no caller number to enrol (withheld)",
+      });
+    });
+  });
+
+  describe("repeat contact: number recognised, birth date only", () => {
+    beforeEach(async () => {
+      await verify("first", ALICE);
+      await enrol("first", ALICE.id, "granted");
+      logs = [];
+    });
+
+    it("the enrolled number plus the birth date authenticate as knowledge+ani", async () => {
+      expect((await lookup("c2")).result).to.equal("Enrolled");
+      expect(
+        await handler(event("c2", { action: "verify", birthDate: ALICE.birth })),
+      ).to.deep.equal({
+        result: "Authenticated",
+        method: "knowledge+ani",
+        reason: "verified",
+        customerId: ALICE.id,
+      });
+    });
+
+    it("saying the customer number from the enrolled phone is also knowledge+ani", async () => {
+      expect((await verify("c2", ALICE)).method).to.equal("knowledge+ani");
+      expect((await verify("c3", ALICE, BOB_PHONE)).method).to.equal("knowledge");
+    });
+
+    it("birth date only from a number that is not enrolled is NotEnrolled", async () => {
+      const r = await handler(
+        event(
+          "c2",
+          { action: "verify", birthDate: BOB.birth },
+          { Address: BOB_PHONE, Type: "TELEPHONE_NUMBER" },
+        ),
+      );
+      expect(r).to.deep.include({ result: "NotEnrolled", reason: "caller number not enrolled" });
+    });
+
+    it("opt-out keeps the number known but stops using it as a factor", async () => {
+      await verify("c2", ALICE);
+      expect(
+        await handler(event("c2", { action: "optout", customerId: ALICE.id })),
+      ).to.deep.include({
+        result: "OptedOut",
+        customerId: ALICE.id,
+      });
+      expect((await lookup("c3")).result).to.equal("OptedOut");
+      expect(
+        (await handler(event("c3", { action: "verify", birthDate: ALICE.birth }))).result,
+      ).to.equal("OptedOut");
+      // Full knowledge check still works, as knowledge only.
+      expect(await verify("c4", ALICE)).to.deep.include({
+        result: "Authenticated",
+        method: "knowledge",
+      });
+      const consents = (await raw(ALICE.id)).consents as { decision: string; contactId: string }[];
+      expect(consents.map((c) => `${c.decision}@${c.contactId}`)).to.deep.equal([
+        "granted@first",
+        "withdrawn@c2",
+      ]);
+      // Enrolling again (new consent) turns recognition back on.
+      await enrol("c4", ALICE.id, "granted");
+      expect((await lookup("c5")).result).to.equal("Enrolled");
+    });
+
+    it("opt-out needs a verification in the same contact", async () => {
+      expect(
+        (await handler(event("c9", { action: "optout", customerId: ALICE.id }))).result,
+      ).to.equal("NotAuthenticated");
+      expect((await raw(ALICE.id)).optedOut).to.equal(false);
+    });
+  });
+
+  describe("lockout", () => {
+    it(`locks after ${POLICY.maxFailures} failures in the window, even for the right birth date`, async () => {
+      expect((await wrong("c1")).result).to.equal("NotAuthenticated");
+      expect((await wrong("c1")).result).to.equal("NotAuthenticated");
+      expect(await wrong("c1")).to.deep.include({
+        result: "LockedOut",
+        reason: "attempt limit reached",
+      });
+      expect(await verify("c2", ALICE)).to.deep.include({
+        result: "LockedOut",
+        reason: "customer locked out",
+      });
+      expect((await raw(ALICE.id)).lockedUntil).to.equal(clock + POLICY.lockoutMs);
+      // The lockout is per customer: Bob is unaffected.
+      expect((await verify("c3", BOB)).result).to.equal("Authenticated");
+    });
+
+    it("a locked-out enrolled number is told LockedOut before anything is asked", async () => {
+      await verify("first", ALICE);
+      await enrol("first", ALICE.id, "granted");
+      for (let i = 0; i < POLICY.maxFailures; i++) await wrong("c1");
+      expect((await lookup("c2")).result).to.equal("LockedOut");
+    });
+
+    it("the lockout ends after its duration", async () => {
+      for (let i = 0; i < POLICY.maxFailures; i++) await wrong("c1");
+      clock += POLICY.lockoutMs - 1;
+      expect((await verify("c2", ALICE)).result).to.equal("LockedOut");
+      clock += 1;
+      expect((await verify("c3", ALICE)).result).to.equal("Authenticated");
+    });
+
+    it("failures older than the window do not count", async () => {
+      await wrong("c1");
+      await wrong("c1");
+      clock += POLICY.windowMs + 1;
+      await wrong("c2");
+      expect((await wrong("c2")).result).to.equal("NotAuthenticated");
+      expect((await verify("c3", ALICE)).result).to.equal("Authenticated");
+    });
+
+    it("a success clears the failures counted so far", async () => {
+      await wrong("c1");
+      await wrong("c1");
+      await verify("c2", ALICE);
+      await wrong("c3");
+      expect((await wrong("c3")).result).to.equal("NotAuthenticated");
+    });
+
+    it("concurrent wrong guesses cannot exceed the limit", async () => {
+      // 20 guesses at once, as from many lines: conditional writes let only maxFailures through
+      // to the hash check; every other one is refused without checking the birth date.
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          handler(
+            event(`p${i}`, {
+              action: "verify",
+              customerNumber: ALICE.id,
+              birthDate: `1990-01-${String(i + 1).padStart(2, "0")}`,
+            }),
+          ),
+        ),
+      );
+      const counts: Record<string, number> = {};
+      for (const r of results) counts[r.result] = (counts[r.result] ?? 0) + 1;
+      expect(counts.Authenticated ?? 0).to.equal(0);
+      expect(counts.NotAuthenticated ?? 0).to.be.at.most(POLICY.maxFailures - 1);
+      expect((counts.NotAuthenticated ?? 0) + (counts.LockedOut ?? 0)).to.equal(20);
+      expect((await raw(ALICE.id)).lockedUntil).to.equal(clock + POLICY.lockoutMs);
+      expect((await verify("after", ALICE)).result).to.equal("LockedOut");
+    });
+
+    it("a concurrent right guess among wrong ones cannot sneak past a full window", async () => {
+      await wrong("c1");
+      await wrong("c1");
+      // One attempt left: of these, exactly one reaches the hash check.
+      const results = await Promise.all([
+        wrong("p1"),
+        verify("p2", ALICE),
+        wrong("p3"),
+        wrong("p4"),
+      ]);
+      const authenticated = results.filter((r) => r.result === "Authenticated").length;
+      const locked = results.filter((r) => r.result === "LockedOut").length;
+      // Only one of the four was counted: either it was the right one (the rest are refused),
+      // or it was a wrong one and the customer is now locked (the right one is refused too).
+      if (authenticated === 1) {
+        expect(locked).to.equal(3);
+      } else {
+        expect(authenticated).to.equal(0);
+        expect(results.filter((r) => r.result === "NotAuthenticated")).to.have.length(0);
+        expect((await raw(ALICE.id)).lockedUntil).to.equal(clock + POLICY.lockoutMs);
+      }
+    });
+  });
+
+  describe("bad input never throws into the flow", () => {
+    const bad: [string, unknown][] = [
+      ["null", null],
+      ["empty object", {}],
+      ["no parameters", { Details: { ContactData: { ContactId: "c1" } } }],
+      ["unknown action", event("c1", { action: "delete-customer" })],
+      ["no contact id", { Details: { ContactData: {}, Parameters: { action: "verify" } } }],
+      [
+        "a Lex event",
+        { sessionState: { intent: { name: "IdentifyCustomer" } }, inputTranscript: ALICE.id },
+      ],
+    ];
+    for (const [what, ev] of bad) {
+      it(`${what} → NotAuthenticated with a logged reason`, async () => {
+        const r = await handler(ev);
+        expect(r.result).to.equal("NotAuthenticated");
+        expect(r.reason).to.match(/^malformed event \(/);
+        expect(logs.filter((l) => l.level === "warn").map((l) => l.message)).to.deep.equal([
+          "malformed event",
+        ]);
+      });
+    }
+
+    it("a store failure is Inconclusive (temporary failure), logged by error name only", async () => {
+      const broken = makeHandler({
+        store: new DynamoAuthStore(local.doc, "no-such-table"),
+        now: () => clock,
+        policy: POLICY,
+        logger: { info: log("info"), warn: log("warn"), error: log("error") },
+      });
+      expect(
+        await broken(
+          event("c1", { action: "verify", customerNumber: ALICE.id, birthDate: ALICE.birth }),
+        ),
+      ).to.deep.equal({
+        result: "Inconclusive",
+        method: "none",
+        reason: "temporary failure",
+        customerId: "",
+      });
+      expect(logs.find((l) => l.level === "error")?.fields).to.deep.equal({
+        contactId: "c1",
+        action: "verify",
+        error: "ResourceNotFoundException",
+      });
+    });
+
+    it("every invocation logs one line with a non-reversible customer reference", async () => {
+      await verify("c1", ALICE);
+      const info = logs.filter((l) => l.level === "info");
+      expect(info).to.have.length(1);
+      expect(info[0].fields).to.deep.include({
+        contactId: "c1",
+        action: "verify",
+        result: "Authenticated",
+      });
+      expect((info[0].fields as { customerRef: string }).customerRef).to.match(/^[0-9a-f]{12}$/);
+    });
+  });
+});
