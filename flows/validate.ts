@@ -80,8 +80,11 @@ const oneOf = (p: Record<string, unknown>, keys: string[]): [string, string][] =
       ];
 };
 
+/** A whole-value attribute reference such as `$.Attributes.authBot`, resolved per contact. */
+const isDynamic = (v: unknown) => typeof v === "string" && v.startsWith("$.");
+
 const regionNeutral = (arn: unknown, what: string, o: ValidateOptions): [string, string][] => {
-  if (!o.multiRegion || typeof arn !== "string") return [];
+  if (!o.multiRegion || typeof arn !== "string" || isDynamic(arn)) return [];
   const region = arn.split(":")[3];
   return region === "$.AwsRegion"
     ? []
@@ -92,6 +95,21 @@ const regionNeutral = (arn: unknown, what: string, o: ValidateOptions): [string,
         ],
       ];
 };
+
+/**
+ * A Lex V2 alias ARN names a bot id, and each region's bot has its own id (Lex Global Resiliency
+ * is not offered for Tokyo/Osaka), so in a mirrored flow only a per-contact value works: an
+ * attribute the region's own function fills.
+ */
+const lexAliasNeutral = (arn: unknown, o: ValidateOptions): [string, string][] =>
+  !o.multiRegion || typeof arn !== "string" || isDynamic(arn)
+    ? []
+    : [
+        [
+          `LexV2Bot.AliasArn ${arn} names one region's bot; the other region's bot has another id`,
+          "set the alias ARN from a contact attribute filled by the region's function (e.g. $.Attributes.authBot from the caller-auth lookup)",
+        ],
+      ];
 
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   MessageParticipant: {
@@ -180,7 +198,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
         ...(alias === undefined
           ? ([["LexV2Bot.AliasArn is missing", "the Lex V2 bot alias ARN"]] as [string, string][])
           : []),
-        ...regionNeutral(alias, "LexV2Bot.AliasArn", o),
+        ...lexAliasNeutral(alias, o),
       ];
     },
   },
@@ -194,6 +212,23 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     },
   },
   UpdateContactData: { errors: ["NoMatchingError"] },
+  // Voice ID (end of support 2026-05-20): kept so the voice-id provider's flow validates.
+  StartVoiceIdStream: { errors: ["NoMatchingError"], flowTypes: INBOUND_AND_TRANSFER },
+  CheckVoiceId: {
+    errors: ["NoMatchingCondition", "NoMatchingError"],
+    needsConditions: true,
+    check: (p) =>
+      ["enrollmentStatus", "voiceAuthentication", "fraudDetection"].includes(
+        String(p.CheckVoiceIdOption),
+      )
+        ? []
+        : [
+            [
+              `CheckVoiceIdOption ${JSON.stringify(p.CheckVoiceIdOption)} is not an option`,
+              "use enrollmentStatus, voiceAuthentication or fraudDetection",
+            ],
+          ],
+  },
   Compare: {
     errors: ["NoMatchingCondition"],
     needsConditions: true,

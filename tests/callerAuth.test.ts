@@ -19,6 +19,7 @@ import { DynamoAuthStore, TABLE_KEY } from "../functions/caller-auth/store";
 import { startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
 const MINUTE = 60_000;
+const BOT_ALIAS = "arn:aws:lex:ap-northeast-1:123456789012:bot-alias/BOTID12345/ALIAS12345";
 const POLICY: LockoutPolicy = DEFAULT_POLICY; // 3 failures / 30 min window / 30 min lockout / 10 min enrol
 
 // Test customers: customer number and birth date are what the caller says.
@@ -116,6 +117,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
       now: () => clock,
       policy: POLICY,
       logger: { info: log("info"), warn: log("warn"), error: log("error") },
+      lexAliasArn: BOT_ALIAS,
     });
   });
 
@@ -189,6 +191,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         method: "knowledge",
         reason: "verified",
         customerId: ALICE.id,
+        customerRef: "",
+        lexAliasArn: BOT_ALIAS,
       });
     });
 
@@ -205,12 +209,16 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         method: "knowledge",
         reason: "no match",
         customerId: "",
+        customerRef: "",
+        lexAliasArn: BOT_ALIAS,
       });
       expect(await verify("c1", { id: "9999999", birth: ALICE.birth })).to.deep.equal({
         result: "NotAuthenticated",
         method: "knowledge",
         reason: "no match",
         customerId: "",
+        customerRef: "",
+        lexAliasArn: BOT_ALIAS,
       });
     });
 
@@ -240,13 +248,25 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         method: "knowledge",
         reason: "caller number enrolled with consent",
         customerId: ALICE.id,
+        customerRef: "",
+        lexAliasArn: BOT_ALIAS,
       });
       const item = await raw(ALICE.id);
       expect([...(item.enrolledNumbers as Set<string>)]).to.deep.equal([ALICE_PHONE]);
       expect(item.consents).to.deep.equal([
         { decision: "granted", at: "2026-11-24T01:02:00.000Z", contactId: "c1", ani: ALICE_PHONE },
       ]);
-      expect(await lookup("c2")).to.deep.include({ result: "Enrolled", method: "ani" });
+      const known = await lookup("c2");
+      expect(known).to.deep.include({
+        result: "Enrolled",
+        method: "ani",
+        customerId: "",
+        lexAliasArn: BOT_ALIAS,
+      });
+      // An opaque speaker reference, not the customer number, and stable across contacts.
+      expect(known.customerRef).to.match(/^[0-9a-f]{12}$/);
+      expect(known.customerRef).to.not.include(ALICE.id);
+      expect((await lookup("c3")).customerRef).to.equal(known.customerRef);
     });
 
     it("declined consent is recorded and does not link the number", async () => {
@@ -288,11 +308,16 @@ describe("caller-auth: handler on a local DynamoDB", function () {
       await verify("c1", ALICE);
       await enrol("c1", ALICE.id, "granted");
       await verify("c2", BOB, ALICE_PHONE);
+      // Bob was verified in this contact, so he stays Authenticated; his consent is still recorded.
       expect(await enrol("c2", BOB.id, "granted", ALICE_PHONE)).to.deep.include({
-        result: "Inconclusive",
+        result: "Authenticated",
         reason: "caller number enrolled to another customer",
+        customerId: BOB.id,
       });
-      expect((await raw(BOB.id)).enrolledNumbers).to.equal(undefined);
+      const bob = await raw(BOB.id);
+      expect(bob.enrolledNumbers).to.equal(undefined);
+      expect(bob.consents).to.have.length(1);
+      expect((await lookup("c3")).customerRef).to.equal((await lookup("c4")).customerRef);
     });
 
     it("a chat contact has no caller number to enrol", async () => {
@@ -304,10 +329,13 @@ describe("caller-auth: handler on a local DynamoDB", function () {
           { Address: "x", Type: "OTHER" },
         ),
       );
+      // Verified in this contact: still Authenticated for the agent, nothing enrolled.
       expect(r).to.deep.include({
-        result: "Inconclusive",
+        result: "Authenticated",
         reason: "no caller number to enrol (withheld)",
+        customerId: ALICE.id,
       });
+      expect((await raw(ALICE.id)).enrolledNumbers).to.equal(undefined);
     });
   });
 
@@ -327,6 +355,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         method: "knowledge+ani",
         reason: "verified",
         customerId: ALICE.id,
+        customerRef: "",
+        lexAliasArn: BOT_ALIAS,
       });
     });
 
@@ -506,6 +536,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         now: () => clock,
         policy: POLICY,
         logger: { info: log("info"), warn: log("warn"), error: log("error") },
+        lexAliasArn: BOT_ALIAS,
       });
       expect(
         await broken(
@@ -516,6 +547,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         method: "none",
         reason: "temporary failure",
         customerId: "",
+        customerRef: "",
+        lexAliasArn: BOT_ALIAS,
       });
       expect(logs.find((l) => l.level === "error")?.fields).to.deep.equal({
         contactId: "c1",

@@ -26,6 +26,22 @@ const VARS: Record<string, string> = {
   "queue.telephone-banking": ARN("queue", "3"),
   "queue.card-loan-screening": ARN("queue", "4"),
 };
+interface FlowAction {
+  Identifier: string;
+  Type: string;
+  Parameters: Record<string, unknown>;
+  Transitions: {
+    NextAction?: string;
+    Conditions?: { NextAction: string }[];
+    Errors?: { NextAction: string }[];
+  };
+}
+const nextActions = (a: FlowAction): string[] => [
+  ...(a.Transitions.NextAction ? [a.Transitions.NextAction] : []),
+  ...(a.Transitions.Conditions ?? []).map((c) => c.NextAction),
+  ...(a.Transitions.Errors ?? []).map((e) => e.NextAction),
+];
+
 const INBOUND = ["inbound-main", "after-hours", "customer-queue", "agent-whisper", "outbound"];
 
 describe("flows: catalog", () => {
@@ -36,6 +52,7 @@ describe("flows: catalog", () => {
       ["agent-whisper", "AGENT_WHISPER", []],
       ["auth-enrol", "CONTACT_FLOW", ["inbound-main"]],
       ["auth-verify", "CONTACT_FLOW", ["auth-enrol", "inbound-main"]],
+      ["auth-voiceid", "CONTACT_FLOW", ["auth-verify", "inbound-main"]],
       ["customer-queue", "CUSTOMER_QUEUE", []],
       ["dr-standby", "CONTACT_FLOW", []],
       ["dr-standby-transfer", "CONTACT_FLOW", []],
@@ -45,28 +62,74 @@ describe("flows: catalog", () => {
     expect(loadTemplate("dr-standby-transfer").variables).to.deep.equal(["dr.fallback-number"]);
   });
 
-  it("auth flows render and validate as mirrored flows when their ARNs are region-neutral", () => {
+  it("auth flows validate as mirrored flows: region-neutral function ARN, bot alias per contact", () => {
     const vars = {
       "function.caller-auth":
         "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-caller-auth",
-      "lex.caller-auth": "arn:aws:lex:$.AwsRegion:123456789012:bot-alias/BOTID/ALIASID",
       "flow.inbound-main": ARN("contact-flow", "main"),
+      "flow.auth-enrol": ARN("contact-flow", "enrol"),
     };
     const enrol = loadTemplate("auth-enrol");
     const verify = loadTemplate("auth-verify");
-    expect(verify.variables).to.deep.equal(["function.caller-auth", "lex.caller-auth"]);
-    const ok = renderFlow("auth-enrol", enrol.template, vars);
+    // No bot variable: the flows read the region's bot alias from the lookup (authBot attribute).
+    expect(verify.variables).to.deep.equal(["function.caller-auth"]);
+    expect(enrol.variables).to.deep.equal(["function.caller-auth"]);
+    expect(loadTemplate("auth-voiceid").variables).to.deep.equal([
+      "function.caller-auth",
+      "voiceid.threshold",
+    ]);
+    const ok = renderFlow("auth-enrol", enrol.template, {
+      "function.caller-auth": vars["function.caller-auth"],
+      "flow.inbound-main": vars["flow.inbound-main"],
+    });
     expect(validateFlow(ok, { type: "CONTACT_FLOW", multiRegion: true })).to.deep.equal([]);
     const pinned = renderFlow("auth-verify", verify.template, {
       ...vars,
       "function.caller-auth":
         "arn:aws:lambda:ap-northeast-1:123456789012:function:customerchannel-caller-auth",
-      "flow.auth-enrol": ARN("contact-flow", "enrol"),
     });
     const problems = validateFlow(pinned, { type: "CONTACT_FLOW", multiRegion: true }).map(
       (p) => `${p.rule}@${p.action}`,
     );
-    expect(problems).to.deep.equal(["parameters@ani", "parameters@verify"]);
+    expect(problems).to.deep.equal([
+      "parameters@ani",
+      "parameters@verify-known",
+      "parameters@verify",
+    ]);
+  });
+
+  it("auth flows keep the flow log off while the caller speaks personal data", () => {
+    // Flow logs record block parameters: slot values and the Lambda parameters carrying them.
+    for (const name of ["auth-verify", "auth-enrol", "auth-voiceid"]) {
+      const actions = (loadTemplate(name).template as { Actions: FlowAction[] }).Actions;
+      const byId = new Map(actions.map((a) => [a.Identifier, a]));
+      const sensitive = actions.filter(
+        (a) =>
+          a.Type === "ConnectParticipantWithLexBot" ||
+          JSON.stringify(a.Parameters).includes("$.Lex.Slots"),
+      );
+      expect(sensitive.length, name).to.be.greaterThan(0);
+      for (const a of sensitive) {
+        // Every path into a sensitive action comes from one with logging off or another sensitive one.
+        const into = actions.filter((b) => nextActions(b).includes(a.Identifier));
+        for (const b of into) {
+          const off =
+            (b.Type === "UpdateFlowLoggingBehavior" &&
+              b.Parameters.FlowLoggingBehavior === "Disabled") ||
+            sensitive.includes(b);
+          expect(off, `${name}: ${b.Identifier} → ${a.Identifier} with logging on`).to.equal(true);
+        }
+        // And every way out of it turns logging back on (or goes to another sensitive action).
+        for (const n of nextActions(a)) {
+          const b = byId.get(n)!;
+          const on =
+            (b.Type === "UpdateFlowLoggingBehavior" &&
+              b.Parameters.FlowLoggingBehavior === "Enabled") ||
+            sensitive.includes(b);
+          expect(on, `${name}: ${a.Identifier} → ${n} without logging back on`).to.equal(true);
+        }
+      }
+    }
   });
 
   it("orders flows after the flows they reference", () => {

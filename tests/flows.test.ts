@@ -292,18 +292,19 @@ const broken: Broken[] = [
     says: "is pinned to region ap-northeast-1",
   },
   {
-    title: "Lex alias pinned to Tokyo in a mirrored flow",
+    title: "static Lex alias in a mirrored flow (each region's bot has its own id)",
     multiRegion: true,
     breakIt: (f) => {
       const a = action(f, "menu");
       a.Type = "ConnectParticipantWithLexBot";
       a.Parameters = {
         Text: "ご用件をお話しください",
-        LexV2Bot: { AliasArn: "arn:aws:lex:ap-northeast-1:1:bot-alias/B/A" },
+        // Even with $.AwsRegion: the bot id B exists in one region only.
+        LexV2Bot: { AliasArn: "arn:aws:lex:$.AwsRegion:1:bot-alias/B/A" },
       };
     },
     expect: "parameters@menu",
-    says: "LexV2Bot.AliasArn arn:aws:lex:ap-northeast-1:1:bot-alias/B/A is pinned to region ap-northeast-1",
+    says: "LexV2Bot.AliasArn arn:aws:lex:$.AwsRegion:1:bot-alias/B/A names one region's bot",
   },
   {
     title: "wrong language version",

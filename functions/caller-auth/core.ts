@@ -57,6 +57,14 @@ export interface CustomerRecord {
   readonly consents: readonly Consent[];
 }
 
+/** enrolNumber: the number is already enrolled to another customer. */
+export class NumberTakenError extends Error {
+  constructor() {
+    super("caller number is enrolled to another customer");
+    this.name = "NumberTakenError";
+  }
+}
+
 /** The store's atomic operations (DynamoDB conditional writes in production). */
 export interface AuthStore {
   getCustomer(customerId: string): Promise<CustomerRecord | undefined>;
@@ -134,6 +142,11 @@ export interface AuthResponse {
   readonly customerId?: string;
   /** Why, for logs and flow attributes; never contains personal data. */
   readonly reason: string;
+  /**
+   * Only from lookup-caller when Enrolled: an opaque, stable reference to the customer the number
+   * is enrolled to (the Voice ID speaker id), never the customer number.
+   */
+  readonly customerRef?: string;
 }
 
 const resp = (
@@ -165,7 +178,10 @@ export async function lookupCaller(c: Context, ani: string | undefined): Promise
   if (rec.optedOut)
     return resp("OptedOut", "none", "customer opted out of caller-number recognition");
   if (rec.lockedUntil > c.now()) return resp("LockedOut", "none", "customer locked out");
-  return resp("Enrolled", "ani", "caller number enrolled; knowledge check follows");
+  return {
+    ...resp("Enrolled", "ani", "caller number enrolled; knowledge check follows"),
+    customerRef: logRef(id),
+  };
 }
 
 /**
@@ -236,7 +252,10 @@ export async function enrol(
   ) {
     return resp("NotAuthenticated", "none", "enrolment requires a verification in this contact");
   }
-  if (!input.ani) return resp("Inconclusive", "knowledge", "no caller number to enrol (withheld)");
+  // The caller was verified in this contact: whatever happens to the enrolment, they stay
+  // Authenticated for the agent.
+  if (!input.ani)
+    return resp("Authenticated", "knowledge", "no caller number to enrol (withheld)", id);
   const decision = input.consent === "granted" ? "granted" : "declined";
   const consent: Consent = {
     decision,
@@ -245,7 +264,13 @@ export async function enrol(
     ani: input.ani,
   };
   if (decision === "granted") {
-    await c.store.enrolNumber(id, input.ani, consent);
+    try {
+      await c.store.enrolNumber(id, input.ani, consent);
+    } catch (e) {
+      if (!(e instanceof NumberTakenError)) throw e;
+      await c.store.recordConsent(id, consent);
+      return resp("Authenticated", "knowledge", "caller number enrolled to another customer", id);
+    }
     return resp("Authenticated", "knowledge", "caller number enrolled with consent", id);
   }
   await c.store.recordConsent(id, consent);

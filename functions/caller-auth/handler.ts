@@ -14,7 +14,6 @@ import {
   type AuthResponse,
   type Context,
 } from "./core";
-import { NumberTakenError } from "./store";
 
 const eventSchema = z.object({
   Name: z.literal("ContactFlowEvent").optional(),
@@ -38,11 +37,18 @@ const eventSchema = z.object({
 export type ConnectEvent = z.input<typeof eventSchema>;
 export type FlowResponse = Record<string, string>;
 
-const toFlow = (r: AuthResponse): FlowResponse => ({
+/**
+ * The flow's view ($.External.*): always the same keys, so a flow never reads a stale value from
+ * an earlier invocation. lexAliasArn is this region's bot alias: mirrored flows cannot name a bot
+ * id (each region's bot has its own), so they take it from here.
+ */
+const toFlow = (r: AuthResponse, lexAliasArn: string): FlowResponse => ({
   result: r.result,
   method: r.method,
   reason: r.reason,
   customerId: r.customerId ?? "",
+  customerRef: r.customerRef ?? "",
+  lexAliasArn,
 });
 
 /** The logger calls the handler makes (Powertools Logger in production: structured JSON). */
@@ -54,6 +60,8 @@ export interface AuthLogger {
 
 export interface Deps extends Context {
   readonly logger: AuthLogger;
+  /** This region's Lex bot alias ARN, handed to the flows. */
+  readonly lexAliasArn: string;
 }
 
 export function makeHandler(deps: Deps) {
@@ -63,11 +71,14 @@ export function makeHandler(deps: Deps) {
       // Field paths only: values may be personal data.
       const where = parsed.error.issues.map((i) => i.path.join(".") || "(event)").join(", ");
       deps.logger.warn("malformed event", { reason: "malformed", fields: where });
-      return toFlow({
-        result: "NotAuthenticated",
-        method: "none",
-        reason: `malformed event (${where})`,
-      });
+      return toFlow(
+        {
+          result: "NotAuthenticated",
+          method: "none",
+          reason: `malformed event (${where})`,
+        },
+        deps.lexAliasArn,
+      );
     }
     const { ContactData, Parameters: p } = parsed.data.Details;
     const contactId = ContactData.ContactId;
@@ -98,20 +109,8 @@ export function makeHandler(deps: Deps) {
           break;
       }
     } catch (e) {
-      if (e instanceof NumberTakenError) {
-        r = {
-          result: "Inconclusive",
-          method: "knowledge",
-          reason: "caller number enrolled to another customer",
-        };
-      } else {
-        deps.logger.error("store failure", {
-          contactId,
-          action: p.action,
-          error: (e as Error).name,
-        });
-        r = { result: "Inconclusive", method: "none", reason: "temporary failure" };
-      }
+      deps.logger.error("store failure", { contactId, action: p.action, error: (e as Error).name });
+      r = { result: "Inconclusive", method: "none", reason: "temporary failure" };
     }
     deps.logger.info("caller-auth", {
       contactId,
@@ -120,6 +119,6 @@ export function makeHandler(deps: Deps) {
       reason: r.reason,
       ...(r.customerId ? { customerRef: logRef(r.customerId) } : {}),
     });
-    return toFlow(r);
+    return toFlow(r, deps.lexAliasArn);
   };
 }

@@ -13,6 +13,7 @@ import { DynamoAuthStore } from "./store";
 
 const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
+  LEX_ALIAS_ARN: z.string().startsWith("arn:"),
   MAX_FAILURES: z.coerce.number().int().min(1).max(10).default(DEFAULT_POLICY.maxFailures),
   LOCKOUT_MINUTES: z.coerce
     .number()
@@ -42,4 +43,5 @@ export const handler = makeHandler({
     windowMs: env.WINDOW_MINUTES * 60_000,
   },
   logger: new Logger({ serviceName: "caller-auth" }),
+  lexAliasArn: env.LEX_ALIAS_ARN,
 });

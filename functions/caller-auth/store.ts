@@ -12,7 +12,13 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { AuthStore, Consent, CustomerRecord, LockoutPolicy } from "./core";
+import {
+  NumberTakenError,
+  type AuthStore,
+  type Consent,
+  type CustomerRecord,
+  type LockoutPolicy,
+} from "./core";
 
 /** The table's only key attribute (string hash key); the component creates the table with it. */
 export const TABLE_KEY = "pk";
@@ -23,13 +29,6 @@ const numberKey = (ani: string) => ({ pk: `NUMBER#${ani}` });
 const conditionFailed = (e: unknown) =>
   e instanceof ConditionalCheckFailedException ||
   (e as { name?: string })?.name === "ConditionalCheckFailedException";
-
-export class NumberTakenError extends Error {
-  constructor() {
-    super("caller number is enrolled to another customer");
-    this.name = "NumberTakenError";
-  }
-}
 
 export class DynamoAuthStore implements AuthStore {
   constructor(
