@@ -182,6 +182,22 @@ const securityProfileSchema = z.record(
   }),
 );
 
+/** Caller authentication (VoiceIdAuth). Every field has a default, so the key may be absent. */
+const authSchema = z.strictObject({
+  provider: z.enum(["knowledge", "voice-id"]).default("knowledge"),
+  /** Voice ID ended on 2026-05-20: the voice-id provider is refused unless this is true. */
+  voiceIdAcknowledgeEndOfSupport: z.boolean().default(false),
+  /** Failed knowledge checks within the window before the customer is locked out. */
+  maxFailures: z.number().int().min(1).max(10).default(3),
+  windowMinutes: z.number().int().min(1).max(1440).default(30),
+  lockoutMinutes: z.number().int().min(1).max(1440).default(30),
+  /** Voice ID authentication threshold (0-100; AWS recommends 90). */
+  voiceIdThreshold: z.number().int().min(0).max(100).default(90),
+});
+
+/** The day AWS ended Amazon Connect Voice ID (../shared/FACTS.md, voiceid-apis.html). */
+export const VOICE_ID_END_OF_SUPPORT = "2026-05-20";
+
 // ---------------------------------------------------------------------------------------------
 // Defaults for the structured keys. Pulumi.yaml can declare only string/integer/boolean/array
 // keys (project.json `simpleConfigType`), so object-valued keys are described there in comments
@@ -344,10 +360,12 @@ export const rawSchema = z.strictObject({
   queues: obj(queueSchema).prefault(DEFAULT_QUEUES as never),
   routingProfiles: obj(routingProfileSchema).prefault(DEFAULT_ROUTING_PROFILES as never),
   securityProfiles: obj(securityProfileSchema).prefault(DEFAULT_SECURITY_PROFILES as never),
+  auth: obj(authSchema).prefault({}),
 });
 
 /** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
 export const STRUCTURED_KEYS = [
+  "auth",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -356,6 +374,7 @@ export const STRUCTURED_KEYS = [
 
 type Raw = z.output<typeof rawSchema>;
 export type HoursConfig = Raw["hoursOfOperation"];
+export type AuthConfig = Raw["auth"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -401,6 +420,7 @@ export interface StackConfig {
     readonly accessLogExpirationDays: number;
     readonly vaultTransitionDays: number;
   };
+  readonly auth: AuthConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -711,6 +731,13 @@ export function parseConfig(
     }
   }
 
+  if (r.auth.provider === "voice-id" && !r.auth.voiceIdAcknowledgeEndOfSupport) {
+    problems.push({
+      key: key("auth"),
+      message: `auth.provider is "voice-id", but AWS ended Amazon Connect Voice ID on ${VOICE_ID_END_OF_SUPPORT}: its APIs, flow blocks and CCP widget no longer work, so callers would never be authenticated. Use the knowledge provider: pulumi config set --path '${PROJECT}:auth.provider' knowledge --stack ${ctx.stack}. Only if you run an environment where Voice ID still answers, acknowledge it: pulumi config set --path '${PROJECT}:auth.voiceIdAcknowledgeEndOfSupport' true --stack ${ctx.stack}`,
+    });
+  }
+
   if (problems.length) throw new ConfigError(ctx.stack, problems);
 
   return {
@@ -739,6 +766,7 @@ export function parseConfig(
       accessLogExpirationDays: c.accessLogExpirationDays,
       vaultTransitionDays: c.vaultTransitionDays,
     },
+    auth: c.auth,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

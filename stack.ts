@@ -9,6 +9,7 @@ import {
   BackupVault,
   ContactCenterRegion,
   ContactFlows,
+  VoiceIdAuth,
   vaultTarget,
   type InstanceSpec,
   type SamlSpec,
@@ -81,12 +82,21 @@ export const INBOUND_FLOWS = [
   "outbound",
 ];
 
+/** The caller-authentication flows for the configured provider (entry flow last). */
+export const authFlows = (cfg: StackConfig): string[] =>
+  cfg.auth.provider === "voice-id"
+    ? ["auth-enrol", "auth-verify", "auth-voiceid"]
+    : ["auth-enrol", "auth-verify"];
+
 /** Template variables a region can fill: greeting, hours and queue ARNs by config name. */
 function flowVariables(
   cfg: StackConfig,
   region: ContactCenterRegion,
+  auth: VoiceIdAuth,
 ): Record<string, pulumi.Input<string>> {
   return {
+    "function.caller-auth": auth.flowFunctionArn,
+    "voiceid.threshold": String(cfg.auth.voiceIdThreshold),
     "bank.name": cfg.greetingName,
     ...Object.fromEntries(Object.entries(region.hoursArns).map(([n, arn]) => [`hours.${n}`, arn])),
     ...Object.fromEntries(Object.entries(region.queueArns).map(([n, arn]) => [`queue.${n}`, arn])),
@@ -97,22 +107,62 @@ function flowVariables(
 function deployFlows(
   cfg: StackConfig,
   region: ContactCenterRegion,
+  auth: VoiceIdAuth,
   names: string[],
   opts: pulumi.ComponentResourceOptions,
 ): ContactFlows {
+  const flows = names.map((n) => loadTemplate(n));
+  const used = new Set(flows.flatMap((f) => f.variables));
   return new ContactFlows(
     `${cfg.stack}-flows`,
     {
       region: cfg.region,
       instanceId: region.instanceId,
-      flows: names.map((n) => loadTemplate(n)),
-      variables: flowVariables(cfg, region),
+      flows,
+      // Only what these flows use: the renderer refuses variables supplied but unused.
+      variables: Object.fromEntries(
+        Object.entries(flowVariables(cfg, region, auth)).filter(([k]) => used.has(k)),
+      ),
       // Flows of a replicated primary are mirrored to the replica region.
       multiRegion: cfg.role === "primary" && cfg.globalResiliency,
     },
     opts,
   );
 }
+
+/** Caller authentication in this stack's region, on this stack's (or the replica's) instance. */
+function deployAuth(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  opts: pulumi.ComponentResourceOptions,
+): VoiceIdAuth {
+  return new VoiceIdAuth(
+    `${cfg.stack}-auth`,
+    {
+      region: cfg.region,
+      provider: cfg.auth.provider,
+      instanceId: region.instanceId,
+      instanceArn: region.instanceArn,
+      aliasPrefix: `${cfg.project}/${cfg.stack}`,
+      logsKeyArn: region.logsKeyArn,
+      logRetentionDays: cfg.logRetentionDays,
+      lockout: {
+        maxFailures: cfg.auth.maxFailures,
+        windowMinutes: cfg.auth.windowMinutes,
+        lockoutMinutes: cfg.auth.lockoutMinutes,
+      },
+      lexRoleSuffix: `${cfg.project}-${cfg.stack}`,
+    },
+    opts,
+  );
+}
+
+const authOutputs = (auth: VoiceIdAuth) => ({
+  callerAuthFunctionArn: auth.functionArn,
+  callerAuthBotId: auth.botId,
+  callerAuthBotAliasArn: auth.botAliasArn,
+  callerAuthTable: auth.tableName,
+});
 
 /** Outputs both roles export about their region. */
 function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
@@ -172,9 +222,11 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     },
     opts,
   );
-  const flows = deployFlows(cfg, region, INBOUND_FLOWS, opts);
+  const auth = deployAuth(cfg, region, opts);
+  const flows = deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg)], opts);
   return {
     ...regionOutputs(cfg, region),
+    ...authOutputs(auth),
     flowArns: flows.arns,
     samlProviderArn: region.federation?.providerArn,
     vaultBucketArn: vault.bucketArn,
@@ -235,9 +287,15 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   // A replica runs the flows Connect mirrors from the primary; a standalone instance gets its
   // own, plus the standby flow its numbers point at until a failover.
   const standby = cfg.drFallbackNumber ? "dr-standby-transfer" : "dr-standby";
-  const flows = replica ? undefined : deployFlows(cfg, region, [...INBOUND_FLOWS, standby], opts);
+  // Connect does not replicate Lex or Lambda: every dr stack deploys its own bot and function,
+  // with the same names, so the primary's mirrored flows find them through $.AwsRegion.
+  const auth = deployAuth(cfg, region, opts);
+  const flows = replica
+    ? undefined
+    : deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg), standby], opts);
   return {
     ...regionOutputs(cfg, region),
+    ...authOutputs(auth),
     flowArns: flows?.arns ?? {},
     drMode: cfg.dr.mode,
     primaryStack: cfg.dr.primaryStack,

@@ -5,3 +5,7 @@ export * from "./flowContent";
 export * from "./kmsKey";
 export * from "./policies";
 export * from "./privateBucket";
+export * from "./callerAuthBot";
+export * from "./nodeFunction";
+export * from "./voiceIdAssociation";
+export * from "./voiceIdAuth";

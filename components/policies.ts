@@ -337,3 +337,49 @@ export function eventsToLogsResourcePolicy(logGroupArns: string[]): PolicyDocume
     Resource: logGroupArns.map((a) => `${a}:*`),
   });
 }
+
+/** What every function may do with its own log group (the group is created by this program). */
+export const functionLogStatement = (logGroupArn: string): PolicyStatement => ({
+  Sid: "WriteOwnLogGroup",
+  Effect: "Allow",
+  Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+  Resource: `${logGroupArn}:*`,
+});
+
+/**
+ * Use of a CMK only through one service in one region (DynamoDB, SQS, ...): the function can
+ * read and write the encrypted data but cannot call KMS directly with the key.
+ */
+export const kmsViaServiceStatement = (
+  sid: string,
+  keyArn: string,
+  service: string,
+  region: string,
+): PolicyStatement => ({
+  Sid: sid,
+  Effect: "Allow",
+  Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+  Resource: keyArn,
+  Condition: { StringEquals: { "kms:ViaService": `${service}.${region}.amazonaws.com` } },
+});
+
+/**
+ * caller-auth: read customers and numbers, conditional updates of the attempt window, lockout,
+ * enrolment and consent. No Scan, no Query, no DeleteItem: the function looks up by key only and
+ * never removes a record (opt-out is an update, consent history is kept).
+ */
+export function callerAuthPolicy(a: {
+  tableArn: string;
+  keyArn: string;
+  region: string;
+}): PolicyStatement[] {
+  return [
+    {
+      Sid: "CallerAuthTable",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      Resource: a.tableArn,
+    },
+    kmsViaServiceStatement("CallerAuthTableKey", a.keyArn, "dynamodb", a.region),
+  ];
+}

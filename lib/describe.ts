@@ -23,6 +23,9 @@ const list = (v: unknown): string[] =>
   v === undefined ? [] : Array.isArray(v) ? v.map(text) : [text(v)];
 
 const statements = (policy: unknown): Statement[] => {
+  // aws-native takes policies as objects, the classic provider as JSON strings.
+  if (policy && typeof policy === "object")
+    return (policy as { Statement?: Statement[] }).Statement ?? [];
   if (typeof policy !== "string") return [];
   try {
     const d = JSON.parse(policy) as { Statement?: Statement[] };
@@ -173,6 +176,73 @@ export function securityFacts(r: RecordedResource): Facts {
       return { eventPattern: text(i.eventPattern) };
     case "aws:cloudwatch/eventTarget:EventTarget":
       return { target: text(i.arn) };
+    case "aws:dynamodb/table:Table":
+      return {
+        name: text(i.name),
+        pointInTimeRecovery: get(i, "pointInTimeRecovery", "enabled") === true,
+        encryption:
+          get(i, "serverSideEncryption", "enabled") === true
+            ? `KMS ${text(get(i, "serverSideEncryption", "kmsKeyArn"))}`
+            : "AWS owned key",
+        deletionProtection: i.deletionProtectionEnabled === true,
+      };
+    case "aws:lambda/function:Function":
+      return {
+        name: text(i.name),
+        runtime: `${text(i.runtime)} ${list(i.architectures).join(",")}`,
+        reservedConcurrency: Number(i.reservedConcurrentExecutions ?? -1),
+        timeoutSeconds: Number(i.timeout),
+        environmentKey: text(i.kmsKeyArn),
+        logGroup: text(get(i, "loggingConfig", "logGroup")),
+        environment: Object.keys((get(i, "environment", "variables") as object) ?? {}).sort(),
+      };
+    case "aws:lambda/permission:Permission":
+      return {
+        principal: text(i.principal),
+        action: text(i.action),
+        sourceArn: text(i.sourceArn),
+        sourceAccount: text(i.sourceAccount),
+      };
+    case "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation":
+      return { functionArn: text(i.functionArn) };
+    case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+      return { service: text(i.awsServiceName), suffix: text(i.customSuffix) };
+    case "aws-native:lex:Bot": {
+      const locales = (i.botLocales as Record<string, unknown>[]) ?? [];
+      return {
+        name: text(i.name),
+        locales: locales.map((l) => text(l.localeId)),
+        intents: locales.flatMap((l) =>
+          ((l.intents as Record<string, unknown>[]) ?? []).map((x) => text(x.name)),
+        ),
+        obfuscatedSlots: locales.flatMap((l) =>
+          ((l.intents as Record<string, unknown>[]) ?? []).flatMap((x) =>
+            ((x.slots as Record<string, unknown>[]) ?? [])
+              .filter(
+                (sl) =>
+                  get(sl, "obfuscationSetting", "obfuscationSettingType") === "DefaultObfuscation",
+              )
+              .map((sl) => `${text(x.name)}.${text(sl.name)}`),
+          ),
+        ),
+        childDirected: get(i, "dataPrivacy", "childDirected") === true,
+        idleSessionTtlInSeconds: Number(i.idleSessionTtlInSeconds),
+      };
+    }
+    case "aws-native:lex:BotVersion":
+      return { description: text(i.description) };
+    case "aws-native:lex:BotAlias":
+      return {
+        aliasName: text(i.botAliasName),
+        conversationLogs: i.conversationLogSettings ? "on" : "off",
+        sentimentAnalysis: get(i, "sentimentAnalysisSettings", "detectSentiment") === true,
+      };
+    case "aws-native:lex:ResourcePolicy":
+      return { statements: summariseStatements(i.policy) };
+    case "aws-native:connect:IntegrationAssociation":
+      return { integrationType: text(i.integrationType), integrationArn: text(i.integrationArn) };
+    case "aws-native:voiceid:Domain":
+      return { kmsKey: text(get(i, "serverSideEncryptionConfiguration", "kmsKeyId")) };
     case "aws:connect/hoursOfOperation:HoursOfOperation":
       return {
         name: text(i.name),

@@ -276,6 +276,65 @@ function fakeState(
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:events:${region}:${acct}:rule/${n}` } };
     }
+    case "aws:dynamodb/table:Table": {
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      return { id: n, state: { name: n, arn: `arn:aws:dynamodb:${region}:${acct}:table/${n}` } };
+    }
+    case "aws:lambda/function:Function": {
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      const arn = `arn:aws:lambda:${region}:${acct}:function:${n}`;
+      return {
+        id: n,
+        state: {
+          name: n,
+          arn,
+          qualifiedArn: `${arn}:$LATEST`,
+          invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+          version: "$LATEST",
+        },
+      };
+    }
+    case "aws:lambda/permission:Permission":
+      return { id: text(inputs.statementId ?? `${name}-${hex(seed, 7)}`), state: {} };
+    case "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation":
+      return { id: `${instanceId},${text(inputs.functionArn)}`, state: {} };
+    case "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
+      const svc = text(inputs.awsServiceName);
+      const roleName = `AWSServiceRoleForLexV2Bots_${text(inputs.customSuffix)}`;
+      const arn = `arn:aws:iam::${acct}:role/aws-service-role/${svc}/${roleName}`;
+      return { id: arn, state: { arn, name: roleName } };
+    }
+    // aws-native: ids as the services mint them (Lex: 10 upper-case alphanumerics).
+    case "aws-native:lex:Bot": {
+      const botId = hex(seed, 10).toUpperCase();
+      return {
+        id: botId,
+        state: { awsId: botId, arn: `arn:aws:lex:${region}:${acct}:bot/${botId}` },
+      };
+    }
+    case "aws-native:lex:BotVersion":
+      return { id: `${text(inputs.botId)}|1`, state: { botVersion: "1" } };
+    case "aws-native:lex:BotAlias": {
+      const aliasId = hex(seed, 10).toUpperCase();
+      return {
+        id: `${aliasId}|${text(inputs.botId)}`,
+        state: {
+          botAliasId: aliasId,
+          botAliasStatus: "Available",
+          arn: `arn:aws:lex:${region}:${acct}:bot-alias/${text(inputs.botId)}/${aliasId}`,
+        },
+      };
+    }
+    case "aws-native:lex:ResourcePolicy":
+      return { id: hex(seed, 12), state: { awsId: hex(seed, 12), revisionId: "1" } };
+    case "aws-native:connect:IntegrationAssociation": {
+      const assoc = uuid(seed);
+      return { id: assoc, state: { integrationAssociationId: assoc } };
+    }
+    case "aws-native:voiceid:Domain": {
+      const domainId = hex(seed, 22);
+      return { id: domainId, state: { domainId } };
+    }
     default: {
       const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
       return {

@@ -333,7 +333,7 @@ describe("flows in the stacks", () => {
         .ofType("aws:connect/contactFlow:ContactFlow")
         .map((f) => f.inputs.name)
         .sort(),
-    ).to.deep.equal([...INBOUND, "dr-standby"].sort());
+    ).to.deep.equal([...INBOUND, "auth-enrol", "auth-verify", "dr-standby"].sort());
     const transfer = await runStack("dr", { ...base, drFallbackNumber: "+81312345678" });
     const flow = transfer.get(
       "aws:connect/contactFlow:ContactFlow",

@@ -5,8 +5,8 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 3,
-  "aws:kms/alias:Alias": 3,
+  "aws:kms/key:Key": 4,
+  "aws:kms/alias:Alias": 4,
   "aws:s3/bucket:Bucket": 4,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 4,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 4,
@@ -16,13 +16,14 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:s3/bucketPolicy:BucketPolicy": 4,
   "aws:s3/bucketLogging:BucketLogging": 2,
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 1,
-  "aws:iam/role:Role": 3,
-  "aws:iam/rolePolicy:RolePolicy": 3,
+  "aws:iam/role:Role": 4,
+  "aws:iam/rolePolicy:RolePolicy": 4,
+  "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
   "aws:iam/samlProvider:SamlProvider": 1,
   "aws:connect/instance:Instance": 1,
   "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 3,
+  "aws:cloudwatch/logGroup:LogGroup": 4,
   "aws:cloudwatch/logStream:LogStream": 1,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 1,
   "aws:cloudwatch/eventRule:EventRule": 1,
@@ -31,8 +32,18 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
   "aws:connect/securityProfile:SecurityProfile": 2,
-  "aws:connect/contactFlow:ContactFlow": 5,
-  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 5,
+  "aws:connect/contactFlow:ContactFlow": 7,
+  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 7,
+  // Caller authentication (VoiceIdAuth, knowledge provider).
+  "aws:dynamodb/table:Table": 1,
+  "aws:lambda/function:Function": 1,
+  "aws:lambda/permission:Permission": 1,
+  "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": 1,
+  "aws-native:lex:Bot": 1,
+  "aws-native:lex:BotVersion": 1,
+  "aws-native:lex:BotAlias": 1,
+  "aws-native:lex:ResourcePolicy": 1,
+  "aws-native:connect:IntegrationAssociation": 1,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -51,6 +62,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
       .map((r) => `${r.type}::${r.name}`)
       .sort();
     expect(tops).to.deep.equal([
+      "customerchannel:auth:VoiceIdAuth::tokyo-auth",
       "customerchannel:backup:BackupVault::vault",
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
@@ -153,7 +165,8 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     const c = rec.countsByType();
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
-    expect(c["aws:kms/key:Key"]).to.equal(2);
+    // Logs and data keys of the region, and the caller-auth key of its own bot and function.
+    expect(c["aws:kms/key:Key"]).to.equal(3);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
@@ -217,6 +230,6 @@ describe("stack dr (standalone) builds a full second instance", () => {
         .ofType("aws:iam/role:Role")
         .map((r) => r.name)
         .sort(),
-    ).to.deep.equal(["dr-ctr-firehose", "dr-replication"]);
+    ).to.deep.equal(["dr-auth-function", "dr-ctr-firehose", "dr-replication"]);
   });
 });

@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { buildSync } from "esbuild";
+import * as path from "node:path";
+import { assumeRolePolicy, doc, functionLogStatement, type PolicyStatement } from "./policies";
+
+export const NODE_FUNCTION_TOKEN = "customerchannel:lambda:NodeFunction";
+
+/** Runtime and architecture of every function (Graviton: cheaper per ms, same code). */
+export const RUNTIME = "nodejs22.x";
+export const ARCHITECTURE = "arm64";
+
+export interface NodeFunctionArgs {
+  readonly region: pulumi.Input<string>;
+  /**
+   * The function's name. Give it the same name in both stacks: mirrored flows call
+   * `arn:aws:lambda:$.AwsRegion:<account>:function:<name>`.
+   */
+  readonly functionName: string;
+  /** TypeScript entry file exporting `handler`, relative to the project root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment: Record<string, pulumi.Input<string>>;
+  /** What the function may do besides writing its own logs; least privilege, no `*` actions. */
+  readonly statements: pulumi.Input<PolicyStatement[]>;
+  /** CMK for the log group. */
+  readonly logsKeyArn: pulumi.Input<string>;
+  /** CMK for the environment variables at rest. */
+  readonly envKeyArn: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+  /** Reserved concurrency: the most parallel invocations, and a guarantee of that many. */
+  readonly reservedConcurrency: number;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+const bundles = new Map<string, string>();
+
+/**
+ * Bundles an entry with esbuild into one CommonJS file, AWS SDK included, so the deployed code
+ * runs exactly the dependency versions package-lock.json pins and the tests ran (the runtime's
+ * built-in SDK changes under you). Deterministic output: the same source gives the same asset
+ * hash, so `pulumi preview` shows no change when nothing changed.
+ */
+export function bundle(entry: string): string {
+  const file = path.resolve(__dirname, "..", entry);
+  let code = bundles.get(file);
+  if (code === undefined) {
+    const out = buildSync({
+      entryPoints: [file],
+      bundle: true,
+      platform: "node",
+      target: "node22",
+      format: "cjs",
+      write: false,
+      minify: true,
+      keepNames: true,
+      sourcemap: false,
+      legalComments: "none",
+      logLevel: "silent",
+    });
+    code = out.outputFiles[0].text;
+    bundles.set(file, code);
+  }
+  return code;
+}
+
+/**
+ * A Node.js Lambda function with what every function here needs: its own log group (retention,
+ * KMS) created before it, a role that may only write that group plus the given statements,
+ * environment encrypted with a CMK, JSON logs, and reserved concurrency.
+ */
+export class NodeFunction extends pulumi.ComponentResource {
+  public readonly arn: pulumi.Output<string>;
+  public readonly name: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: NodeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(NODE_FUNCTION_TOKEN, name, {}, opts);
+    const p = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, p);
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      name,
+      {
+        region: args.region,
+        name: `/aws/lambda/${args.functionName}`,
+        retentionInDays: args.logRetentionDays,
+        kmsKeyId: args.logsKeyArn,
+      },
+      p,
+    );
+    const role = new aws.iam.Role(
+      name,
+      {
+        description: `Execution role of ${args.functionName}: ${args.description}`,
+        assumeRolePolicy: identity.accountId.apply((a) =>
+          JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", a)),
+        ),
+      },
+      p,
+    );
+    const policy = new aws.iam.RolePolicy(
+      name,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([logGroup.arn, args.statements])
+          .apply(([lg, st]) => JSON.stringify(doc(functionLogStatement(lg), ...st))),
+      },
+      p,
+    );
+    const fn = new aws.lambda.Function(
+      name,
+      {
+        region: args.region,
+        name: args.functionName,
+        description: args.description,
+        role: role.arn,
+        runtime: RUNTIME,
+        architectures: [ARCHITECTURE],
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive({
+          "index.js": new pulumi.asset.StringAsset(bundle(args.entry)),
+        }),
+        memorySize: args.memoryMb,
+        timeout: args.timeoutSeconds,
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        kmsKeyArn: args.envKeyArn,
+        environment: { variables: args.environment },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      },
+      // The role's policy must exist before the first invocation can log or read.
+      { parent: this, dependsOn: [logGroup, policy] },
+    );
+    this.arn = fn.arn;
+    this.name = fn.name;
+    this.roleArn = role.arn;
+    this.logGroupName = logGroup.name;
+    this.registerOutputs({ arn: this.arn });
+  }
+}

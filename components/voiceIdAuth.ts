@@ -1,0 +1,270 @@
+import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
+import * as pulumi from "@pulumi/pulumi";
+import { TABLE_KEY } from "../functions/caller-auth/store";
+import {
+  BOT_ALIAS_NAME,
+  BOT_LOCALE,
+  botDefinitionHash,
+  callerAuthBotLocale,
+} from "./callerAuthBot";
+import { createKmsKey } from "./kmsKey";
+import { NodeFunction } from "./nodeFunction";
+import { callerAuthPolicy } from "./policies";
+import { VoiceIdAssociation } from "./voiceIdAssociation";
+
+export const VOICE_ID_AUTH_TOKEN = "customerchannel:auth:VoiceIdAuth";
+
+/** Same in both regions: mirrored flows call the function by name with `$.AwsRegion`. */
+export const CALLER_AUTH_FUNCTION = "customerchannel-caller-auth";
+export const CALLER_AUTH_BOT = "customerchannel-caller-auth";
+export const CALLER_AUTH_TABLE = "customerchannel-caller-auth";
+
+export interface VoiceIdAuthArgs {
+  readonly region: string;
+  /** knowledge: customer number + birth date (+ enrolled caller number); voice-id: Voice ID first. */
+  readonly provider: "knowledge" | "voice-id";
+  readonly instanceId: pulumi.Input<string>;
+  /** The instance ARN in this region (a replica's ARN names the replica region). */
+  readonly instanceArn: pulumi.Input<string>;
+  /** Alias prefix for the CMK, e.g. `customerchannel/tokyo`. */
+  readonly aliasPrefix: string;
+  /** CMK of the region's log groups. */
+  readonly logsKeyArn: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+  readonly lockout: {
+    readonly maxFailures: number;
+    readonly windowMinutes: number;
+    readonly lockoutMinutes: number;
+  };
+  /** Service-linked role suffix for the Lex bot; IAM is global, so one per stack. */
+  readonly lexRoleSuffix: string;
+  /** Parallel verifications at most (each ~100 ms of scrypt). Default 50. */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * Caller authentication for one region: the customer verification table, the caller-auth
+ * function, the ja_JP Lex bot that collects customer number and birth date, and their wiring into
+ * the Connect instance (bot association with a resource policy scoped to the instance; Lambda
+ * association and invoke permission scoped to the instance). With `provider: voice-id`, also a
+ * Voice ID domain and its association (refused by config unless the end of support is
+ * acknowledged). Each region gets its own bot and function with the same names: Connect does not
+ * replicate Lex or Lambda.
+ */
+export class VoiceIdAuth extends pulumi.ComponentResource {
+  public readonly functionArn: pulumi.Output<string>;
+  public readonly functionName: pulumi.Output<string>;
+  /** `arn:<partition>:lambda:$.AwsRegion:<account>:function:<name>`: what the flows call. */
+  public readonly flowFunctionArn: pulumi.Output<string>;
+  public readonly tableName: pulumi.Output<string>;
+  public readonly tableArn: pulumi.Output<string>;
+  public readonly keyArn: pulumi.Output<string>;
+  public readonly botId: pulumi.Output<string>;
+  public readonly botAliasArn: pulumi.Output<string>;
+  public readonly voiceIdDomainId?: pulumi.Output<string>;
+
+  constructor(name: string, args: VoiceIdAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(VOICE_ID_AUTH_TOKEN, name, {}, opts);
+    const p = { parent: this };
+    const region = args.region;
+    const identity = aws.getCallerIdentityOutput({}, p);
+    const partition = aws.getPartitionOutput({}, p).partition;
+
+    // --- Customer verification data: its own key, so access to it is granted separately.
+    const { key } = createKmsKey(
+      `${name}-key`,
+      {
+        region,
+        description: `Caller authentication data (${region}): hashed birth dates, enrolled numbers, consent records`,
+        alias: `${args.aliasPrefix}/caller-auth`,
+      },
+      p,
+    );
+    const table = new aws.dynamodb.Table(
+      `${name}-customers`,
+      {
+        region,
+        name: CALLER_AUTH_TABLE,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: TABLE_KEY,
+        attributes: [{ name: TABLE_KEY, type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+        deletionProtectionEnabled: true,
+      },
+      p,
+    );
+
+    // --- The bot. Lex V2 needs a role: its service-linked role, so no policy of ours is involved.
+    const lexRole = new aws.iam.ServiceLinkedRole(
+      `${name}-lex`,
+      {
+        awsServiceName: "lexv2.amazonaws.com",
+        customSuffix: args.lexRoleSuffix,
+        description: `Lex V2 bot ${CALLER_AUTH_BOT} (${region})`,
+      },
+      p,
+    );
+    const bot = new awsNative.lex.Bot(
+      `${name}-bot`,
+      {
+        name: CALLER_AUTH_BOT,
+        description:
+          "本人確認: お客さま番号と生年月日を伺う (Connect から呼ばれる; コードフックなし)",
+        roleArn: lexRole.arn,
+        dataPrivacy: { childDirected: false },
+        idleSessionTtlInSeconds: 300,
+        autoBuildBotLocales: true,
+        botLocales: [callerAuthBotLocale() as awsNative.types.input.lex.BotLocaleArgs],
+      },
+      p,
+    );
+    // A version per definition: the hash in the description replaces the version when the bot
+    // changes, and the alias follows. Without it the alias would keep serving the old bot.
+    const version = new awsNative.lex.BotVersion(
+      `${name}-bot-version`,
+      {
+        botId: bot.awsId,
+        description: `definition ${botDefinitionHash()}`,
+        botVersionLocaleSpecification: [
+          { localeId: BOT_LOCALE, botVersionLocaleDetails: { sourceBotVersion: "DRAFT" } },
+        ],
+      },
+      p,
+    );
+    const alias = new awsNative.lex.BotAlias(
+      `${name}-bot-alias`,
+      {
+        botId: bot.awsId,
+        botAliasName: BOT_ALIAS_NAME,
+        botVersion: version.botVersion,
+        description: "The version Connect talks to",
+        botAliasLocaleSettings: [
+          { localeId: BOT_LOCALE, botAliasLocaleSetting: { enabled: true } },
+        ],
+        // No sentiment analysis (Comprehend would receive what callers say) and no conversation
+        // logs: utterances contain customer numbers and birth dates.
+        sentimentAnalysisSettings: { detectSentiment: false },
+      },
+      p,
+    );
+    new awsNative.lex.ResourcePolicy(
+      `${name}-bot-policy`,
+      {
+        resourceArn: alias.arn,
+        policy: pulumi
+          .all([alias.arn, pulumi.output(args.instanceArn), identity.accountId])
+          .apply(([aliasArn, instanceArn, account]) => ({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "ConnectInstanceTalksToBot",
+                Effect: "Allow",
+                Principal: { Service: "connect.amazonaws.com" },
+                Action: ["lex:RecognizeText", "lex:StartConversation"],
+                Resource: aliasArn,
+                Condition: {
+                  StringEquals: { "AWS:SourceAccount": account },
+                  ArnEquals: { "AWS:SourceArn": instanceArn },
+                },
+              },
+            ],
+          })),
+      },
+      p,
+    );
+    const botAssociation = new awsNative.connect.IntegrationAssociation(
+      `${name}-bot-association`,
+      { instanceId: args.instanceArn, integrationType: "LEX_BOT", integrationArn: alias.arn },
+      p,
+    );
+
+    // --- The function the flows invoke.
+    const fn = new NodeFunction(
+      `${name}-function`,
+      {
+        region,
+        functionName: CALLER_AUTH_FUNCTION,
+        entry: "functions/caller-auth/index.ts",
+        description: "Caller authentication for contact flows (lookup, verify, enrol, opt-out)",
+        environment: {
+          TABLE_NAME: table.name,
+          LEX_ALIAS_ARN: alias.arn,
+          MAX_FAILURES: String(args.lockout.maxFailures),
+          WINDOW_MINUTES: String(args.lockout.windowMinutes),
+          LOCKOUT_MINUTES: String(args.lockout.lockoutMinutes),
+        },
+        statements: pulumi
+          .all([table.arn, key.arn])
+          .apply(([tableArn, keyArn]) => callerAuthPolicy({ tableArn, keyArn, region })),
+        logsKeyArn: args.logsKeyArn,
+        envKeyArn: key.arn,
+        logRetentionDays: args.logRetentionDays,
+        reservedConcurrency: args.reservedConcurrency ?? 50,
+        // Connect waits at most 8 s; a cold start plus one scrypt fits well inside 7.
+        timeoutSeconds: 7,
+        // scrypt N=2^15 needs 32 MiB; more memory also means more CPU, so faster hashes.
+        memoryMb: 512,
+      },
+      p,
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-connect-invoke`,
+      {
+        region,
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "connect.amazonaws.com",
+        sourceArn: args.instanceArn,
+        sourceAccount: identity.accountId,
+      },
+      p,
+    );
+    const fnAssociation = new aws.connect.LambdaFunctionAssociation(
+      `${name}-function-association`,
+      { region, instanceId: args.instanceId, functionArn: fn.arn },
+      p,
+    );
+
+    // --- Voice ID (end of support 2026-05-20; config refuses it unless acknowledged).
+    if (args.provider === "voice-id") {
+      const domain = new awsNative.voiceid.Domain(
+        `${name}-voiceid`,
+        {
+          name: `${CALLER_AUTH_BOT}-voiceid`,
+          description: "Voice ID speakers and fraudsters (end of support 2026-05-20)",
+          serverSideEncryptionConfiguration: { kmsKeyId: key.arn },
+        },
+        p,
+      );
+      new VoiceIdAssociation(
+        `${name}-voiceid-association`,
+        {
+          region,
+          instanceId: args.instanceId,
+          domainArn: pulumi.interpolate`arn:${partition}:voiceid:${region}:${identity.accountId}:domain/${domain.domainId}`,
+        },
+        p,
+      );
+      this.voiceIdDomainId = domain.domainId;
+    }
+
+    this.functionArn = fn.arn;
+    this.functionName = fn.name;
+    // Resolves only once the function may be invoked by the instance and the bot is associated,
+    // so flows that use it are created after their dependencies exist.
+    this.flowFunctionArn = pulumi
+      .all([partition, identity.accountId, fnAssociation.id, botAssociation.id, permission.id])
+      .apply(
+        ([part, account]) =>
+          `arn:${part}:lambda:$.AwsRegion:${account}:function:${CALLER_AUTH_FUNCTION}`,
+      );
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.keyArn = key.arn;
+    this.botId = bot.awsId;
+    this.botAliasArn = alias.arn;
+    this.registerOutputs({ functionArn: this.functionArn, botAliasArn: this.botAliasArn });
+  }
+}
