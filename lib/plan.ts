@@ -4,7 +4,13 @@
  */
 import * as path from "node:path";
 import { ConfigError, OFFLINE_ENV, PROJECT, PROJECT_ROOT } from "../config";
-import { evaluate, type Evaluation, type ResourceView } from "../policy/rules";
+import {
+  DEFAULT_PACK_CONFIG,
+  evaluate,
+  type Evaluation,
+  type PackConfig,
+  type ResourceView,
+} from "../policy/rules";
 import { securityFacts, type Facts } from "./describe";
 import {
   readStackConfig,
@@ -20,6 +26,8 @@ export interface PlanOptions {
   /** Use this file instead of Pulumi.<stack>.yaml (e.g. a copy with a change to try). */
   readonly stackFile?: string;
   readonly projectDir?: string;
+  /** Policy pack config, as `pulumi preview --policy-pack-config` would pass it. */
+  readonly policyConfig?: Partial<PackConfig>;
 }
 
 export interface PlannedResource {
@@ -119,7 +127,8 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
     }
     const run = await runStackOffline(opts.stack, config, projectDir, stackReferences);
     outputsByConfig.set(JSON.stringify([projectDir, opts.stack, config]), run.outputs);
-    return { ok: true, plan: toPlan(run, config, provenance) };
+    const pack = { ...DEFAULT_PACK_CONFIG, ...opts.policyConfig };
+    return { ok: true, plan: toPlan(run, config, provenance, pack) };
   } catch (e) {
     if (e instanceof ConfigError) return { ok: false, kind: "config", error: e.message };
     return {
@@ -171,6 +180,7 @@ function toPlan(
   run: RunResult,
   config: Record<string, string>,
   provenance: Record<string, string>,
+  pack: PackConfig,
 ): Plan {
   const ids = readableIds(run.resources);
   const resources = [...run.resources].sort(byNameThenType).map((r: RecordedResource) => ({
@@ -190,7 +200,7 @@ function toPlan(
     outputs: run.outputs,
     warnings: run.warnings,
     stackReferences: provenance,
-    policy: evaluate(policyViews(run.resources)),
+    policy: evaluate(policyViews(run.resources), pack),
   };
 }
 

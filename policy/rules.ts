@@ -38,6 +38,35 @@ export const DEFAULT_PACK_CONFIG: PackConfig = {
 };
 
 /**
+ * Reads a `--policy-pack-config` file: `{ "<policy name>": { enforcementLevel?, <config key>... },
+ * "all"?: "<level>" }`. Every policy of this pack takes the same config, so the keys set under
+ * any policy apply (the last one wins). Throws naming the bad key.
+ */
+export function packConfigFromFile(json: string): Partial<PackConfig> {
+  const doc = JSON.parse(json) as unknown;
+  if (!doc || typeof doc !== "object" || Array.isArray(doc))
+    throw new Error('expected an object such as {"voice-id-acknowledged": {...}}');
+  const out: Partial<Record<keyof PackConfig, unknown>> & Partial<PackConfig> = {};
+  const known: Record<keyof PackConfig, (v: unknown) => boolean> = {
+    minLogRetentionDays: (v) => Number.isInteger(v) && (v as number) > 0,
+    samlRequiredStacks: (v) => Array.isArray(v) && v.every((x) => typeof x === "string"),
+    voiceIdAcknowledgeEndOfSupport: (v) => typeof v === "boolean",
+  };
+  for (const [policy, settings] of Object.entries(doc as Record<string, unknown>)) {
+    if (typeof settings !== "object" || settings === null) continue; // "all": "mandatory" etc.
+    for (const [k, v] of Object.entries(settings as Record<string, unknown>)) {
+      if (k === "enforcementLevel") continue;
+      const ok = known[k as keyof PackConfig];
+      if (!ok)
+        throw new Error(`${policy}.${k}: unknown setting; known: ${Object.keys(known).join(", ")}`);
+      if (!ok(v)) throw new Error(`${policy}.${k}: ${JSON.stringify(v)} is not a valid value`);
+      (out as Record<string, unknown>)[k] = v;
+    }
+  }
+  return out;
+}
+
+/**
  * Actions that AWS only authorises on `Resource: "*"`. An IAM statement may use `*` as its
  * resource only if every action in it is listed here (tests keep this list equal to what the
  * stacks use).

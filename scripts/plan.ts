@@ -1,10 +1,12 @@
 /**
- * `npm run plan -- --stack tokyo [--stack dr] [--json] [--config <file>]`
+ * `npm run plan -- --stack tokyo [--stack dr] [--json] [--config <file>] [--policy-config <file>]`
  *
  * Runs the real program offline under mocks with the stack's YAML and prints what `pulumi up`
  * would create. Exit codes: 0 plan printed, 1 invalid config or program error, 2 bad usage.
  */
 import { Command } from "commander";
+import * as fs from "node:fs";
+import { packConfigFromFile, type PackConfig } from "../policy/rules";
 import { parseArgs, USAGE_ERROR } from "./cli";
 import { buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
 
@@ -18,10 +20,28 @@ async function main(argv: string[]): Promise<number> {
       (v: string, all: string[] = []) => [...all, v],
     )
     .option("--json", "print the plan as JSON (an array when several stacks are planned)")
-    .option("-c, --config <file>", "use this stack config file instead of Pulumi.<stack>.yaml");
+    .option("-c, --config <file>", "use this stack config file instead of Pulumi.<stack>.yaml")
+    .option(
+      "--policy-config <file>",
+      "policy pack config JSON, as pulumi preview --policy-pack-config takes it",
+    );
   const stop = parseArgs(program, argv);
   if (stop !== undefined) return stop;
-  const o = program.opts<{ stack: string[]; json?: boolean; config?: string }>();
+  const o = program.opts<{
+    stack: string[];
+    json?: boolean;
+    config?: string;
+    policyConfig?: string;
+  }>();
+  let policyConfig: Partial<PackConfig> | undefined;
+  if (o.policyConfig) {
+    try {
+      policyConfig = packConfigFromFile(fs.readFileSync(o.policyConfig, "utf8"));
+    } catch (e) {
+      process.stderr.write(`--policy-config ${o.policyConfig}: ${(e as Error).message}\n`);
+      return USAGE_ERROR;
+    }
+  }
   if (o.config && o.stack.length > 1) {
     process.stderr.write("--config applies to one stack: give a single --stack with it\n");
     return USAGE_ERROR;
@@ -29,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   let code = 0;
   const json: unknown[] = [];
   for (const [i, stack] of o.stack.entries()) {
-    const result = await buildPlan({ stack, stackFile: o.config });
+    const result = await buildPlan({ stack, stackFile: o.config, policyConfig });
     if (!result.ok) {
       code = 1;
       json.push({ ok: false, stack, kind: result.kind, error: result.error });

@@ -285,7 +285,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
     it("any consent value other than granted counts as declined", async () => {
       await verify("c1", ALICE);
       await enrol("c1", ALICE.id, "yes");
-      expect((await raw(ALICE.id)).consents[0].decision).to.equal("declined");
+      const consents = (await raw(ALICE.id)).consents as { decision: string }[];
+      expect(consents[0].decision).to.equal("declined");
     });
 
     it("enrolment needs a verification of that customer in the same contact, recently", async () => {

@@ -71,6 +71,20 @@ describe("config: valid stacks", () => {
     });
   });
 
+  it("defaults caller authentication to the knowledge provider with a 3-in-30-minutes lockout", () => {
+    expect(parseConfig(tokyoRaw(), ctx()).auth).to.deep.equal({
+      provider: "knowledge",
+      voiceIdAcknowledgeEndOfSupport: false,
+      maxFailures: 3,
+      windowMinutes: 30,
+      lockoutMinutes: 30,
+      voiceIdThreshold: 90,
+    });
+    // A partial object (pulumi config set --path ...auth.maxFailures 5) keeps the other defaults.
+    const c = parseConfig(withKeys(tokyoRaw(), { auth: '{"maxFailures":5}' }), ctx());
+    expect(c.auth).to.deep.include({ provider: "knowledge", maxFailures: 5, lockoutMinutes: 30 });
+  });
+
   it("applies structured defaults through the schema (time zone, queue delay)", () => {
     const c = parseConfig(tokyoRaw(), ctx());
     expect(Object.keys(c.routing.queues)).to.deep.equal(Object.keys(DEFAULT_QUEUES));
@@ -349,6 +363,27 @@ const cases: Case[] = [
     },
     key: "hoursOfOperation",
     says: ['business.schedule.MONDAY has "17:00-09:00"', "start before end"],
+  },
+  {
+    title: "Voice ID without acknowledging its end of support",
+    over: { auth: { provider: "voice-id" } },
+    key: "auth",
+    says: [
+      "AWS ended Amazon Connect Voice ID on 2026-05-20",
+      "pulumi config set --path 'customerchannel:auth.voiceIdAcknowledgeEndOfSupport' true --stack tokyo",
+    ],
+  },
+  {
+    title: "misspelt auth setting",
+    over: { auth: { maxFailure: 5 } },
+    key: "auth",
+    says: ['"maxFailure"'],
+  },
+  {
+    title: "lockout that never triggers",
+    over: { auth: { maxFailures: 0 } },
+    key: "auth",
+    says: ["maxFailures"],
   },
   {
     title: "DR fallback number in national format",

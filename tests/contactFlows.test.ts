@@ -259,8 +259,11 @@ describe("ContactFlows component", () => {
 });
 
 describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
-  const connect = mockClient(ConnectClient);
+  // Mock only while this block runs: another block mocks the same client class.
+  let connect: ReturnType<typeof mockClient>;
+  before(() => (connect = mockClient(ConnectClient)));
   beforeEach(() => connect.reset());
+  after(() => connect.restore());
   const inputs = {
     region: "ap-northeast-1",
     instanceId: "i-1",

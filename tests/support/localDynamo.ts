@@ -13,7 +13,6 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 
 // dynalite ships no types; this is the part of its API the tests use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require("dynalite") as (opts: {
   createTableMs: number;
   deleteTableMs: number;
