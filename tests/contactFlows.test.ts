@@ -7,7 +7,7 @@ import {
   DescribeContactFlowCommand,
   UpdateContactFlowContentCommand,
 } from "@aws-sdk/client-connect";
-import { mockClient } from "aws-sdk-client-mock";
+import { fakeConnectForThisBlock } from "./support/mockConnect";
 import { expect } from "chai";
 import { CONTACT_FLOWS_TOKEN, ContactFlows } from "../components";
 import { diffFlowContent, putFlowContent, readFlowContent } from "../components/flowContent";
@@ -259,11 +259,7 @@ describe("ContactFlows component", () => {
 });
 
 describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
-  // Mock only while this block runs: another block mocks the same client class.
-  let connect: ReturnType<typeof mockClient>;
-  before(() => (connect = mockClient(ConnectClient)));
-  beforeEach(() => connect.reset());
-  after(() => connect.restore());
+  const fake = fakeConnectForThisBlock();
   const inputs = {
     region: "ap-northeast-1",
     instanceId: "i-1",
@@ -272,10 +268,12 @@ describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
   };
 
   it("puts the content with UpdateContactFlowContent and keeps only its hash", async () => {
-    connect.on(UpdateContactFlowContentCommand).resolves({});
+    fake().on(UpdateContactFlowContentCommand).resolves({});
     const out = await putFlowContent(new ConnectClient({ region: "ap-northeast-1" }), inputs);
     expect(
-      connect.commandCalls(UpdateContactFlowContentCommand).map((c) => c.args[0].input),
+      fake()
+        .commandCalls(UpdateContactFlowContentCommand)
+        .map((c) => c.args[0].input),
     ).to.deep.equal([
       { InstanceId: "i-1", ContactFlowId: "f-1", Content: '{"Version":"2019-10-30"}' },
     ]);
@@ -284,7 +282,7 @@ describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
   });
 
   it("updates on new content, replaces for another flow, does nothing otherwise", async () => {
-    connect.on(UpdateContactFlowContentCommand).resolves({});
+    fake().on(UpdateContactFlowContentCommand).resolves({});
     const olds = await putFlowContent(new ConnectClient({ region: "ap-northeast-1" }), inputs);
     expect(diffFlowContent(olds, inputs)).to.deep.equal({
       changes: false,
@@ -302,8 +300,10 @@ describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
   });
 
   it("reads back what Connect holds, so drift shows", async () => {
-    connect.on(UpdateContactFlowContentCommand).resolves({});
-    connect.on(DescribeContactFlowCommand).resolves({ ContactFlow: { Content: "{}" } });
+    fake().on(UpdateContactFlowContentCommand).resolves({});
+    fake()
+      .on(DescribeContactFlowCommand)
+      .resolves({ ContactFlow: { Content: "{}" } });
     const client = new ConnectClient({ region: "ap-northeast-1" });
     const olds = await putFlowContent(client, inputs);
     const read = await readFlowContent(client, olds);
@@ -312,7 +312,7 @@ describe("FlowContent provider (pulumi-aws #6222 workaround)", () => {
   });
 
   it("surfaces Connect's refusal instead of swallowing it", async () => {
-    connect
+    fake()
       .on(UpdateContactFlowContentCommand)
       .rejects(new Error("InvalidContactFlowException: bad block"));
     const err = await failureOf(async () => {

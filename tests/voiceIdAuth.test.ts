@@ -4,7 +4,7 @@
  * bundle that is actually deployed.
  */
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
+import { fakeConnectForThisBlock } from "./support/mockConnect";
 import {
   ConnectClient,
   CreateIntegrationAssociationCommand,
@@ -358,11 +358,7 @@ describe("VoiceIdAuth with the voice-id provider", () => {
 });
 
 describe("VoiceIdAssociation (Connect API, faked)", () => {
-  // Mock only while this block runs: another block mocks the same client class.
-  let connect: ReturnType<typeof mockClient>;
-  before(() => (connect = mockClient(ConnectClient)));
-  beforeEach(() => connect.reset());
-  after(() => connect.restore());
+  const fake = fakeConnectForThisBlock();
   const inputs = {
     region: "ap-northeast-1",
     instanceId: "i-1",
@@ -370,20 +366,20 @@ describe("VoiceIdAssociation (Connect API, faked)", () => {
   };
 
   it("creates a VOICE_ID association and keeps its id", async () => {
-    connect.on(CreateIntegrationAssociationCommand).resolves({ IntegrationAssociationId: "A1" });
+    fake().on(CreateIntegrationAssociationCommand).resolves({ IntegrationAssociationId: "A1" });
     const out = await createVoiceIdAssociation(new ConnectClient({}), inputs);
     expect(out).to.deep.equal({ ...inputs, integrationAssociationId: "A1" });
-    expect(
-      connect.commandCalls(CreateIntegrationAssociationCommand)[0].args[0].input,
-    ).to.deep.equal({
-      InstanceId: "i-1",
-      IntegrationType: "VOICE_ID",
-      IntegrationArn: inputs.domainArn,
-    });
+    expect(fake().commandCalls(CreateIntegrationAssociationCommand)[0].args[0].input).to.deep.equal(
+      {
+        InstanceId: "i-1",
+        IntegrationType: "VOICE_ID",
+        IntegrationArn: inputs.domainArn,
+      },
+    );
   });
 
   it("finds it again across pages, and reports it gone", async () => {
-    connect
+    fake()
       .on(ListIntegrationAssociationsCommand, { NextToken: undefined })
       .resolves({
         IntegrationAssociationSummaryList: [{ IntegrationAssociationId: "X" }],
@@ -407,14 +403,14 @@ describe("VoiceIdAssociation (Connect API, faked)", () => {
 
   it("deletes it, and treats an already deleted one as done", async () => {
     const o = { ...inputs, integrationAssociationId: "A1" };
-    connect
+    fake()
       .on(DeleteIntegrationAssociationCommand)
       .resolvesOnce({})
       .rejectsOnce(Object.assign(new Error("not found"), { name: "ResourceNotFoundException" }));
     await deleteVoiceIdAssociation(new ConnectClient({}), o);
     await deleteVoiceIdAssociation(new ConnectClient({}), o);
-    expect(connect.commandCalls(DeleteIntegrationAssociationCommand)).to.have.length(2);
-    connect
+    expect(fake().commandCalls(DeleteIntegrationAssociationCommand)).to.have.length(2);
+    fake()
       .on(DeleteIntegrationAssociationCommand)
       .rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
     let thrown = "";
