@@ -14,7 +14,9 @@ const missing = Object.entries(lock.packages ?? {})
   .filter(([p, meta]) => {
     const f = join(root, p, "package.json");
     if (!existsSync(f)) return !meta.optional;
-    return JSON.parse(readFileSync(f, "utf8")).version !== meta.version;
+    // Some packages publish "v1.2.3" in package.json (e.g. @pulumi/policy) for lock version 1.2.3.
+    const installed = String(JSON.parse(readFileSync(f, "utf8")).version).replace(/^v/, "");
+    return installed !== meta.version;
   });
 if (missing.length > 0) {
   console.error(

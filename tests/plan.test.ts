@@ -184,3 +184,16 @@ describe("plan CLI", () => {
     expect(planCli().code).to.equal(2);
   });
 });
+
+describe("ensure-deps (runs before plan and test)", () => {
+  it("finds the installed tree complete and installs nothing", () => {
+    // A package whose package.json says "v1.2.3" against lock version 1.2.3 (@pulumi/policy)
+    // once made every `npm run plan` reinstall everything (~30 s).
+    const r = spawnSync(process.execPath, ["scripts/ensure-deps.mjs"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    });
+    expect(r.status).to.equal(0);
+    expect(r.stderr).to.equal("");
+  });
+});
