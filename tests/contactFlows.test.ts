@@ -7,6 +7,7 @@ import {
   DescribeContactFlowCommand,
   UpdateContactFlowContentCommand,
 } from "@aws-sdk/client-connect";
+import { RESULTS } from "../functions/caller-auth/core";
 import { fakeConnectForThisBlock } from "./support/mockConnect";
 import { expect } from "chai";
 import { CONTACT_FLOWS_TOKEN, ContactFlows } from "../components";
@@ -96,6 +97,16 @@ describe("flows: catalog", () => {
       "parameters@verify-known",
       "parameters@verify",
     ]);
+  });
+
+  it("the agent whisper speaks every result the caller-auth function can leave on the contact", () => {
+    const actions = (loadTemplate("agent-whisper").template as { Actions: FlowAction[] }).Actions;
+    const result = actions.find((a) => a.Identifier === "result")!;
+    const operands = (
+      result.Transitions.Conditions as unknown as { Condition: { Operands: string[] } }[]
+    ).map((c) => c.Condition.Operands[0]);
+    // "Enrolled" only steers auth-verify to the birth-date question; it never reaches an agent.
+    expect([...operands].sort()).to.deep.equal(RESULTS.filter((r) => r !== "Enrolled").sort());
   });
 
   it("auth flows keep the flow log off while the caller speaks personal data", () => {
