@@ -185,11 +185,9 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
   // DIALING claim is resumed (same token) once stale.
   for (let tries = 0; ; tries++) {
     await d.pacer.take();
+    let contactId: string;
     try {
-      const contactId = await d.startCall(call);
-      d.pacer.succeeded();
-      await d.store.recordDialled(req, attempt, contactId, d.now());
-      return { kind: "dialled", contactId, attempt };
+      contactId = await d.startCall(call);
     } catch (e) {
       if (e instanceof ThrottledError && tries < 5) {
         d.pacer.throttled();
@@ -206,5 +204,10 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
       d.log("call refused", { requestId: req.requestId, attempt, error: name });
       return { kind: "closed", state: "FAILED", reason: name };
     }
+    d.pacer.succeeded();
+    // If this write fails the message returns; the stale DIALING claim is resumed with the same
+    // token, and Connect hands back this contact instead of calling again.
+    await d.store.recordDialled(req, attempt, contactId, d.now());
+    return { kind: "dialled", contactId, attempt };
   }
 }

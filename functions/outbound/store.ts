@@ -280,6 +280,7 @@ export class OutboundStore {
 
   /** Takes one of the instance's concurrent-call slots; false when all are in use. */
   async takeSlot(max: number): Promise<boolean> {
+    if (max <= 0) return false;
     try {
       await this.db.send(
         new UpdateCommand({
