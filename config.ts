@@ -195,6 +195,19 @@ const authSchema = z.strictObject({
   voiceIdThreshold: z.number().int().min(0).max(100).default(90),
 });
 
+/** Outbound campaigns (OutboundCampaignStore, primary stack). */
+const outboundSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** StartOutboundVoiceContact per second for the account and region (Connect's default quota: 2). */
+  dialRatePerSecond: z.number().positive().max(100).default(2),
+  /** Dialer workers; each paces at dialRatePerSecond / workers. */
+  workers: z.number().int().min(1).max(50).default(4),
+  /** Concurrent active calls of the instance (Connect's default quota: 10). */
+  maxConcurrentCalls: z.number().int().min(1).max(10_000).default(10),
+  /** API requests per second at the stage (burst twice that). */
+  apiRatePerSecond: z.number().int().min(1).max(10_000).default(20),
+});
+
 /** The day AWS ended Amazon Connect Voice ID (../shared/FACTS.md, voiceid-apis.html). */
 export const VOICE_ID_END_OF_SUPPORT = "2026-05-20";
 
@@ -361,11 +374,13 @@ export const rawSchema = z.strictObject({
   routingProfiles: obj(routingProfileSchema).prefault(DEFAULT_ROUTING_PROFILES as never),
   securityProfiles: obj(securityProfileSchema).prefault(DEFAULT_SECURITY_PROFILES as never),
   auth: obj(authSchema).prefault({}),
+  outbound: obj(outboundSchema).prefault({}),
 });
 
 /** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
 export const STRUCTURED_KEYS = [
   "auth",
+  "outbound",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -375,6 +390,7 @@ export const STRUCTURED_KEYS = [
 type Raw = z.output<typeof rawSchema>;
 export type HoursConfig = Raw["hoursOfOperation"];
 export type AuthConfig = Raw["auth"];
+export type OutboundConfig = Raw["outbound"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -421,6 +437,7 @@ export interface StackConfig {
     readonly vaultTransitionDays: number;
   };
   readonly auth: AuthConfig;
+  readonly outbound: OutboundConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -767,6 +784,7 @@ export function parseConfig(
       vaultTransitionDays: c.vaultTransitionDays,
     },
     auth: c.auth,
+    outbound: c.outbound,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

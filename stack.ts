@@ -9,6 +9,7 @@ import {
   BackupVault,
   ContactCenterRegion,
   ContactFlows,
+  OutboundCampaignStore,
   VoiceIdAuth,
   vaultTarget,
   type InstanceSpec,
@@ -224,9 +225,32 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   );
   const auth = deployAuth(cfg, region, opts);
   const flows = deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg)], opts);
+  // Outbound runs where the campaign data lives: the primary (see README "Outbound calls").
+  const outbound = cfg.outbound.enabled
+    ? new OutboundCampaignStore(
+        `${cfg.stack}-outbound`,
+        {
+          region: cfg.region,
+          instanceId: region.instanceId,
+          instanceArn: region.instanceArn,
+          aliasPrefix: `${cfg.project}/${cfg.stack}`,
+          logsKeyArn: region.logsKeyArn,
+          logRetentionDays: cfg.logRetentionDays,
+          dialRatePerSecond: cfg.outbound.dialRatePerSecond,
+          workers: cfg.outbound.workers,
+          maxConcurrentCalls: cfg.outbound.maxConcurrentCalls,
+          apiRatePerSecond: cfg.outbound.apiRatePerSecond,
+        },
+        opts,
+      )
+    : undefined;
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
+    outboundApiUrl: outbound?.apiUrl,
+    outboundTable: outbound?.tableName,
+    outboundDeadLetterQueueUrl: outbound?.deadLetterQueueUrl,
+    outboundContactFlowId: flows.ids.outbound,
     flowArns: flows.arns,
     samlProviderArn: region.federation?.providerArn,
     vaultBucketArn: vault.bucketArn,

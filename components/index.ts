@@ -9,3 +9,4 @@ export * from "./callerAuthBot";
 export * from "./nodeFunction";
 export * from "./voiceIdAssociation";
 export * from "./voiceIdAuth";
+export * from "./outboundCampaignStore";

@@ -174,8 +174,6 @@ export function securityFacts(r: RecordedResource): Facts {
       return { statements: summariseStatements(i.policyDocument) };
     case "aws:cloudwatch/eventRule:EventRule":
       return { eventPattern: text(i.eventPattern) };
-    case "aws:cloudwatch/eventTarget:EventTarget":
-      return { target: text(i.arn) };
     case "aws:dynamodb/table:Table":
       return {
         name: text(i.name),
@@ -243,6 +241,47 @@ export function securityFacts(r: RecordedResource): Facts {
       return { integrationType: text(i.integrationType), integrationArn: text(i.integrationArn) };
     case "aws-native:voiceid:Domain":
       return { kmsKey: text(get(i, "serverSideEncryptionConfiguration", "kmsKeyId")) };
+    case "aws:sqs/queue:Queue":
+      return {
+        name: text(i.name),
+        kmsKey: text(i.kmsMasterKeyId),
+        retentionDays: Number(i.messageRetentionSeconds) / 86_400,
+        ...(i.redrivePolicy ? { redrive: text(i.redrivePolicy) } : {}),
+      };
+    case "aws:sqs/queuePolicy:QueuePolicy":
+      return { statements: summariseStatements(i.policy) };
+    case "aws:apigateway/method:Method":
+      return {
+        method: text(i.httpMethod),
+        authorization: text(i.authorization),
+        ...(i.requestModels ? { model: text(get(i, "requestModels", "application/json")) } : {}),
+      };
+    case "aws:apigateway/stage:Stage":
+      return {
+        stage: text(i.stageName),
+        accessLogs: text(get(i, "accessLogSettings", "destinationArn")),
+      };
+    case "aws:apigateway/methodSettings:MethodSettings":
+      return {
+        throttling: `${text(get(i, "settings", "throttlingRateLimit"))}/s burst ${text(get(i, "settings", "throttlingBurstLimit"))}`,
+        executionLogging: text(get(i, "settings", "loggingLevel")),
+        dataTrace: get(i, "settings", "dataTraceEnabled") === true,
+      };
+    case "aws:lambda/eventSourceMapping:EventSourceMapping":
+      return {
+        source: text(i.eventSourceArn),
+        batchSize: Number(i.batchSize),
+        partialBatchResponses: list(i.functionResponseTypes).includes("ReportBatchItemFailures"),
+      };
+    case "aws:cloudwatch/eventTarget:EventTarget":
+      return {
+        target: text(i.arn),
+        ...(get(i, "deadLetterConfig", "arn")
+          ? { deadLetter: text(get(i, "deadLetterConfig", "arn")) }
+          : {}),
+      };
+    case "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig":
+      return { onFailure: text(get(i, "destinationConfig", "onFailure", "destination")) };
     case "aws:connect/hoursOfOperation:HoursOfOperation":
       return {
         name: text(i.name),

@@ -304,6 +304,29 @@ function fakeState(
       const arn = `arn:aws:iam::${acct}:role/aws-service-role/${svc}/${roleName}`;
       return { id: arn, state: { arn, name: roleName } };
     }
+    case "aws:sqs/queue:Queue": {
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      const url = `https://sqs.${region}.amazonaws.com/${acct}/${n}`;
+      return { id: url, state: { name: n, url, arn: `arn:aws:sqs:${region}:${acct}:${n}` } };
+    }
+    case "aws:apigateway/restApi:RestApi": {
+      const apiId = hex(seed, 10);
+      return {
+        id: apiId,
+        state: {
+          rootResourceId: hex(`${seed}/root`, 10),
+          executionArn: `arn:aws:execute-api:${region}:${acct}:${apiId}`,
+          arn: `arn:aws:apigateway:${region}::/restapis/${apiId}`,
+        },
+      };
+    }
+    case "aws:apigateway/stage:Stage":
+      return {
+        id: `ags-${text(inputs.restApi)}-${text(inputs.stageName)}`,
+        state: {
+          invokeUrl: `https://${text(inputs.restApi)}.execute-api.${region}.amazonaws.com/${text(inputs.stageName)}`,
+        },
+      };
     // aws-native: ids as the services mint them (Lex: 10 upper-case alphanumerics).
     case "aws-native:lex:Bot": {
       const botId = hex(seed, 10).toUpperCase();

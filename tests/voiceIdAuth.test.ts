@@ -32,8 +32,14 @@ import type { RecordedResource } from "../lib/offline";
 const ACCOUNT = "123456789012";
 
 type Obj = Record<string, unknown>;
+/** The one resource of this type inside the stack's VoiceIdAuth (other components have their own). */
 const only = (rec: Recorded, type: string): RecordedResource => {
-  const all = rec.ofType(type);
+  const auth = rec.resources.find((r) => r.type === VOICE_ID_AUTH_TOKEN);
+  const inside = (r: RecordedResource): boolean => {
+    const parent = rec.resources.find((x) => x.urn === r.parentUrn);
+    return parent !== undefined && (parent === auth || inside(parent));
+  };
+  const all = rec.ofType(type).filter(inside);
   expect(all, type).to.have.length(1);
   return all[0];
 };
