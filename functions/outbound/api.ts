@@ -240,15 +240,12 @@ export function makeApi(d: ApiDeps) {
 }
 
 /** Drops the table keys and internals from what the API returns. */
+const INTERNAL = new Set(["pk", "sk", "kind", "bodyHash"]);
 function strip<T extends object>(o: T): Omit<T, "pk" | "sk" | "kind" | "bodyHash"> {
-  const {
-    pk: _pk,
-    sk: _sk,
-    kind: _kind,
-    bodyHash: _b,
-    ...rest
-  } = o as T & { pk?: unknown; sk?: unknown; kind?: unknown; bodyHash?: unknown };
-  return rest;
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !INTERNAL.has(k))) as Omit<
+    T,
+    "pk" | "sk" | "kind" | "bodyHash"
+  >;
 }
 
 /** JSON Schemas (draft 4) for API Gateway's request models, from the same zod schemas. */
