@@ -85,6 +85,16 @@ describe("config: valid stacks", () => {
     expect(c.auth).to.deep.include({ provider: "knowledge", maxFailures: 5, lockoutMinutes: 30 });
   });
 
+  it("defaults outbound to Connect's quotas: 2 calls/s over 4 workers, 10 concurrent calls", () => {
+    expect(parseConfig(tokyoRaw(), ctx()).outbound).to.deep.equal({
+      enabled: true,
+      dialRatePerSecond: 2,
+      workers: 4,
+      maxConcurrentCalls: 10,
+      apiRatePerSecond: 20,
+    });
+  });
+
   it("applies structured defaults through the schema (time zone, queue delay)", () => {
     const c = parseConfig(tokyoRaw(), ctx());
     expect(Object.keys(c.routing.queues)).to.deep.equal(Object.keys(DEFAULT_QUEUES));
@@ -384,6 +394,12 @@ const cases: Case[] = [
     over: { auth: { maxFailures: 0 } },
     key: "auth",
     says: ["maxFailures"],
+  },
+  {
+    title: "outbound with no dialer worker",
+    over: { outbound: { workers: 0 } },
+    key: "outbound",
+    says: ["workers"],
   },
   {
     title: "DR fallback number in national format",
