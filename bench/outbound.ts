@@ -9,14 +9,8 @@ import { ConnectClient } from "@aws-sdk/client-connect";
 import { dialOne, Pacer, type DialerDeps, type DialMessage } from "../functions/outbound/dialer";
 import { recordEvent } from "../functions/outbound/recorder";
 import { connectCalls } from "../functions/outbound/runtime";
-import {
-  hashBody,
-  OutboundStore,
-  requestIdFor,
-  TABLE_KEYS,
-  type Campaign,
-} from "../functions/outbound/store";
-import { startLocalDynamo } from "../tests/support/localDynamo";
+import { hashBody, OutboundStore, requestIdFor, type Campaign } from "../functions/outbound/store";
+import { createOutboundTable, startLocalDynamo } from "../tests/support/localDynamo";
 import { FakeConnectServer } from "./fakeConnect";
 
 export interface OutboundBenchOptions {
@@ -51,17 +45,7 @@ async function run(
   const endpoint = await fake.start();
   const local = await startLocalDynamo();
   const table = `bench-${label}`;
-  await local.createTable({
-    TableName: table,
-    AttributeDefinitions: [
-      { AttributeName: TABLE_KEYS.hash, AttributeType: "S" },
-      { AttributeName: TABLE_KEYS.range, AttributeType: "S" },
-    ],
-    KeySchema: [
-      { AttributeName: TABLE_KEYS.hash, KeyType: "HASH" },
-      { AttributeName: TABLE_KEYS.range, KeyType: "RANGE" },
-    ],
-  });
+  await createOutboundTable(local, table);
   const store = new OutboundStore(local.doc, table);
   const campaign: Campaign = {
     campaignId: "bench",

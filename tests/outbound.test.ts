@@ -17,11 +17,10 @@ import {
   hashBody,
   OutboundStore,
   requestIdFor,
-  TABLE_KEYS,
   type Campaign,
   type ContactRequest,
 } from "../functions/outbound/store";
-import { startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
+import { createOutboundTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
 const jst = (s: string) => Date.parse(`${s}+09:00`);
 const INSTANCE = "11111111-2222-3333-4444-555555555555";
@@ -103,17 +102,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
 
   beforeEach(async () => {
     const table = `outbound-${++seq}`;
-    await local.createTable({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.hash, AttributeType: "S" },
-        { AttributeName: TABLE_KEYS.range, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.hash, KeyType: "HASH" },
-        { AttributeName: TABLE_KEYS.range, KeyType: "RANGE" },
-      ],
-    });
+    await createOutboundTable(local, table);
     store = new OutboundStore(local.doc, table);
     connect = new FakeConnect();
     clock = jst("2026-11-24T10:00"); // Tuesday

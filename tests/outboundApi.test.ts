@@ -2,8 +2,8 @@
 import { expect } from "chai";
 import { makeApi, requestModels, type ApiEvent } from "../functions/outbound/api";
 import type { DialMessage } from "../functions/outbound/dialer";
-import { OutboundStore, TABLE_KEYS } from "../functions/outbound/store";
-import { startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
+import { OutboundStore } from "../functions/outbound/store";
+import { createOutboundTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
 const campaign = {
   campaignId: "dunning-2026-11",
@@ -37,17 +37,7 @@ describe("outbound API on a local DynamoDB", function () {
   after(() => local.close());
   beforeEach(async () => {
     const table = `outbound-api-${++seq}`;
-    await local.createTable({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.hash, AttributeType: "S" },
-        { AttributeName: TABLE_KEYS.range, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.hash, KeyType: "HASH" },
-        { AttributeName: TABLE_KEYS.range, KeyType: "RANGE" },
-      ],
-    });
+    await createOutboundTable(local, table);
     store = new OutboundStore(local.doc, table);
     queued = [];
     api = makeApi({

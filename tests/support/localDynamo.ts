@@ -11,6 +11,7 @@ import {
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { TABLE_KEYS } from "../../functions/outbound/store";
 
 // dynalite ships no types; this is the part of its API the tests use.
 const dynalite = require("dynalite") as (opts: {
@@ -53,4 +54,19 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The outbound table as the component creates it (pk + sk strings), on the local DynamoDB. */
+export async function createOutboundTable(local: LocalDynamo, name: string): Promise<void> {
+  await local.createTable({
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: TABLE_KEYS.hash, AttributeType: "S" },
+      { AttributeName: TABLE_KEYS.range, AttributeType: "S" },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.hash, KeyType: "HASH" },
+      { AttributeName: TABLE_KEYS.range, KeyType: "RANGE" },
+    ],
+  });
 }
