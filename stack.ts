@@ -240,6 +240,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
           workers: cfg.outbound.workers,
           maxConcurrentCalls: cfg.outbound.maxConcurrentCalls,
           apiRatePerSecond: cfg.outbound.apiRatePerSecond,
+          defaultContactFlowId: flows.ids.outbound,
         },
         opts,
       )

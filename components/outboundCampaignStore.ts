@@ -34,6 +34,8 @@ export interface OutboundCampaignStoreArgs {
   readonly maxConcurrentCalls: number;
   /** API requests per second at the stage (burst twice that). */
   readonly apiRatePerSecond: number;
+  /** The `outbound` flow campaigns use unless they name another. */
+  readonly defaultContactFlowId?: pulumi.Input<string>;
 }
 
 /** API routes: resource path → methods. POST bodies are validated against the named model. */
@@ -171,7 +173,7 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
       "functions/outbound/api.entry.ts",
       "Outbound API: campaigns and contact requests",
       policyArgs.apply(outboundApiPolicy),
-      {},
+      args.defaultContactFlowId ? { DEFAULT_CONTACT_FLOW_ID: args.defaultContactFlowId } : {},
       20,
       10,
     );

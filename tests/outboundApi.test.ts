@@ -144,6 +144,27 @@ describe("outbound API on a local DynamoDB", function () {
       });
     }
 
+    it("uses the stack's outbound flow when a campaign names none, and says so when there is none", async () => {
+      const { contactFlowId: _omit, ...noFlow } = campaign;
+      void _omit;
+      const withDefault = makeApi({
+        store,
+        enqueue: () => Promise.resolve(),
+        now: () => 0,
+        defaultContactFlowId: "flow-default",
+      });
+      const r = await withDefault({
+        httpMethod: "POST",
+        resource: "/campaigns",
+        body: JSON.stringify(noFlow),
+      });
+      expect(JSON.parse(r.body)).to.deep.include({ contactFlowId: "flow-default" });
+      const without = await call("POST", "/campaigns", { ...noFlow, campaignId: "other" });
+      expect(without.body.details).to.deep.equal([
+        { field: "contactFlowId", reason: "required: this stack deploys no default outbound flow" },
+      ]);
+    });
+
     it("400 for a body that is not JSON; 404 for an unknown route or campaign", async () => {
       expect((await call("POST", "/campaigns", "{nope")).body).to.deep.equal({
         error: "body is not JSON",

@@ -195,6 +195,13 @@ describe("OutboundCampaignStore in stack tokyo", () => {
     });
   });
 
+  it("gives the API the stack's outbound flow as the default for campaigns", () => {
+    const env = (get("aws:lambda/function:Function", "api").inputs.environment as Obj)
+      .variables as Obj;
+    expect(env.DEFAULT_CONTACT_FLOW_ID).to.equal(rec.run.outputs.outboundContactFlowId);
+    expect(env.DEFAULT_CONTACT_FLOW_ID).to.match(/^[0-9a-f-]{36}$/);
+  });
+
   it("exports the API URL and the dial DLQ", () => {
     expect(String(rec.run.outputs.outboundApiUrl)).to.match(
       /^https:\/\/\w+\.execute-api\.ap-northeast-1\.amazonaws\.com\/v1$/,

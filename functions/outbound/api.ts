@@ -42,7 +42,8 @@ export const campaignBody = z
     name: z.string().min(1).max(100),
     type: z.enum(["callback", "telemarketing", "dunning"]),
     sourcePhoneNumber: phone,
-    contactFlowId: z.string().min(1).max(500),
+    /** Defaults to the stack's `outbound` flow. */
+    contactFlowId: z.string().min(1).max(500).optional(),
     queueId: z.string().min(1).max(500).optional(),
     windows: z.partialRecord(z.enum(DAYS), window),
     holidays: z.array(date).max(366).default([]),
@@ -94,6 +95,8 @@ export interface ApiDeps {
   readonly store: OutboundStore;
   readonly enqueue: (msgs: DialMessage[]) => Promise<void>;
   readonly now: () => number;
+  /** The stack's `outbound` flow, used when a campaign names none. */
+  readonly defaultContactFlowId?: string;
 }
 
 const json = (statusCode: number, body: unknown): ApiResponse => ({
@@ -132,7 +135,15 @@ export function makeApi(d: ApiDeps) {
       case "POST /campaigns": {
         const b = parseBody(campaignBody, event.body);
         if (isResponse(b)) return b;
-        const campaign: Campaign = { ...b, state: "ACTIVE", createdAt: nowIso };
+        const contactFlowId = b.contactFlowId ?? d.defaultContactFlowId;
+        if (!contactFlowId)
+          return problem(400, "invalid body", [
+            {
+              field: "contactFlowId",
+              reason: "required: this stack deploys no default outbound flow",
+            },
+          ]);
+        const campaign: Campaign = { ...b, contactFlowId, state: "ACTIVE", createdAt: nowIso };
         return (await d.store.putCampaign(campaign))
           ? json(201, campaign)
           : problem(409, `campaign ${b.campaignId} exists`);
