@@ -46,6 +46,8 @@ export class FakeConnectServer {
       req.on("data", (c: Buffer) => (body += c.toString()));
       req.on("end", () => this.handle(req, body, res));
     });
+    // Longer than the SDK keeps idle sockets, so a reused connection is never reset under it.
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", () => r()));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

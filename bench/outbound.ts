@@ -93,9 +93,16 @@ async function run(
   });
   const connect = connectCalls(client, INSTANCE);
   const pending = new Set<Promise<unknown>>();
-  const later = (ms: number, f: () => Promise<unknown>) => {
+  let errors = 0;
+  // Deferred work (redeliveries, hang-ups). A failure is retried a second later, as SQS and
+  // EventBridge would, and counted.
+  const later = (ms: number, f: () => Promise<unknown>): void => {
     const p: Promise<unknown> = new Promise((r) => setTimeout(r, ms))
       .then(f)
+      .catch(() => {
+        errors++;
+        later(1_000, f);
+      })
       .finally(() => pending.delete(p));
     pending.add(p);
   };
@@ -185,6 +192,7 @@ async function run(
     fraction_of_quota: Number((calls.length / elapsed / quota).toFixed(3)),
     throttled_429s: fake.throttled,
     duplicates,
+    retried_errors: errors,
     dialer_ms_per_request_p50: percentile(ownMs, 50),
     dialer_ms_per_request_p95: percentile(ownMs, 95),
   };

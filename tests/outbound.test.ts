@@ -234,6 +234,22 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
       });
     });
 
+    it("a network error or 5xx is not a refusal: the message returns and the claim is resumed later", async () => {
+      const r = request(1);
+      await setup(baseCampaign(), r);
+      connect.refuseWith = "InternalServiceException";
+      let err = "";
+      await dialOne(deps(), msgOf(r)).catch((e: Error) => (err = e.name));
+      expect(err).to.equal("InternalServiceException");
+      expect(await store.getRequest("camp1", r.requestId)).to.deep.include({
+        state: "DIALING",
+        attempts: 1,
+      });
+      connect.refuseWith = undefined;
+      clock += 121_000;
+      expect(await dialOne(deps(), msgOf(r))).to.deep.include({ kind: "dialled", attempt: 1 });
+    });
+
     it("a call Connect refuses closes the request as FAILED with the error, and frees the slot", async () => {
       const r = request(1);
       await setup(baseCampaign(), r);

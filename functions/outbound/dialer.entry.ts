@@ -21,7 +21,9 @@ const e = env({
   WORKERS: z.coerce.number().int().positive().default(1),
   MAX_CONCURRENT_CALLS: z.coerce.number().int().positive().default(DEFAULT_MAX_CONCURRENT_CALLS),
 });
-const connect = connectCalls(new ConnectClient({}), e.INSTANCE_ID);
+// One SDK attempt: the dialer's pacer must see every 429 to slow down, and its own retries (and
+// the queue's) are safe because every call carries its ClientToken.
+const connect = connectCalls(new ConnectClient({ maxAttempts: 1 }), e.INSTANCE_ID);
 // Reserved concurrency = WORKERS, so each worker takes its share of the account's quota.
 const pacer = new Pacer(e.DIAL_RATE_PER_SECOND / e.WORKERS, {
   now: () => Date.now(),

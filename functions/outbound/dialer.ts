@@ -48,6 +48,16 @@ export interface DialMessage {
   readonly requestId: string;
 }
 
+/** Errors with which Connect refuses a particular call; retrying it cannot help. */
+export const REFUSALS = new Set([
+  "InvalidParameterException",
+  "InvalidRequestException",
+  "DestinationNotAllowedException",
+  "ResourceNotFoundException",
+  "OutboundContactNotPermittedException",
+  "AccessDeniedException",
+]);
+
 export class ThrottledError extends Error {
   constructor(message = "throttled") {
     super(message);
@@ -193,9 +203,11 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
         d.pacer.throttled();
         continue;
       }
-      if (e instanceof ThrottledError) throw e;
-      // Connect refused the call itself (bad number, flow, quota exhausted): close with the reason.
       const name = (e as Error).name || "Error";
+      // Throttles beyond the retries, network errors and 5xx: the message returns to the queue
+      // and the DIALING claim is resumed with the same token. Only Connect refusing this call
+      // (bad number, flow, destination) closes the request.
+      if (e instanceof ThrottledError || !REFUSALS.has(name)) throw e;
       await d.store.releaseSlot();
       await d.store.setRequestState(msg.campaignId, msg.requestId, "FAILED", {
         reason: `StartOutboundVoiceContact: ${name}`,
