@@ -1,0 +1,196 @@
+/**
+ * The compliance detector's core, shared by the Lambda function and `npm run compliance:scan`:
+ * validate a compliance dictionary, compile it once, and find its terms in a Contact Lens
+ * post-call analysis file (Version 1.1.0) for the participants each term applies to.
+ */
+import { z } from "zod";
+import { Automaton } from "./automaton";
+import { normalise } from "./normalize";
+
+export const PARTICIPANTS = ["AGENT", "CUSTOMER", "BOTH"] as const;
+export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const entrySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and hyphens"),
+  term: z.string().min(1),
+  /** Other spellings the normaliser cannot derive (kanji vs kana, abbreviations). */
+  variants: z.array(z.string().min(1)).default([]),
+  /** e.g. 断定的判断の提供, 損失補填, 威迫, 個人情報 */
+  category: z.string().min(1),
+  severity: z.enum(SEVERITIES),
+  participant: z.enum(PARTICIPANTS),
+  /** Phrases that, when they contain the match, make it harmless (e.g. 元本保証はございません). */
+  exclusions: z.array(z.string().min(1)).default([]),
+});
+
+export const dictionarySchema = z.strictObject({
+  version: z.string().min(1),
+  entries: z.array(entrySchema).min(1),
+});
+export type Dictionary = z.output<typeof dictionarySchema>;
+export type DictionaryEntry = Dictionary["entries"][number];
+
+/** Problems a dictionary has beyond its shape: each names the entry and the fix. */
+export function dictionaryProblems(d: Dictionary): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const owner = new Map<string, string>();
+  for (const e of d.entries) {
+    if (ids.has(e.id)) problems.push(`entries.${e.id}: id used twice; give each entry its own id`);
+    ids.add(e.id);
+    for (const spelling of [e.term, ...e.variants]) {
+      const n = normalise(spelling);
+      if (n.length < 2)
+        problems.push(
+          `entries.${e.id}: "${spelling}" normalises to "${n}", too short to match safely; use a longer phrase`,
+        );
+      const other = owner.get(n);
+      if (other && other !== e.id)
+        problems.push(
+          `entries.${e.id}: "${spelling}" is the same after normalisation as a spelling of ${other}; keep it in one entry`,
+        );
+      owner.set(n, e.id);
+    }
+    for (const x of e.exclusions) {
+      const nx = normalise(x);
+      if (![e.term, ...e.variants].some((t) => nx.includes(normalise(t))))
+        problems.push(
+          `entries.${e.id}: exclusion "${x}" does not contain the term or a variant, so it can never apply`,
+        );
+    }
+  }
+  return problems;
+}
+
+/** Contact Lens post-call analysis output, the parts the detector reads. */
+export const analysisSchema = z.object({
+  Version: z.literal("1.1.0"),
+  CustomerMetadata: z.object({ ContactId: z.string().min(1), InstanceId: z.string().min(1) }),
+  Participants: z
+    .array(z.object({ ParticipantId: z.string().min(1), ParticipantRole: z.string().min(1) }))
+    .min(1),
+  Transcript: z.array(
+    z.object({
+      Id: z.string().min(1),
+      ParticipantId: z.string().min(1),
+      Content: z.string(),
+      BeginOffsetMillis: z.number().int().nonnegative(),
+      EndOffsetMillis: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type Analysis = z.output<typeof analysisSchema>;
+
+export interface Finding {
+  readonly contactId: string;
+  readonly segmentId: string;
+  readonly participant: string;
+  readonly entryId: string;
+  readonly term: string;
+  readonly category: string;
+  readonly severity: Severity;
+  readonly beginOffsetMillis: number;
+  readonly endOffsetMillis: number;
+  readonly dictionaryVersion: string;
+}
+
+interface Pattern {
+  readonly entry: number;
+  /** Exclusion phrases (normalised) and where the term sits inside each. */
+  readonly exclusions: readonly { readonly text: string; readonly at: number }[];
+}
+
+/** A dictionary compiled to one automaton over every normalised spelling. */
+export class CompiledDictionary {
+  private readonly automaton: Automaton;
+  private readonly patterns: Pattern[] = [];
+
+  constructor(readonly dictionary: Dictionary) {
+    const spellings: string[] = [];
+    dictionary.entries.forEach((e, entry) => {
+      for (const spelling of new Set([e.term, ...e.variants].map(normalise))) {
+        spellings.push(spelling);
+        this.patterns.push({
+          entry,
+          exclusions: e.exclusions
+            .map(normalise)
+            .filter((x) => x.includes(spelling))
+            .map((x) => ({ text: x, at: x.indexOf(spelling) })),
+        });
+      }
+    });
+    this.automaton = new Automaton(spellings);
+  }
+
+  /** Matches in already-normalised text: entry index and code-unit range, exclusions applied. */
+  matches(text: string, each: (entry: number, start: number, end: number) => void): void {
+    this.automaton.scan(text, (m) => {
+      const p = this.patterns[m.pattern];
+      for (const x of p.exclusions) {
+        const from = m.start - x.at;
+        if (from >= 0 && text.startsWith(x.text, from)) return;
+      }
+      each(p.entry, m.start, m.end);
+    });
+  }
+}
+
+const applies = (entry: DictionaryEntry, role: string) =>
+  entry.participant === "BOTH" || entry.participant === role;
+
+/**
+ * Findings of one analysis file: each segment's text is normalised and scanned once; a term
+ * counts only for the participant role it is listed for. Several hits of one entry in one segment
+ * are one finding (the segment's offsets are the evidence).
+ */
+export function detect(compiled: CompiledDictionary, analysis: Analysis): Finding[] {
+  const roles = new Map(analysis.Participants.map((p) => [p.ParticipantId, p.ParticipantRole]));
+  const entries = compiled.dictionary.entries;
+  const findings: Finding[] = [];
+  for (const seg of analysis.Transcript) {
+    const role = roles.get(seg.ParticipantId) ?? "UNKNOWN";
+    const seen = new Set<number>();
+    compiled.matches(normalise(seg.Content), (entry) => {
+      if (seen.has(entry) || !applies(entries[entry], role)) return;
+      seen.add(entry);
+      const e = entries[entry];
+      findings.push({
+        contactId: analysis.CustomerMetadata.ContactId,
+        segmentId: seg.Id,
+        participant: role,
+        entryId: e.id,
+        term: e.term,
+        category: e.category,
+        severity: e.severity,
+        beginOffsetMillis: seg.BeginOffsetMillis,
+        endOffsetMillis: seg.EndOffsetMillis,
+        dictionaryVersion: compiled.dictionary.version,
+      });
+    });
+  }
+  return findings;
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly analysis: Analysis }
+  | { readonly ok: false; readonly reason: string };
+
+/** Parses and validates a file's text; the reason names what is wrong (never the content). */
+export function parseAnalysis(text: string): ParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: `not JSON (${(e as Error).message.slice(0, 80)})` };
+  }
+  const r = analysisSchema.safeParse(raw);
+  if (!r.success) {
+    const where = r.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`)
+      .join("; ");
+    return { ok: false, reason: `not a Contact Lens 1.1.0 analysis file (${where})` };
+  }
+  return { ok: true, analysis: r.data };
+}
