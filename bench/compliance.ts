@@ -1,0 +1,118 @@
+/**
+ * Compliance detector throughput: generated Japanese transcripts (1, 10, 100 MB of UTF-8) against
+ * generated dictionaries (100, 1,000, 10,000 terms). Reports MB/s for the detector (normalise +
+ * scan) and for the scan alone, and, on 1 MB, the naive baselines measured in the same run: one
+ * regex alternation of every term, and an indexOf loop per term.
+ */
+import { CompiledDictionary, type Dictionary } from "../functions/compliance-detector/detect";
+import { normalise } from "../functions/compliance-detector/normalize";
+
+// A realistic alphabet: hiragana, katakana and 500 common kanji (JIS level 1 range start).
+const KANA = Array.from({ length: 83 }, (_, i) => String.fromCharCode(0x3041 + i)).join("");
+const KATA = Array.from({ length: 86 }, (_, i) => String.fromCharCode(0x30a1 + i)).join("");
+const KANJI = Array.from({ length: 500 }, (_, i) => String.fromCharCode(0x4e00 + i * 7)).join("");
+const ALPHABET = KANA + KANA + KATA + KANJI; // kana twice: transcripts are kana-heavy
+const PUNCT = ["、", "。", " ", "？"];
+
+function rng(seed: number) {
+  let s = seed;
+  return () => (s = (s * 48271) % 2147483647) / 2147483647;
+}
+
+function text(bytes: number, rnd: () => number): string {
+  const parts: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const n = 2 + Math.floor(rnd() * 8);
+    let w = "";
+    for (let i = 0; i < n; i++) w += ALPHABET[Math.floor(rnd() * ALPHABET.length)];
+    w += PUNCT[Math.floor(rnd() * PUNCT.length)];
+    parts.push(w);
+    size += n * 3 + 3;
+  }
+  return parts.join("");
+}
+
+function dictionary(terms: number, rnd: () => number): Dictionary {
+  const seen = new Set<string>();
+  const entries: Dictionary["entries"] = [];
+  while (entries.length < terms) {
+    const n = 3 + Math.floor(rnd() * 5);
+    let t = "";
+    for (let i = 0; i < n; i++) t += ALPHABET[Math.floor(rnd() * ALPHABET.length)];
+    const key = normalise(t);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    entries.push({
+      id: `t${entries.length}`,
+      term: t,
+      variants: [],
+      category: "bench",
+      severity: "high",
+      participant: "BOTH",
+      exclusions: [],
+    });
+  }
+  return { version: "bench", entries };
+}
+
+const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
+const time = (f: () => void) => {
+  const t = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+
+export function benchCompliance(print: (k: string, v: unknown) => void, sizesMb = [1, 10, 100]) {
+  const rnd = rng(42);
+  const texts = new Map(sizesMb.map((mb) => [mb, text(mb * 1e6, rnd)]));
+  for (const terms of [100, 1_000, 10_000]) {
+    const dict = dictionary(terms, rnd);
+    let compiled!: CompiledDictionary;
+    print(
+      `compliance.dict${terms}.compile_ms`,
+      Math.round(time(() => (compiled = new CompiledDictionary(dict)))),
+    );
+    for (const [mb, t] of texts) {
+      const bytes = Buffer.byteLength(t);
+      let hits = 0;
+      let norm = "";
+      const total = time(() => {
+        norm = normalise(t);
+        compiled.matches(norm, () => hits++);
+      });
+      const scan = time(() => compiled.matches(norm, () => undefined));
+      print(`compliance.dict${terms}.text${mb}mb.detector_mb_per_s`, mbps(bytes, total));
+      print(`compliance.dict${terms}.text${mb}mb.scan_only_mb_per_s`, mbps(bytes, scan));
+      print(`compliance.dict${terms}.text${mb}mb.matches`, hits);
+    }
+    // Baselines on the smallest text (they grow with text × terms).
+    const small = normalise(texts.get(sizesMb[0])!);
+    const smallBytes = Buffer.byteLength(texts.get(sizesMb[0])!);
+    const spellings = dict.entries.map((e) => normalise(e.term));
+    const re = new RegExp(
+      spellings.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+      "g",
+    );
+    let reHits = 0;
+    print(
+      `compliance.dict${terms}.baseline_regex_mb_per_s`,
+      mbps(
+        smallBytes,
+        time(() => (reHits = [...small.matchAll(re)].length)),
+      ),
+    );
+    let loopHits = 0;
+    print(
+      `compliance.dict${terms}.baseline_indexof_mb_per_s`,
+      mbps(
+        smallBytes,
+        time(() => {
+          for (const s of spellings)
+            for (let i = small.indexOf(s); i >= 0; i = small.indexOf(s, i + 1)) loopHits++;
+        }),
+      ),
+    );
+    print(`compliance.dict${terms}.baseline_matches_regex_indexof`, `${reHits}/${loopHits}`);
+  }
+}
