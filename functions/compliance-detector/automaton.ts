@@ -35,6 +35,10 @@ export class Automaton {
   private readonly nextOut: number[] = [];
   private readonly outHead: number[] = [-1];
   private trieEdges: [number, number, number][] = [];
+  /** Transitions out of the root, dense: most text characters land here. */
+  private rootNext: Int32Array = new Int32Array(0);
+  /** Resolved failure transitions are remembered until the table holds this many entries. */
+  private static readonly MEMO_LIMIT = 1 << 20;
   readonly lengths: number[] = [];
 
   constructor(patterns: readonly string[]) {
@@ -113,6 +117,8 @@ export class Automaton {
     const children: [number, number][][] = Array.from({ length: n }, () => []);
     for (const [from, sym, to] of this.trieEdges) children[from].push([sym, to]);
     this.trieEdges = [];
+    this.rootNext = new Int32Array(this.alphabet + 1);
+    for (const [sym, child] of children[0]) this.rootNext[sym] = child;
     const queue: number[] = children[0].map(([, c]) => c);
     for (let q = 0; q < queue.length; q++) {
       const s = queue[q];
@@ -131,12 +137,13 @@ export class Automaton {
    * transition, remembered so each (state, symbol) pair is resolved once (a lazily built DFA).
    */
   private step(s: number, sym: number): number {
-    if (sym === 0) return 0;
+    if (s === 0) return this.rootNext[sym];
     const k = this.key(s, sym);
     const i = this.slot(k);
     if (this.keys[i] !== -1) return this.vals[i];
-    const r = s === 0 ? 0 : this.step(this.fail[s], sym);
-    this.set(k, r);
+    const r = this.step(this.fail[s], sym);
+    // Bounded memory: past the limit, failure chains are walked each time (still correct).
+    if (this.size < Automaton.MEMO_LIMIT) this.set(k, r);
     return r;
   }
 
