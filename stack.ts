@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   BackupVault,
   ContactCenterRegion,
+  CompliancePipeline,
   ContactFlows,
   OutboundCampaignStore,
   VoiceIdAuth,
@@ -16,7 +17,10 @@ import {
   type SamlSpec,
   type VaultTarget,
 } from "./components";
-import type { StackConfig } from "./config";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT, type StackConfig } from "./config";
+import { dictionaryProblems, dictionarySchema } from "./functions/compliance-detector/detect";
 import { loadTemplate } from "./flows/catalog";
 
 /** Outputs the dr stack reads from the primary through its StackReference. */
@@ -165,6 +169,48 @@ const authOutputs = (auth: VoiceIdAuth) => ({
   callerAuthTable: auth.tableName,
 });
 
+/**
+ * The compliance dictionary, validated before anything is deployed: a bad dictionary fails the
+ * plan and `pulumi preview` with every problem, naming the entry and the fix.
+ */
+export function complianceDictionary(): string {
+  const file = path.join(PROJECT_ROOT, "compliance", "dictionary.json");
+  const text = fs.readFileSync(file, "utf8");
+  const parsed = dictionarySchema.safeParse(JSON.parse(text));
+  const problems = parsed.success
+    ? dictionaryProblems(parsed.data)
+    : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (problems.length) {
+    throw new Error(
+      `compliance/dictionary.json is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+  }
+  return text;
+}
+
+/** Compliance detection on this region's recordings bucket (both stacks: each region has its own). */
+function deployCompliance(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  opts: pulumi.ComponentResourceOptions,
+) {
+  return new CompliancePipeline(
+    `${cfg.stack}-compliance`,
+    {
+      region: cfg.region,
+      aliasPrefix: `${cfg.project}/${cfg.stack}`,
+      bucketName: region.bucketName,
+      bucketArn: region.bucketArn,
+      dataKeyArn: region.dataKeyArn,
+      logsKeyArn: region.logsKeyArn,
+      logRetentionDays: cfg.logRetentionDays,
+      dictionaryJson: complianceDictionary(),
+      alertSeverity: "high",
+    },
+    opts,
+  );
+}
+
 /** Outputs both roles export about their region. */
 function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
   return {
@@ -224,6 +270,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     opts,
   );
   const auth = deployAuth(cfg, region, opts);
+  const compliance = deployCompliance(cfg, region, opts);
   const flows = deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg)], opts);
   // Outbound runs where the campaign data lives: the primary (see README "Outbound calls").
   const outbound = cfg.outbound.enabled
@@ -248,6 +295,8 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
+    complianceFindingsTable: compliance.tableName,
+    complianceAlertTopicArn: compliance.topicArn,
     outboundApiUrl: outbound?.apiUrl,
     outboundTable: outbound?.tableName,
     outboundDeadLetterQueueUrl: outbound?.deadLetterQueueUrl,
@@ -315,6 +364,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   // Connect does not replicate Lex or Lambda: every dr stack deploys its own bot and function,
   // with the same names, so the primary's mirrored flows find them through $.AwsRegion.
   const auth = deployAuth(cfg, region, opts);
+  const compliance = deployCompliance(cfg, region, opts);
   const flows = replica
     ? undefined
     : deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg), standby], opts);
@@ -322,6 +372,8 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
     flowArns: flows?.arns ?? {},
+    complianceFindingsTable: compliance.tableName,
+    complianceAlertTopicArn: compliance.topicArn,
     drMode: cfg.dr.mode,
     primaryStack: cfg.dr.primaryStack,
   };

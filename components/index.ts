@@ -10,3 +10,4 @@ export * from "./nodeFunction";
 export * from "./voiceIdAssociation";
 export * from "./voiceIdAuth";
 export * from "./outboundCampaignStore";
+export * from "./compliancePipeline";

@@ -19,6 +19,8 @@ export interface NodeFunctionArgs {
   readonly functionName: string;
   /** TypeScript entry file exporting `handler`, relative to the project root. */
   readonly entry: string;
+  /** Other files shipped next to index.js (e.g. a dictionary read at cold start). */
+  readonly files?: Record<string, string>;
   readonly description: string;
   readonly environment: Record<string, pulumi.Input<string>>;
   /** What the function may do besides writing its own logs; least privilege, no `*` actions. */
@@ -123,6 +125,12 @@ export class NodeFunction extends pulumi.ComponentResource {
         handler: "index.handler",
         code: new pulumi.asset.AssetArchive({
           "index.js": new pulumi.asset.StringAsset(bundle(args.entry)),
+          ...Object.fromEntries(
+            Object.entries(args.files ?? {}).map(([n, text]) => [
+              n,
+              new pulumi.asset.StringAsset(text),
+            ]),
+          ),
         }),
         memorySize: args.memoryMb,
         timeout: args.timeoutSeconds,

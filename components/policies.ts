@@ -479,3 +479,58 @@ export const recorderPolicy = (
   },
   ...outboundKey(a),
 ];
+
+/** The compliance detector: read analysis files, store findings, alert, dead-letter. */
+export function compliancePolicy(a: {
+  readonly bucketArn: string;
+  readonly dataKeyArn: string;
+  readonly keyArn: string;
+  readonly tableArn: string;
+  readonly topicArn: string;
+  readonly queueArn: string;
+  readonly deadLetterArn: string;
+  readonly region: string;
+}): PolicyStatement[] {
+  return [
+    {
+      Sid: "ReadContactLensAnalysis",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `${a.bucketArn}/connect/*/Analysis/Voice/*`,
+    },
+    kmsViaServiceStatement("DecryptAnalysisViaS3", a.dataKeyArn, "s3", a.region),
+    { Sid: "StoreFindings", Effect: "Allow", Action: "dynamodb:PutItem", Resource: a.tableArn },
+    { Sid: "Alert", Effect: "Allow", Action: "sns:Publish", Resource: a.topicArn },
+    {
+      Sid: "ConsumeEvents",
+      Effect: "Allow",
+      Action: [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+      ],
+      Resource: a.queueArn,
+    },
+    {
+      Sid: "DeadLetterWithReason",
+      Effect: "Allow",
+      Action: "sqs:SendMessage",
+      Resource: a.deadLetterArn,
+    },
+    kmsViaServiceStatement("ComplianceKeyViaDynamoDB", a.keyArn, "dynamodb", a.region),
+    kmsViaServiceStatement("ComplianceKeyViaSqs", a.keyArn, "sqs", a.region),
+    kmsViaServiceStatement("ComplianceKeyViaSns", a.keyArn, "sns", a.region),
+  ];
+}
+
+/** Topic policy: TLS only. */
+export const topicPolicy = (topicArn: string): PolicyDocument =>
+  doc({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "sns:Publish",
+    Resource: topicArn,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });

@@ -5,8 +5,8 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 5,
-  "aws:kms/alias:Alias": 5,
+  "aws:kms/key:Key": 6,
+  "aws:kms/alias:Alias": 6,
   "aws:s3/bucket:Bucket": 4,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 4,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 4,
@@ -16,18 +16,18 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:s3/bucketPolicy:BucketPolicy": 4,
   "aws:s3/bucketLogging:BucketLogging": 2,
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 1,
-  "aws:iam/role:Role": 8,
-  "aws:iam/rolePolicy:RolePolicy": 8,
+  "aws:iam/role:Role": 9,
+  "aws:iam/rolePolicy:RolePolicy": 9,
   "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
   "aws:iam/samlProvider:SamlProvider": 1,
   "aws:connect/instance:Instance": 1,
   "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 8,
+  "aws:cloudwatch/logGroup:LogGroup": 9,
   "aws:cloudwatch/logStream:LogStream": 1,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 1,
-  "aws:cloudwatch/eventRule:EventRule": 2,
-  "aws:cloudwatch/eventTarget:EventTarget": 2,
+  "aws:cloudwatch/eventRule:EventRule": 3,
+  "aws:cloudwatch/eventTarget:EventTarget": 3,
   "aws:connect/hoursOfOperation:HoursOfOperation": 4,
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
@@ -35,8 +35,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/contactFlow:ContactFlow": 7,
   "pulumi-nodejs:dynamic/customerchannel:FlowContent": 7,
   // Caller authentication (VoiceIdAuth, knowledge provider).
-  "aws:dynamodb/table:Table": 2,
-  "aws:lambda/function:Function": 4,
+  "aws:dynamodb/table:Table": 3,
+  "aws:lambda/function:Function": 5,
   "aws:lambda/permission:Permission": 3,
   "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": 1,
   "aws-native:lex:Bot": 1,
@@ -45,9 +45,9 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws-native:lex:ResourcePolicy": 1,
   "aws-native:connect:IntegrationAssociation": 1,
   // Outbound campaigns (OutboundCampaignStore): queues, dialer, recorder and the REST API.
-  "aws:sqs/queue:Queue": 3,
-  "aws:sqs/queuePolicy:QueuePolicy": 3,
-  "aws:lambda/eventSourceMapping:EventSourceMapping": 1,
+  "aws:sqs/queue:Queue": 5,
+  "aws:sqs/queuePolicy:QueuePolicy": 5,
+  "aws:lambda/eventSourceMapping:EventSourceMapping": 2,
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
   "aws:apigateway/restApi:RestApi": 1,
   "aws:apigateway/requestValidator:RequestValidator": 1,
@@ -59,6 +59,10 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:apigateway/stage:Stage": 1,
   "aws:apigateway/methodSettings:MethodSettings": 1,
   "aws:apigateway/account:Account": 1,
+  // Compliance detection (CompliancePipeline; queues and mapping counted above).
+  "aws:s3/bucketNotification:BucketNotification": 1,
+  "aws:sns/topic:Topic": 1,
+  "aws:sns/topicPolicy:TopicPolicy": 1,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -79,6 +83,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
     expect(tops).to.deep.equal([
       "customerchannel:auth:VoiceIdAuth::tokyo-auth",
       "customerchannel:backup:BackupVault::vault",
+      "customerchannel:compliance:CompliancePipeline::tokyo-compliance",
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
       "customerchannel:outbound:OutboundCampaignStore::tokyo-outbound",
@@ -181,8 +186,8 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     const c = rec.countsByType();
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
-    // Logs and data keys of the region, and the caller-auth key of its own bot and function.
-    expect(c["aws:kms/key:Key"]).to.equal(3);
+    // Logs and data keys of the region, and the keys of its own caller-auth and compliance.
+    expect(c["aws:kms/key:Key"]).to.equal(4);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
@@ -246,6 +251,11 @@ describe("stack dr (standalone) builds a full second instance", () => {
         .ofType("aws:iam/role:Role")
         .map((r) => r.name)
         .sort(),
-    ).to.deep.equal(["dr-auth-function", "dr-ctr-firehose", "dr-replication"]);
+    ).to.deep.equal([
+      "dr-auth-function",
+      "dr-compliance-detector",
+      "dr-ctr-firehose",
+      "dr-replication",
+    ]);
   });
 });
