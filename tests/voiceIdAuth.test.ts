@@ -476,3 +476,20 @@ describe("caller-auth bundle (what Lambda runs)", function () {
     );
   });
 });
+
+describe("function bundles", () => {
+  it("FUNCTION_ENTRIES lists every entry a component deploys (they are bundled together)", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { FUNCTION_ENTRIES } = await import("../components/nodeFunction");
+    const dir = path.join(__dirname, "..", "components");
+    const used = fs
+      .readdirSync(dir)
+      .flatMap((f) =>
+        [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/"(functions\/[^"]+\.ts)"/g)].map(
+          (m) => m[1],
+        ),
+      );
+    expect([...new Set(used)].sort()).to.deep.equal([...FUNCTION_ENTRIES].sort());
+  });
+});
