@@ -10,7 +10,7 @@ import { dialOne, Pacer, type DialerDeps, type DialMessage } from "../functions/
 import { recordEvent } from "../functions/outbound/recorder";
 import { connectCalls } from "../functions/outbound/runtime";
 import { hashBody, OutboundStore, requestIdFor, type Campaign } from "../functions/outbound/store";
-import { createOutboundTable, startLocalDynamo } from "../tests/support/localDynamo";
+import { createPkSkTable, startLocalDynamo } from "../tests/support/localDynamo";
 import { FakeConnectServer } from "./fakeConnect";
 
 export interface OutboundBenchOptions {
@@ -45,7 +45,7 @@ async function run(
   const endpoint = await fake.start();
   const local = await startLocalDynamo();
   const table = `bench-${label}`;
-  await createOutboundTable(local, table);
+  await createPkSkTable(local, table);
   const store = new OutboundStore(local.doc, table);
   const campaign: Campaign = {
     campaignId: "bench",

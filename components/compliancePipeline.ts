@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { encryptedQueue, encryptedTable } from "./encryptedStores";
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import { compliancePolicy, queuePolicy, topicPolicy } from "./policies";
@@ -47,21 +48,14 @@ export class CompliancePipeline extends pulumi.ComponentResource {
       },
       p,
     );
-    const table = new aws.dynamodb.Table(
+    const table = encryptedTable(
       `${name}-findings`,
       {
         region,
-        name: "customerchannel-compliance-findings",
-        billingMode: "PAY_PER_REQUEST",
+        tableName: "customerchannel-compliance-findings",
+        kmsKeyArn: key.arn,
         hashKey: "pk",
         rangeKey: "sk",
-        attributes: [
-          { name: "pk", type: "S" },
-          { name: "sk", type: "S" },
-        ],
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-        deletionProtectionEnabled: true,
       },
       p,
     );
@@ -75,17 +69,13 @@ export class CompliancePipeline extends pulumi.ComponentResource {
       { region, arn: topic.arn, policy: topic.arn.apply((a) => JSON.stringify(topicPolicy(a))) },
       p,
     );
-    const queue = (qname: string, extra: Partial<aws.sqs.QueueArgs> = {}) =>
-      new aws.sqs.Queue(
+    const queue = (
+      qname: string,
+      extra: Partial<Pick<aws.sqs.QueueArgs, "visibilityTimeoutSeconds" | "redrivePolicy">> = {},
+    ) =>
+      encryptedQueue(
         `${name}-${qname}`,
-        {
-          region,
-          name: `customerchannel-compliance-${qname}`,
-          kmsMasterKeyId: key.arn,
-          kmsDataKeyReusePeriodSeconds: 300,
-          messageRetentionSeconds: 14 * 86_400,
-          ...extra,
-        },
+        { region, queueName: `customerchannel-compliance-${qname}`, kmsKeyArn: key.arn, ...extra },
         p,
       );
     const dlq = queue("dlq");

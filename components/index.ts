@@ -11,3 +11,4 @@ export * from "./voiceIdAssociation";
 export * from "./voiceIdAuth";
 export * from "./outboundCampaignStore";
 export * from "./compliancePipeline";
+export * from "./encryptedStores";

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "node:crypto";
 import { requestModels } from "../functions/outbound/api";
 import { TABLE_KEYS, TTL_ATTRIBUTE } from "../functions/outbound/store";
+import { encryptedQueue, encryptedTable } from "./encryptedStores";
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import {
@@ -81,38 +82,27 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
       p,
     );
 
-    const table = new aws.dynamodb.Table(
+    // Only contact→attempt pointers carry the TTL attribute; campaigns, requests and attempts are kept.
+    const table = encryptedTable(
       `${name}-table`,
       {
         region,
-        name: OUTBOUND_TABLE,
-        billingMode: "PAY_PER_REQUEST",
+        tableName: OUTBOUND_TABLE,
+        kmsKeyArn: key.arn,
         hashKey: TABLE_KEYS.hash,
         rangeKey: TABLE_KEYS.range,
-        attributes: [
-          { name: TABLE_KEYS.hash, type: "S" },
-          { name: TABLE_KEYS.range, type: "S" },
-        ],
-        // Only contact→attempt pointers carry it; campaigns, requests and attempts are kept.
-        ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-        deletionProtectionEnabled: true,
+        ttlAttribute: TTL_ATTRIBUTE,
       },
       p,
     );
 
-    const queue = (qname: string, extra: Partial<aws.sqs.QueueArgs> = {}) =>
-      new aws.sqs.Queue(
+    const queue = (
+      qname: string,
+      extra: Partial<Pick<aws.sqs.QueueArgs, "visibilityTimeoutSeconds" | "redrivePolicy">> = {},
+    ) =>
+      encryptedQueue(
         `${name}-${qname}`,
-        {
-          region,
-          name: `customerchannel-outbound-${qname}`,
-          kmsMasterKeyId: key.arn,
-          kmsDataKeyReusePeriodSeconds: 300,
-          messageRetentionSeconds: 14 * 86_400,
-          ...extra,
-        },
+        { region, queueName: `customerchannel-outbound-${qname}`, kmsKeyArn: key.arn, ...extra },
         p,
       );
     const dialDlq = queue("dial-dlq");

@@ -130,21 +130,29 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
 }
 
 /**
+ * The deny that makes a resource TLS-only (buckets, queues, topics). A deny on the service's
+ * actions is the documented way to require TLS; it grants nothing.
+ */
+export const denyInsecureTransport = (
+  action: string,
+  resource: string | string[],
+): PolicyStatement => ({
+  Sid: "DenyInsecureTransport",
+  Effect: "Deny",
+  Principal: "*",
+  Action: action,
+  Resource: resource,
+  Condition: { Bool: { "aws:SecureTransport": "false" } },
+});
+
+/**
  * Statements every bucket gets: TLS 1.2+ only, and (for KMS buckets) no upload that asks for a
  * different encryption or a different key than the bucket's CMK.
  */
 export function bucketBaselineStatements(bucketArn: string, kmsKeyArn?: string): PolicyStatement[] {
   const both = [bucketArn, `${bucketArn}/*`];
   const statements: PolicyStatement[] = [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      // A deny on every S3 action is the documented way to require TLS; it grants nothing.
-      Action: "s3:*",
-      Resource: both,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("s3:*", both),
     {
       Sid: "DenyTlsBelow12",
       Effect: "Deny",
@@ -386,16 +394,7 @@ export function callerAuthPolicy(a: {
 
 /** Queue policy: TLS only, and optionally EventBridge delivering one rule's events (a DLQ). */
 export function queuePolicy(queueArn: string, eventRuleArn?: string): PolicyDocument {
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "sqs:*",
-      Resource: queueArn,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
-  ];
+  const statements: PolicyStatement[] = [denyInsecureTransport("sqs:*", queueArn)];
   if (eventRuleArn) {
     statements.push({
       Sid: "EventBridgeDeadLetters",
@@ -526,11 +525,4 @@ export function compliancePolicy(a: {
 
 /** Topic policy: TLS only. */
 export const topicPolicy = (topicArn: string): PolicyDocument =>
-  doc({
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "sns:Publish",
-    Resource: topicArn,
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  });
+  doc(denyInsecureTransport("sns:Publish", topicArn));

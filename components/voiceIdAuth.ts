@@ -8,6 +8,7 @@ import {
   botDefinitionHash,
   callerAuthBotLocale,
 } from "./callerAuthBot";
+import { encryptedTable } from "./encryptedStores";
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import { callerAuthPolicy } from "./policies";
@@ -81,18 +82,9 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       },
       p,
     );
-    const table = new aws.dynamodb.Table(
+    const table = encryptedTable(
       `${name}-customers`,
-      {
-        region,
-        name: CALLER_AUTH_TABLE,
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: TABLE_KEY,
-        attributes: [{ name: TABLE_KEY, type: "S" }],
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-        deletionProtectionEnabled: true,
-      },
+      { region, tableName: CALLER_AUTH_TABLE, kmsKeyArn: key.arn, hashKey: TABLE_KEY },
       p,
     );
 

@@ -15,7 +15,7 @@ import {
   type AlertSummary,
   type DetectorDeps,
 } from "../functions/compliance-detector/handler";
-import { createOutboundTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
+import { createPkSkTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
 const FILE = fs.readFileSync(
   path.join(PROJECT_ROOT, "tests/fixtures/analysis-dunning.json"),
@@ -51,7 +51,7 @@ describe("compliance detector function on a local DynamoDB", function () {
   beforeEach(async () => {
     table = `findings-${++seq}`;
     // Same key shape (pk + sk strings) as the outbound table.
-    await createOutboundTable(local, table);
+    await createPkSkTable(local, table);
     alerts = [];
     dead = [];
     objects = new Map([[KEY, FILE]]);

@@ -20,7 +20,7 @@ import {
   type Campaign,
   type ContactRequest,
 } from "../functions/outbound/store";
-import { createOutboundTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
+import { createPkSkTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
 const jst = (s: string) => Date.parse(`${s}+09:00`);
 const INSTANCE = "11111111-2222-3333-4444-555555555555";
@@ -102,7 +102,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
 
   beforeEach(async () => {
     const table = `outbound-${++seq}`;
-    await createOutboundTable(local, table);
+    await createPkSkTable(local, table);
     store = new OutboundStore(local.doc, table);
     connect = new FakeConnect();
     clock = jst("2026-11-24T10:00"); // Tuesday

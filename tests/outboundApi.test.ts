@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { makeApi, requestModels, type ApiEvent } from "../functions/outbound/api";
 import type { DialMessage } from "../functions/outbound/dialer";
 import { OutboundStore } from "../functions/outbound/store";
-import { createOutboundTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
+import { createPkSkTable, startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
 const campaign = {
   campaignId: "dunning-2026-11",
@@ -37,7 +37,7 @@ describe("outbound API on a local DynamoDB", function () {
   after(() => local.close());
   beforeEach(async () => {
     const table = `outbound-api-${++seq}`;
-    await createOutboundTable(local, table);
+    await createPkSkTable(local, table);
     store = new OutboundStore(local.doc, table);
     queued = [];
     api = makeApi({

@@ -5,7 +5,7 @@
  * Every state change is a conditional write, so concurrent Lambda invocations cannot count
  * fewer failures than happened or enrol one number to two customers.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { isConditionFailed } from "../shared/dynamo";
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -25,10 +25,6 @@ export const TABLE_KEY = "pk";
 
 const customerKey = (id: string) => ({ pk: `CUSTOMER#${id}` });
 const numberKey = (ani: string) => ({ pk: `NUMBER#${ani}` });
-
-const conditionFailed = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e as { name?: string })?.name === "ConditionalCheckFailedException";
 
 export class DynamoAuthStore implements AuthStore {
   constructor(
@@ -86,7 +82,7 @@ export class DynamoAuthStore implements AuthStore {
         );
         return true;
       } catch (e) {
-        if (!conditionFailed(e)) throw e;
+        if (!isConditionFailed(e)) throw e;
       }
       try {
         // The window has expired: start a new one with this attempt.
@@ -102,7 +98,7 @@ export class DynamoAuthStore implements AuthStore {
         );
         return true;
       } catch (e) {
-        if (!conditionFailed(e)) throw e;
+        if (!isConditionFailed(e)) throw e;
       }
     }
     return false;
@@ -127,7 +123,7 @@ export class DynamoAuthStore implements AuthStore {
       );
       return true;
     } catch (e) {
-      if (conditionFailed(e)) return false;
+      if (isConditionFailed(e)) return false;
       throw e;
     }
   }
@@ -162,7 +158,7 @@ export class DynamoAuthStore implements AuthStore {
         }),
       );
     } catch (e) {
-      if (conditionFailed(e)) throw new NumberTakenError();
+      if (isConditionFailed(e)) throw new NumberTakenError();
       throw e;
     }
     await this.db.send(

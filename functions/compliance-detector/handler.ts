@@ -8,7 +8,7 @@
  * sent to the dead-letter queue with the reason and the original event; a transient failure (S3,
  * DynamoDB, SNS) fails only that record, so SQS retries it and, after its retries, dead-letters it.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { isConditionFailed } from "../shared/dynamo";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import {
@@ -63,10 +63,6 @@ export type FileOutcome =
   | { readonly kind: "dead-lettered"; readonly reason: string };
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
-const conditionFailed = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e as { name?: string })?.name === "ConditionalCheckFailedException";
-
 export async function processRecord(d: DetectorDeps, body: string): Promise<FileOutcome> {
   let event: z.output<typeof s3Event>;
   try {
@@ -121,7 +117,7 @@ export async function processRecord(d: DetectorDeps, body: string): Promise<File
       }),
     );
   } catch (e) {
-    if (conditionFailed(e)) return { kind: "already-scanned" };
+    if (isConditionFailed(e)) return { kind: "already-scanned" };
     throw e;
   }
   const serious = findings.filter((f) => rank(f.severity) >= rank(d.alertSeverity));

@@ -9,7 +9,7 @@
  * Every state change that could race is a conditional write: one attempt is claimed by one worker,
  * a state only moves forward, and the active-call counter never passes its limit.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { isConditionFailed } from "../shared/dynamo";
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -103,10 +103,6 @@ const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "ME
 const dncKey = (e164: string) => ({ pk: `DNC#${e164}`, sk: "META" });
 const COUNTER = { pk: "COUNTER#active-calls", sk: "META" };
 
-const conditionFailed = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e as { name?: string })?.name === "ConditionalCheckFailedException";
-
 /** A request id derived from the idempotency key: the same key always names the same request. */
 export const requestIdFor = (campaignId: string, idempotencyKey: string): string =>
   crypto.createHash("sha256").update(`${campaignId}\n${idempotencyKey}`).digest("hex").slice(0, 32);
@@ -149,7 +145,7 @@ export class OutboundStore {
       );
       return true;
     } catch (e) {
-      if (conditionFailed(e)) return false;
+      if (isConditionFailed(e)) return false;
       throw e;
     }
   }
@@ -170,7 +166,7 @@ export class OutboundStore {
       );
       return true;
     } catch (e) {
-      if (conditionFailed(e)) return false;
+      if (isConditionFailed(e)) return false;
       throw e;
     }
   }
@@ -190,7 +186,7 @@ export class OutboundStore {
       );
       return "created";
     } catch (e) {
-      if (!conditionFailed(e)) throw e;
+      if (!isConditionFailed(e)) throw e;
       const existing = await this.getRequest(r.campaignId, r.requestId);
       return existing?.bodyHash === r.bodyHash ? "duplicate" : "conflict";
     }
@@ -232,7 +228,7 @@ export class OutboundStore {
       );
       return true;
     } catch (e) {
-      if (conditionFailed(e)) return false;
+      if (isConditionFailed(e)) return false;
       throw e;
     }
   }
@@ -272,7 +268,7 @@ export class OutboundStore {
       );
       return { attempt };
     } catch (e) {
-      if (conditionFailed(e))
+      if (isConditionFailed(e))
         throw new NotClaimed("attempt taken by another worker or request moved on");
       throw e;
     }
@@ -293,7 +289,7 @@ export class OutboundStore {
       );
       return true;
     } catch (e) {
-      if (conditionFailed(e)) return false;
+      if (isConditionFailed(e)) return false;
       throw e;
     }
   }
@@ -310,7 +306,7 @@ export class OutboundStore {
         }),
       );
     } catch (e) {
-      if (!conditionFailed(e)) throw e;
+      if (!isConditionFailed(e)) throw e;
     }
   }
 
@@ -346,7 +342,7 @@ export class OutboundStore {
         }),
       );
     } catch (e) {
-      if (!conditionFailed(e)) throw e;
+      if (!isConditionFailed(e)) throw e;
     }
     await this.db.send(
       new PutCommand({
@@ -421,7 +417,7 @@ export class OutboundStore {
       );
       return r.Attributes as Attempt;
     } catch (e) {
-      if (conditionFailed(e)) return undefined;
+      if (isConditionFailed(e)) return undefined;
       throw e;
     }
   }

@@ -56,8 +56,8 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   };
 }
 
-/** The outbound table as the component creates it (pk + sk strings), on the local DynamoDB. */
-export async function createOutboundTable(local: LocalDynamo, name: string): Promise<void> {
+/** A table keyed like the outbound and compliance tables (pk + sk strings), on the local DynamoDB. */
+export async function createPkSkTable(local: LocalDynamo, name: string): Promise<void> {
   await local.createTable({
     TableName: name,
     AttributeDefinitions: [

@@ -1,0 +1,62 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A DynamoDB table as every component here needs it: on-demand, string keys, encrypted with the
+ * component's CMK, point-in-time recovery and deletion protection always on.
+ */
+export function encryptedTable(
+  name: string,
+  a: {
+    readonly region: string;
+    readonly tableName: string;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly hashKey: string;
+    readonly rangeKey?: string;
+    /** Attribute DynamoDB's TTL deletes items on; none by default. */
+    readonly ttlAttribute?: string;
+  },
+  opts: pulumi.CustomResourceOptions,
+): aws.dynamodb.Table {
+  const keys = [a.hashKey, ...(a.rangeKey ? [a.rangeKey] : [])];
+  return new aws.dynamodb.Table(
+    name,
+    {
+      region: a.region,
+      name: a.tableName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: a.hashKey,
+      ...(a.rangeKey ? { rangeKey: a.rangeKey } : {}),
+      attributes: keys.map((k) => ({ name: k, type: "S" })),
+      ...(a.ttlAttribute ? { ttl: { attributeName: a.ttlAttribute, enabled: true } } : {}),
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: a.kmsKeyArn },
+      deletionProtectionEnabled: true,
+    },
+    opts,
+  );
+}
+
+/** An SQS queue encrypted with the component's CMK, keeping messages the maximum 14 days. */
+export function encryptedQueue(
+  name: string,
+  a: {
+    readonly region: string;
+    readonly queueName: string;
+    readonly kmsKeyArn: pulumi.Input<string>;
+  } & Partial<Pick<aws.sqs.QueueArgs, "visibilityTimeoutSeconds" | "redrivePolicy">>,
+  opts: pulumi.CustomResourceOptions,
+): aws.sqs.Queue {
+  const { queueName, kmsKeyArn, ...extra } = a;
+  return new aws.sqs.Queue(
+    name,
+    {
+      name: queueName,
+      kmsMasterKeyId: kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      messageRetentionSeconds: 14 * 86_400,
+      ...extra,
+    },
+    opts,
+  );
+}
