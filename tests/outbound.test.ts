@@ -458,8 +458,14 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
       await store.putRequest(second);
       await dialOne(deps(), msgOf(second));
       expect(await store.activeCalls()).to.equal(2);
-      await recordEvent(rdeps(), event("contact-1", "DISCONNECTED"));
-      expect(await recordEvent(rdeps(), event("contact-1", "DISCONNECTED"))).to.equal("stale");
+      let attributeReads = 0;
+      const counting = {
+        ...rdeps(),
+        contactAttributes: () => (attributeReads++, Promise.resolve({})),
+      };
+      await recordEvent(counting, event("contact-1", "DISCONNECTED"));
+      expect(await recordEvent(counting, event("contact-1", "DISCONNECTED"))).to.equal("stale");
+      expect(attributeReads).to.equal(1);
       expect(await recordEvent(rdeps(), event("contact-1", "CONNECTED_TO_SYSTEM"))).to.equal(
         "stale",
       );

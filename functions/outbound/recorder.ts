@@ -74,6 +74,9 @@ export async function recordEvent(d: RecorderDeps, event: unknown): Promise<Reco
       ? "connected"
       : "stale";
   }
+  // A repeated DISCONNECTED needs no GetContactAttributes call (it shares Connect's API quota);
+  // the conditional update below still decides races between concurrent deliveries.
+  if (attempt.state === "DISCONNECTED") return "stale";
   const attrs = await d.contactAttributes(detail.contactId);
   const responded = attrs.responded === "true";
   const after = await d.store.advanceAttempt(attempt, "DISCONNECTED", {
