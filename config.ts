@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import { checkE164 } from "./lib/phone";
+import { SEVERITIES } from "./functions/compliance-detector/detect";
 
 export const PROJECT = "customerchannel";
 
@@ -208,6 +209,17 @@ const outboundSchema = z.strictObject({
   apiRatePerSecond: z.number().int().min(1).max(10_000).default(20),
 });
 
+/** Compliance detection (CompliancePipeline, both stacks). */
+const complianceSchema = z.strictObject({
+  /** Findings at or above this severity are alerted (SNS topic and the project event bus). */
+  alertSeverity: z.enum(SEVERITIES).default("high"),
+  /**
+   * Dictionary entries at or above this severity become native Contact Lens real-time rules
+   * (word-based, at most 100 phrases per participant); "off" deploys none.
+   */
+  realtimeRuleSeverity: z.enum([...SEVERITIES, "off"]).default("high"),
+});
+
 /** The day AWS ended Amazon Connect Voice ID (../shared/FACTS.md, voiceid-apis.html). */
 export const VOICE_ID_END_OF_SUPPORT = "2026-05-20";
 
@@ -375,12 +387,14 @@ export const rawSchema = z.strictObject({
   securityProfiles: obj(securityProfileSchema).prefault(DEFAULT_SECURITY_PROFILES as never),
   auth: obj(authSchema).prefault({}),
   outbound: obj(outboundSchema).prefault({}),
+  compliance: obj(complianceSchema).prefault({}),
 });
 
 /** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
 export const STRUCTURED_KEYS = [
   "auth",
   "outbound",
+  "compliance",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -391,6 +405,7 @@ type Raw = z.output<typeof rawSchema>;
 export type HoursConfig = Raw["hoursOfOperation"];
 export type AuthConfig = Raw["auth"];
 export type OutboundConfig = Raw["outbound"];
+export type ComplianceConfig = Raw["compliance"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -438,6 +453,7 @@ export interface StackConfig {
   };
   readonly auth: AuthConfig;
   readonly outbound: OutboundConfig;
+  readonly compliance: ComplianceConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -785,6 +801,7 @@ export function parseConfig(
     },
     auth: c.auth,
     outbound: c.outbound,
+    compliance: c.compliance,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

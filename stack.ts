@@ -205,7 +205,14 @@ function deployCompliance(
       logsKeyArn: region.logsKeyArn,
       logRetentionDays: cfg.logRetentionDays,
       dictionaryJson: complianceDictionary(),
-      alertSeverity: "high",
+      alertSeverity: cfg.compliance.alertSeverity,
+      eventBusName: region.eventBusName,
+      eventBusArn: region.eventBusArn,
+      // Rules live on the instance (Global Resiliency does not replicate them): each region's own.
+      realtime:
+        cfg.contactLensEnabled && cfg.compliance.realtimeRuleSeverity !== "off"
+          ? { instanceArn: region.instanceArn, minSeverity: cfg.compliance.realtimeRuleSeverity }
+          : undefined,
     },
     opts,
   );
@@ -221,6 +228,7 @@ function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
     instanceArn: region.instanceArn,
     identityType: cfg.identityType,
     contactDataBucket: region.bucketName,
+    eventBusName: region.eventBusName,
     ctrStreamArn: region.ctrStreamArn,
     contactEventsLogGroup: region.contactEventsLogGroup,
     federationRoleArn: region.federation?.roleArn,

@@ -1,5 +1,8 @@
 import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
+import { dictionarySchema, type Severity } from "../functions/compliance-detector/detect";
+import { realtimeRule } from "./contactLensRules";
 import { encryptedQueue, encryptedTable } from "./encryptedStores";
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
@@ -19,8 +22,23 @@ export interface CompliancePipelineArgs {
   readonly logRetentionDays: number;
   /** The validated dictionary (compliance/dictionary.json), shipped with the function. */
   readonly dictionaryJson: string;
-  readonly alertSeverity: "low" | "medium" | "high" | "critical";
+  /** Findings at or above this severity go to the alert topic and the project event bus. */
+  readonly alertSeverity: Severity;
+  /** The project's event bus in this region (ContactCenterRegion.eventBusName/Arn). */
+  readonly eventBusName: pulumi.Input<string>;
+  readonly eventBusArn: pulumi.Input<string>;
+  /**
+   * Native Contact Lens real-time rule on this instance for entries at or above `minSeverity`
+   * (omit for none). Its matches go to the alert topic too.
+   */
+  readonly realtime?: {
+    readonly instanceArn: pulumi.Input<string>;
+    readonly minSeverity: Severity;
+  };
 }
+
+/** Name of the real-time rule (also the contact category Contact Lens assigns on a match). */
+export const REALTIME_RULE_NAME = "customerchannel-compliance-realtime";
 
 /**
  * Forbidden-word detection on Contact Lens post-call analysis: S3 Object Created events for the
@@ -62,11 +80,6 @@ export class CompliancePipeline extends pulumi.ComponentResource {
     const topic = new aws.sns.Topic(
       `${name}-alerts`,
       { region, name: "customerchannel-compliance-alerts", kmsMasterKeyId: key.arn },
-      p,
-    );
-    new aws.sns.TopicPolicy(
-      `${name}-alerts`,
-      { region, arn: topic.arn, policy: topic.arn.apply((a) => JSON.stringify(topicPolicy(a))) },
       p,
     );
     const queue = (
@@ -111,9 +124,24 @@ export class CompliancePipeline extends pulumi.ComponentResource {
       },
       p,
     );
-    for (const [qname, q] of [
-      ["files", files],
-      ["dlq", dlq],
+    const realtimeRules = args.realtime
+      ? this.realtimeRules(name, args, args.realtime, topic, dlq)
+      : [];
+    new aws.sns.TopicPolicy(
+      `${name}-alerts`,
+      {
+        region,
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, ...realtimeRules.map((r) => r.arn)])
+          .apply(([a, ...rules]) => JSON.stringify(topicPolicy(a, rules))),
+      },
+      p,
+    );
+    // EventBridge delivers analysis-file events into `files`; both rules dead-letter into `dlq`.
+    for (const [qname, q, rules] of [
+      ["files", files, [rule]],
+      ["dlq", dlq, [rule, ...realtimeRules]],
     ] as const) {
       new aws.sqs.QueuePolicy(
         `${name}-${qname}`,
@@ -121,8 +149,8 @@ export class CompliancePipeline extends pulumi.ComponentResource {
           region,
           queueUrl: q.url,
           policy: pulumi
-            .all([q.arn, rule.arn])
-            .apply(([a, r]) => JSON.stringify(queuePolicy(a, r))),
+            .all([q.arn, ...rules.map((r) => r.arn)])
+            .apply(([a, ...r]) => JSON.stringify(queuePolicy(a, r))),
         },
         p,
       );
@@ -151,12 +179,22 @@ export class CompliancePipeline extends pulumi.ComponentResource {
           TABLE_NAME: table.name,
           TOPIC_ARN: topic.arn,
           DLQ_URL: dlq.url,
+          EVENT_BUS_NAME: args.eventBusName,
           ALERT_SEVERITY: args.alertSeverity,
         },
         statements: pulumi
-          .all([args.bucketArn, args.dataKeyArn, key.arn, table.arn, topic.arn, files.arn, dlq.arn])
-          .apply(([bucketArn, dataKeyArn, keyArn, tableArn, topicArn, queueArn, deadLetterArn]) =>
-            compliancePolicy({
+          .all([
+            args.bucketArn,
+            args.dataKeyArn,
+            key.arn,
+            table.arn,
+            topic.arn,
+            files.arn,
+            dlq.arn,
+            args.eventBusArn,
+          ])
+          .apply(
+            ([
               bucketArn,
               dataKeyArn,
               keyArn,
@@ -164,8 +202,19 @@ export class CompliancePipeline extends pulumi.ComponentResource {
               topicArn,
               queueArn,
               deadLetterArn,
-              region,
-            }),
+              busArn,
+            ]) =>
+              compliancePolicy({
+                bucketArn,
+                dataKeyArn,
+                keyArn,
+                tableArn,
+                topicArn,
+                queueArn,
+                deadLetterArn,
+                eventBusArn: busArn,
+                region,
+              }),
           ),
         logsKeyArn: args.logsKeyArn,
         envKeyArn: key.arn,
@@ -193,5 +242,79 @@ export class CompliancePipeline extends pulumi.ComponentResource {
     this.topicArn = topic.arn;
     this.deadLetterQueueUrl = dlq.url;
     this.registerOutputs({ tableName: this.tableName });
+  }
+
+  /**
+   * The Contact Lens real-time rule from the dictionary, and the EventBridge rule that sends its
+   * matches (default bus, where Connect publishes them) to the alert topic. Returns the
+   * EventBridge rules that publish to the topic and dead-letter into `dlq`.
+   */
+  private realtimeRules(
+    name: string,
+    args: CompliancePipelineArgs,
+    realtime: NonNullable<CompliancePipelineArgs["realtime"]>,
+    topic: aws.sns.Topic,
+    dlq: aws.sqs.Queue,
+  ): aws.cloudwatch.EventRule[] {
+    const p = { parent: this };
+    // Parsed with the schema, so defaults (no variants, no exclusions) are filled in.
+    const dictionary = dictionarySchema.parse(JSON.parse(args.dictionaryJson));
+    const plan = realtimeRule(dictionary, realtime.minSeverity);
+    if (!plan) {
+      void pulumi.log.warn(
+        `no dictionary entry is ${realtime.minSeverity} or more severe: no Contact Lens real-time rule is deployed`,
+        this,
+      );
+      return [];
+    }
+    if (plan.dropped.length) {
+      void pulumi.log.warn(
+        `Contact Lens real-time rule: ${plan.dropped.length} phrase(s) left out (100 per participant): ` +
+          `${plan.dropped.map((d) => `${d.entryId} "${d.phrase}"`).join(", ")}. ` +
+          "The post-call detector still matches them; raise compliance.realtimeRuleSeverity to keep the rule to the most severe terms.",
+        this,
+      );
+    }
+    new awsNative.connect.Rule(
+      `${name}-realtime`,
+      {
+        instanceArn: realtime.instanceArn,
+        name: REALTIME_RULE_NAME,
+        triggerEventSource: { eventSourceName: "OnRealTimeCallAnalysisAvailable" },
+        function: plan.function,
+        actions: {
+          // The rule name becomes a contact category supervisors can search and alert on.
+          assignContactCategoryActions: [{}],
+          eventBridgeActions: [{ name: REALTIME_RULE_NAME }],
+        },
+        publishStatus: "PUBLISHED",
+      },
+      p,
+    );
+    const matched = new aws.cloudwatch.EventRule(
+      `${name}-realtime-matches`,
+      {
+        region: args.region,
+        description: "Contact Lens real-time compliance rule matches → alert topic",
+        eventPattern: JSON.stringify({
+          source: ["aws.connect"],
+          "detail-type": ["Contact Lens Realtime Rules Matched"],
+          detail: { ruleName: [REALTIME_RULE_NAME] },
+        }),
+      },
+      p,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-realtime-matches`,
+      {
+        region: args.region,
+        rule: matched.name,
+        arn: topic.arn,
+        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
+        deadLetterConfig: { arn: dlq.arn },
+      },
+      p,
+    );
+    return [matched];
   }
 }

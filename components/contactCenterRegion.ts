@@ -132,6 +132,9 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
   public readonly bucketArn: pulumi.Output<string>;
   public readonly ctrStreamArn: pulumi.Output<string>;
   public readonly contactEventsLogGroup: pulumi.Output<string>;
+  /** The project's event bus in this region (findings and other events the program emits). */
+  public readonly eventBusName: pulumi.Output<string>;
+  public readonly eventBusArn: pulumi.Output<string>;
   public readonly federation?: FederationOutputs;
   /** Connect ids by config name (empty for a replica: those objects are mirrored). */
   public readonly hoursIds: Record<string, pulumi.Output<string>> = {};
@@ -175,6 +178,29 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       },
       p,
     ).key;
+
+    // --- The project's own event bus: events this program emits (compliance findings, ...) stay
+    // apart from the default bus's AWS service events, encrypted with a key of their own.
+    const eventsKey = createKmsKey(
+      `${name}-events-key`,
+      {
+        region,
+        description: `customerchannel ${region}: the project event bus`,
+        alias: `${args.aliasPrefix}/${region}/events`,
+        allowServices: ["events.amazonaws.com"],
+      },
+      p,
+    ).key;
+    const bus = new aws.cloudwatch.EventBus(
+      `${name}-events`,
+      {
+        region,
+        name: `${args.aliasPrefix.replace(/\//g, "-")}-events`,
+        description: "customerchannel events: compliance findings and other program events",
+        kmsKeyIdentifier: eventsKey.arn,
+      },
+      p,
+    );
 
     // --- Buckets: access logs (SSE-S3, required by log delivery) and contact data (CMK).
     const accessLogs = createAccessLogBucket(
@@ -510,6 +536,8 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
     this.bucketArn = contactData.arn;
     this.ctrStreamArn = ctrStream.arn;
     this.contactEventsLogGroup = contactEvents.name;
+    this.eventBusName = bus.name;
+    this.eventBusArn = bus.arn;
     this.registerOutputs({
       instanceId: this.instanceId,
       instanceArn: this.instanceArn,

@@ -393,9 +393,9 @@ export function callerAuthPolicy(a: {
 }
 
 /** Queue policy: TLS only, and optionally EventBridge delivering one rule's events (a DLQ). */
-export function queuePolicy(queueArn: string, eventRuleArn?: string): PolicyDocument {
+export function queuePolicy(queueArn: string, eventRuleArn?: string | string[]): PolicyDocument {
   const statements: PolicyStatement[] = [denyInsecureTransport("sqs:*", queueArn)];
-  if (eventRuleArn) {
+  if (eventRuleArn?.length) {
     statements.push({
       Sid: "EventBridgeDeadLetters",
       Effect: "Allow",
@@ -488,6 +488,7 @@ export function compliancePolicy(a: {
   readonly topicArn: string;
   readonly queueArn: string;
   readonly deadLetterArn: string;
+  readonly eventBusArn: string;
   readonly region: string;
 }): PolicyStatement[] {
   return [
@@ -500,6 +501,7 @@ export function compliancePolicy(a: {
     kmsViaServiceStatement("DecryptAnalysisViaS3", a.dataKeyArn, "s3", a.region),
     { Sid: "StoreFindings", Effect: "Allow", Action: "dynamodb:PutItem", Resource: a.tableArn },
     { Sid: "Alert", Effect: "Allow", Action: "sns:Publish", Resource: a.topicArn },
+    { Sid: "FindingEvents", Effect: "Allow", Action: "events:PutEvents", Resource: a.eventBusArn },
     {
       Sid: "ConsumeEvents",
       Effect: "Allow",
@@ -523,6 +525,20 @@ export function compliancePolicy(a: {
   ];
 }
 
-/** Topic policy: TLS only. */
-export const topicPolicy = (topicArn: string): PolicyDocument =>
-  doc(denyInsecureTransport("sns:Publish", topicArn));
+/** Topic policy: TLS only; EventBridge may publish for the given rules only. */
+export const topicPolicy = (topicArn: string, eventRuleArns: string[] = []): PolicyDocument =>
+  doc(
+    denyInsecureTransport("sns:Publish", topicArn),
+    ...(eventRuleArns.length
+      ? [
+          {
+            Sid: "EventBridgeRulesPublish",
+            Effect: "Allow" as const,
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { ArnEquals: { "aws:SourceArn": eventRuleArns } },
+          },
+        ]
+      : []),
+  );

@@ -173,7 +173,35 @@ export function securityFacts(r: RecordedResource): Facts {
     case "aws:cloudwatch/logResourcePolicy:LogResourcePolicy":
       return { statements: summariseStatements(i.policyDocument) };
     case "aws:cloudwatch/eventRule:EventRule":
-      return { eventPattern: text(i.eventPattern) };
+      return {
+        eventPattern: text(i.eventPattern),
+        ...(i.eventBusName ? { eventBus: text(i.eventBusName) } : {}),
+      };
+    case "aws:cloudwatch/eventBus:EventBus":
+      return { name: text(i.name), kmsKey: text(i.kmsKeyIdentifier ?? "AWS owned key") };
+    case "aws-native:connect:Rule": {
+      // What a reviewer checks: when it fires, on what, and what it does (not the phrases: long).
+      let conditions: string[] = ["(function not known yet)"];
+      try {
+        const fn = JSON.parse(text(i.function)) as {
+          RuleFunction: {
+            Operands: { Operands: unknown[]; FilterClause?: { Filters: { Data: string }[] } }[];
+          };
+        };
+        conditions = fn.RuleFunction.Operands.map(
+          (c) => `${c.FilterClause?.Filters[0]?.Data ?? "ANY"}: ${c.Operands.length} phrases`,
+        );
+      } catch {
+        // An unresolved input during preview: the plan shows the rest.
+      }
+      return {
+        name: text(i.name),
+        trigger: text(get(i, "triggerEventSource", "eventSourceName")),
+        publishStatus: text(i.publishStatus),
+        conditions,
+        actions: Object.keys(i.actions ?? {}).sort(),
+      };
+    }
     case "aws:dynamodb/table:Table":
       return {
         name: text(i.name),

@@ -276,6 +276,25 @@ function fakeState(
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:events:${region}:${acct}:rule/${n}` } };
     }
+    case "aws:sns/topic:Topic": {
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      return {
+        id: `arn:aws:sns:${region}:${acct}:${n}`,
+        state: { name: n, arn: `arn:aws:sns:${region}:${acct}:${n}` },
+      };
+    }
+    case "aws:cloudwatch/eventBus:EventBus": {
+      const n = text(inputs.name);
+      return { id: n, state: { name: n, arn: `arn:aws:events:${region}:${acct}:event-bus/${n}` } };
+    }
+    case "aws-native:connect:Rule": {
+      const ruleId = uuid(seed);
+      const instanceArn = text(inputs.instanceArn);
+      return {
+        id: `${instanceArn}/rule/${ruleId}`,
+        state: { ruleArn: `${instanceArn}/rule/${ruleId}` },
+      };
+    }
     case "aws:dynamodb/table:Table": {
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:dynamodb:${region}:${acct}:table/${n}` } };

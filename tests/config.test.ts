@@ -95,6 +95,13 @@ describe("config: valid stacks", () => {
     });
   });
 
+  it("defaults compliance to alerts and real-time rules for high and critical terms", () => {
+    expect(parseConfig(tokyoRaw(), ctx()).compliance).to.deep.equal({
+      alertSeverity: "high",
+      realtimeRuleSeverity: "high",
+    });
+  });
+
   it("applies structured defaults through the schema (time zone, queue delay)", () => {
     const c = parseConfig(tokyoRaw(), ctx());
     expect(Object.keys(c.routing.queues)).to.deep.equal(Object.keys(DEFAULT_QUEUES));
@@ -400,6 +407,12 @@ const cases: Case[] = [
     over: { outbound: { workers: 0 } },
     key: "outbound",
     says: ["workers"],
+  },
+  {
+    title: "compliance alert threshold that is not a severity",
+    over: { compliance: { alertSeverity: "urgent" } },
+    key: "compliance",
+    says: ['alertSeverity has "urgent"; allowed: low, medium, high, critical'],
   },
   {
     title: "DR fallback number in national format",

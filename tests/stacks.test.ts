@@ -5,8 +5,8 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 6,
-  "aws:kms/alias:Alias": 6,
+  "aws:kms/key:Key": 7,
+  "aws:kms/alias:Alias": 7,
   "aws:s3/bucket:Bucket": 4,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 4,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 4,
@@ -26,8 +26,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:cloudwatch/logGroup:LogGroup": 9,
   "aws:cloudwatch/logStream:LogStream": 1,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 1,
-  "aws:cloudwatch/eventRule:EventRule": 3,
-  "aws:cloudwatch/eventTarget:EventTarget": 3,
+  "aws:cloudwatch/eventRule:EventRule": 4,
+  "aws:cloudwatch/eventTarget:EventTarget": 4,
   "aws:connect/hoursOfOperation:HoursOfOperation": 4,
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
@@ -63,6 +63,9 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:s3/bucketNotification:BucketNotification": 1,
   "aws:sns/topic:Topic": 1,
   "aws:sns/topicPolicy:TopicPolicy": 1,
+  // The project event bus (ContactCenterRegion) and the real-time Contact Lens rule.
+  "aws:cloudwatch/eventBus:EventBus": 1,
+  "aws-native:connect:Rule": 1,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -186,8 +189,8 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     const c = rec.countsByType();
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
-    // Logs and data keys of the region, and the keys of its own caller-auth and compliance.
-    expect(c["aws:kms/key:Key"]).to.equal(4);
+    // Logs, data and event-bus keys of the region, and the keys of its caller-auth and compliance.
+    expect(c["aws:kms/key:Key"]).to.equal(5);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);

@@ -2,7 +2,8 @@
  * The detector function: SQS records carrying S3 "Object Created" events (EventBridge) for
  * Contact Lens analysis files. Each file is read, validated and scanned once; findings are stored
  * per contact (no transcript copy), a scan record notes every file scanned (with or without
- * findings), and alerts go out once per file for severities at or above the threshold.
+ * findings), and alerts go out for each file with findings at or above the threshold: at least
+ * once (a retry after a failed alert sends it), and once in the normal case.
  *
  * Bad input never disappears: a file that is not a Contact Lens 1.1.0 analysis, or too large, is
  * sent to the dead-letter queue with the reason and the original event; a transient failure (S3,
@@ -42,6 +43,7 @@ export interface DetectorDeps {
   readonly table: string;
   /** Alerts for findings at or above this severity. */
   readonly alertSeverity: Severity;
+  /** Sends the alert (SNS topic and project event bus); throws when any channel refused it. */
   readonly alert: (summary: AlertSummary) => Promise<void>;
   readonly deadLetter: (body: string, reason: string) => Promise<void>;
   readonly maxBytes: number;
@@ -53,8 +55,13 @@ export interface AlertSummary {
   readonly contactId: string;
   readonly objectKey: string;
   readonly dictionaryVersion: string;
+  /** Findings at or above the alert severity in the file; `findings` holds the first 100. */
+  readonly totalFindings: number;
   readonly findings: readonly Finding[];
 }
+
+/** Findings carried in one alert (about 300 bytes each, well under the 256 KB limits). */
+export const MAX_ALERT_FINDINGS = 100;
 
 export type FileOutcome =
   | { readonly kind: "scanned"; readonly findings: number; readonly alerted: boolean }
@@ -101,33 +108,41 @@ export async function processRecord(d: DetectorDeps, body: string): Promise<File
       }),
     );
   }
+  const serious = findings.filter((f) => rank(f.severity) >= rank(d.alertSeverity));
+  const scan = {
+    pk: `CONTACT#${contactId}`,
+    sk: `SCAN#${object.key}#${object.etag ?? ""}#${version}`,
+    objectKey: object.key,
+    findings: findings.length,
+    dictionaryVersion: version,
+    scannedAt: new Date(d.now()).toISOString(),
+  };
+  // The scan record claims the file. It says whether its alert went out: a failure after the claim
+  // (SNS or EventBridge down) leaves `alerted: false`, so the retry alerts instead of skipping.
   try {
     await d.db.send(
       new PutCommand({
         TableName: d.table,
-        Item: {
-          pk: `CONTACT#${contactId}`,
-          sk: `SCAN#${object.key}#${object.etag ?? ""}#${version}`,
-          objectKey: object.key,
-          findings: findings.length,
-          dictionaryVersion: version,
-          scannedAt: new Date(d.now()).toISOString(),
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
+        Item: { ...scan, alerted: serious.length === 0 },
+        ConditionExpression: "attribute_not_exists(pk) OR alerted = :no",
+        ExpressionAttributeValues: { ":no": false },
       }),
     );
   } catch (e) {
     if (isConditionFailed(e)) return { kind: "already-scanned" };
     throw e;
   }
-  const serious = findings.filter((f) => rank(f.severity) >= rank(d.alertSeverity));
-  if (serious.length)
+  if (serious.length) {
     await d.alert({
       contactId,
       objectKey: object.key,
       dictionaryVersion: version,
-      findings: serious,
+      totalFindings: serious.length,
+      // SNS messages and EventBridge entries stop at 256 KB: the table has every finding.
+      findings: serious.slice(0, MAX_ALERT_FINDINGS),
     });
+    await d.db.send(new PutCommand({ TableName: d.table, Item: { ...scan, alerted: true } }));
+  }
   d.log("scanned", { contactId, findings: findings.length, alerted: serious.length > 0 });
   return { kind: "scanned", findings: findings.length, alerted: serious.length > 0 };
 }
