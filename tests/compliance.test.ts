@@ -31,10 +31,39 @@ describe("compliance: normalisation", () => {
     ["ＮＩＳＡ口座", "nisa口座"], // full-width latin, lower-cased
     ["キャッシング", "きやつしんぐ"],
     ["😀テスト", "😀てすと"], // astral characters kept intact
+    ["か\u3099くにん", "がくにん"], // a combining voiced mark joins the base before it
+    ["ハ\u309aン", "ぱん"], // the same for a semi-voiced mark after katakana
+    ["㍻元年の㈱", "平成元年の株"], // compatibility forms that lengthen, (株) punctuation dropped
+    ["Kelvin ＫＥＬＶＩＮ", "kelvinkelvin"], // upper case, full width and the Kelvin sign
   ];
   for (const [input, want] of cases) {
     it(`${input} → ${want}`, () => expect(normalise(input)).to.equal(want));
   }
+
+  // The fast path NFKC-normalises only the stretches that need it; on any text it must agree with
+  // the definition: NFKC of the whole text, lower case, then the per-character folding.
+  const reference = (input: string) =>
+    [...input.normalize("NFKC").toLowerCase()]
+      .map((ch) => (ch.length === 1 ? normalise(ch) : ch))
+      .join("");
+  it("agrees with whole-text NFKC on 2,000 random mixed strings", () => {
+    const pool = [
+      ..."あいかがぱゃっーカガパャッｶｷｸﾞﾟｰ元本保証ＡＢＣabcABC０１２ 　、。！？㍻㈱①ⅱ",
+      "\u3099",
+      "\u309a",
+      "\u0301",
+      "😀",
+      "\u1100\u1161", // conjoining jamo (compose to 가)
+    ];
+    let seed = 7;
+    const rnd = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let k = 0; k < 2000; k++) {
+      let x = "";
+      for (let i = 0, n = 1 + Math.floor(rnd() * 12); i < n; i++)
+        x += pool[Math.floor(rnd() * pool.length)];
+      expect(normalise(x), JSON.stringify(x)).to.equal(reference(x));
+    }
+  });
 });
 
 describe("compliance: automaton", () => {
