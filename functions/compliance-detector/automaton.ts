@@ -49,7 +49,7 @@ export class Automaton {
         if (this.symbol[u] === 0) this.symbol[u] = ++this.alphabet;
       }
     // Build the trie with a temporary map per state, then freeze it into sorted rows.
-    const kids: Map<number, number>[] = [new Map()];
+    const kids: Map<number, number>[] = [new Map<number, number>()];
     const outHead: number[] = [-1];
     const nextOut: number[] = [];
     patterns.forEach((p, id) => {
@@ -62,7 +62,7 @@ export class Automaton {
         if (t === undefined) {
           t = this.states++;
           kids[s].set(sym, t);
-          kids.push(new Map());
+          kids.push(new Map<number, number>());
           outHead.push(-1);
         }
         s = t;
