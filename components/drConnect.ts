@@ -1,0 +1,260 @@
+/**
+ * The Connect calls disaster recovery makes (Global Resiliency replica, traffic distribution),
+ * written once for the dynamic resources and the drill: throttle-aware (Connect's default quota is
+ * 2 requests/s, burst 5; a 429 is retried with backoff), and waiting out Connect's eventual
+ * consistency (CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS) by polling until the state holds.
+ * Clients, sleep and clock are injected so tests drive a fake Connect with virtual time.
+ */
+import {
+  DescribeInstanceCommand,
+  DescribeTrafficDistributionGroupCommand,
+  GetTrafficDistributionCommand,
+  ListTrafficDistributionGroupsCommand,
+  ReplicateInstanceCommand,
+  UpdateTrafficDistributionCommand,
+  type ConnectClient,
+} from "@aws-sdk/client-connect";
+
+export interface Pace {
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  /** Give up waiting after this long (ms). */
+  readonly timeoutMs: number;
+  /** Poll interval (ms); each poll is one API call against the 2/s quota. */
+  readonly pollMs: number;
+  /** Attempts for one call that keeps being throttled. */
+  readonly maxAttempts: number;
+}
+
+export const realPace = (over: Partial<Pace> = {}): Pace => ({
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  now: () => Date.now(),
+  timeoutMs: 45 * 60_000,
+  pollMs: 5_000,
+  maxAttempts: 8,
+  ...over,
+});
+
+const THROTTLED = new Set([
+  "TooManyRequestsException",
+  "ThrottlingException",
+  "LimitExceededException",
+]);
+
+/** One call, retried on throttling with exponential backoff (500 ms doubling, capped at 8 s). */
+export async function throttled<T>(pace: Pace, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      const name = (e as { name?: string }).name ?? "";
+      if (!THROTTLED.has(name) || attempt >= pace.maxAttempts) throw e;
+      await pace.sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/** Polls `read` until `done` holds; the error names what was awaited and the last state seen. */
+export async function waitFor<T>(
+  pace: Pace,
+  what: string,
+  read: () => Promise<T>,
+  done: (v: T) => boolean,
+  failed: (v: T) => string | undefined = () => undefined,
+): Promise<T> {
+  const deadline = pace.now() + pace.timeoutMs;
+  for (;;) {
+    const v = await throttled(pace, read);
+    if (done(v)) return v;
+    const why = failed(v);
+    if (why) throw new Error(`${what}: ${why}`);
+    if (pace.now() >= deadline)
+      throw new Error(
+        `${what}: still not done after ${pace.timeoutMs / 1000} s (last: ${JSON.stringify(v)})`,
+      );
+    await pace.sleep(pace.pollMs);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replica instance
+
+export interface ReplicaSpec {
+  /** ARN of the source instance (tokyo). */
+  readonly sourceInstanceArn: string;
+  readonly replicaRegion: string;
+  readonly replicaAlias: string;
+}
+
+export interface ReplicaState {
+  readonly instanceId: string;
+  readonly instanceArn: string;
+  readonly status: string;
+  /** The default traffic distribution group ReplicateInstance creates (the only one with sign-in). */
+  readonly trafficDistributionGroupArn: string;
+}
+
+/**
+ * ReplicateInstance from the source region, then wait in the replica region until the replica is
+ * ACTIVE and its default traffic distribution group is ACTIVE. The client token makes a retried
+ * create (after a timeout or a crash) the same request, not a second replica.
+ */
+export async function replicate(
+  source: ConnectClient,
+  replica: ConnectClient,
+  spec: ReplicaSpec,
+  clientToken: string,
+  pace: Pace,
+): Promise<ReplicaState> {
+  const r = await throttled(pace, () =>
+    source.send(
+      new ReplicateInstanceCommand({
+        InstanceId: spec.sourceInstanceArn,
+        ReplicaRegion: spec.replicaRegion,
+        ReplicaAlias: spec.replicaAlias,
+        ClientToken: clientToken,
+      }),
+    ),
+  );
+  if (!r.Arn || !r.Id) throw new Error("ReplicateInstance answered without the replica's ARN");
+  return readReplica(replica, r.Arn, pace, true);
+}
+
+/** The replica as Connect reports it; with `wait`, only once it and its group are ACTIVE. */
+export async function readReplica(
+  replica: ConnectClient,
+  replicaArn: string,
+  pace: Pace,
+  wait = false,
+): Promise<ReplicaState> {
+  const describe = () =>
+    replica.send(new DescribeInstanceCommand({ InstanceId: replicaArn })).then((d) => d.Instance);
+  const instance = wait
+    ? await waitFor(
+        pace,
+        `replica ${replicaArn}`,
+        describe,
+        (i) => i?.InstanceStatus === "ACTIVE",
+        (i) =>
+          i?.InstanceStatus === "CREATION_FAILED"
+            ? `creation failed (${i.StatusReason?.Message ?? "no reason given"})`
+            : undefined,
+      )
+    : await throttled(pace, describe);
+  if (!instance?.Id || !instance.Arn) throw new Error(`replica ${replicaArn} not found`);
+  const groups = await throttled(pace, () =>
+    replica.send(new ListTrafficDistributionGroupsCommand({ InstanceId: instance.Arn })),
+  );
+  const group = groups.TrafficDistributionGroupSummaryList?.find((g) => g.IsDefault);
+  if (wait && group?.Arn) await groupActive(replica, group.Arn, pace);
+  return {
+    instanceId: instance.Id,
+    instanceArn: instance.Arn,
+    status: instance.InstanceStatus ?? "UNKNOWN",
+    trafficDistributionGroupArn: group?.Arn ?? "",
+  };
+}
+
+/** Waits until a traffic distribution group is ACTIVE (after creation or an update). */
+export function groupActive(client: ConnectClient, groupArn: string, pace: Pace) {
+  return waitFor(
+    pace,
+    `traffic distribution group ${groupArn}`,
+    () =>
+      client
+        .send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: groupArn }))
+        .then((g) => g.TrafficDistributionGroup?.Status ?? "UNKNOWN"),
+    (s) => s === "ACTIVE",
+    (s) => (s.endsWith("_FAILED") || s === "PENDING_DELETION" ? `status ${s}` : undefined),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traffic distribution
+
+/** Where traffic goes: percentage to the DR region (0-100, 10% steps); sign-in follows. */
+export interface Distribution {
+  readonly primaryRegion: string;
+  readonly drRegion: string;
+  readonly drPercent: number;
+}
+
+/** Telephony, agents and sign-in shifted together, as AWS recommends; both regions listed. */
+export function distributionRequest(groupArn: string, d: Distribution) {
+  if (!Number.isInteger(d.drPercent / 10) || d.drPercent < 0 || d.drPercent > 100)
+    throw new Error(`drPercent ${d.drPercent}: use 0-100 in steps of 10`);
+  const split = [
+    { Region: d.primaryRegion, Percentage: 100 - d.drPercent },
+    { Region: d.drRegion, Percentage: d.drPercent },
+  ];
+  return {
+    Id: groupArn,
+    TelephonyConfig: { Distributions: split },
+    AgentConfig: { Distributions: split },
+    // Agents sign in where they take calls; during a partial drill both regions accept sign-in.
+    SignInConfig: {
+      Distributions: [
+        { Region: d.primaryRegion, Enabled: d.drPercent < 100 },
+        { Region: d.drRegion, Enabled: d.drPercent > 0 },
+      ],
+    },
+  };
+}
+
+/** The distribution Connect reports, as the DR percentage of telephony (and of agents, sign-in). */
+export interface ObservedDistribution {
+  readonly telephonyDrPercent: number;
+  readonly agentsDrPercent: number;
+  readonly signIn: Record<string, boolean>;
+}
+
+export async function readDistribution(
+  client: ConnectClient,
+  groupArn: string,
+  drRegion: string,
+  pace: Pace,
+): Promise<ObservedDistribution> {
+  const r = await throttled(pace, () =>
+    client.send(new GetTrafficDistributionCommand({ Id: groupArn })),
+  );
+  const pct = (list?: { Region?: string; Percentage?: number }[]) =>
+    list?.find((x) => x.Region === drRegion)?.Percentage ?? 0;
+  return {
+    telephonyDrPercent: pct(r.TelephonyConfig?.Distributions),
+    agentsDrPercent: pct(r.AgentConfig?.Distributions),
+    signIn: Object.fromEntries(
+      (r.SignInConfig?.Distributions ?? []).map((s) => [s.Region ?? "", s.Enabled === true]),
+    ),
+  };
+}
+
+/** True when what Connect reports is the requested distribution, on all three axes. */
+export function matches(o: ObservedDistribution, d: Distribution): boolean {
+  return (
+    o.telephonyDrPercent === d.drPercent &&
+    o.agentsDrPercent === d.drPercent &&
+    o.signIn[d.primaryRegion] === d.drPercent < 100 &&
+    o.signIn[d.drRegion] === d.drPercent > 0
+  );
+}
+
+/**
+ * Applies a distribution through the DR region's endpoint (so it works while the primary region is
+ * down), waits for the group to be ACTIVE again and for GetTrafficDistribution to report it.
+ */
+export async function applyDistribution(
+  dr: ConnectClient,
+  groupArn: string,
+  d: Distribution,
+  pace: Pace,
+): Promise<ObservedDistribution> {
+  const request = distributionRequest(groupArn, d);
+  await throttled(pace, () => dr.send(new UpdateTrafficDistributionCommand(request)));
+  await groupActive(dr, groupArn, pace);
+  return waitFor(
+    pace,
+    `traffic distribution of ${groupArn} to reach ${d.drPercent}% in ${d.drRegion}`,
+    () => readDistribution(dr, groupArn, d.drRegion, pace),
+    (o) => matches(o, d),
+  );
+}

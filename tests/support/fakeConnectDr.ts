@@ -1,0 +1,331 @@
+/**
+ * A stateful fake of the Connect API calls disaster recovery uses, installed on every ConnectClient
+ * with aws-sdk-client-mock and keyed by the client's region, as the real service is:
+ *   - ReplicateInstance (idempotent per client token; refuses a source that is not ACTIVE, not SAML,
+ *     without an alias, or already replicated), DescribeInstance, DeleteInstance;
+ *   - ListTrafficDistributionGroups, DescribeTrafficDistributionGroup,
+ *     Get/UpdateTrafficDistribution (both regions listed, sum 100, 10% steps, sign-in only on the
+ *     default group);
+ *   - eventual consistency: a new replica is CREATION_IN_PROGRESS, an updated group
+ *     UPDATE_IN_PROGRESS, and GetTrafficDistribution reports the old split, for a number of reads;
+ *   - the 2 requests/s (burst 5) quota on a virtual clock, answering TooManyRequestsException;
+ *   - injectable faults (the next call of a command fails with a given error).
+ * Virtual time: `sleep` advances the clock instead of waiting, so tests run in milliseconds.
+ */
+import {
+  ConnectClient,
+  DeleteInstanceCommand,
+  DescribeInstanceCommand,
+  DescribeTrafficDistributionGroupCommand,
+  GetTrafficDistributionCommand,
+  ListTrafficDistributionGroupsCommand,
+  ReplicateInstanceCommand,
+  UpdateTrafficDistributionCommand,
+} from "@aws-sdk/client-connect";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+
+const ACCOUNT = "123456789012";
+type Split = { Region: string; Percentage: number }[];
+
+interface Instance {
+  id: string;
+  arn: string;
+  region: string;
+  alias: string;
+  status: string;
+  identity: string;
+  readsUntilActive: number;
+  replicatedTo?: string;
+  token?: string;
+}
+interface Group {
+  id: string;
+  arn: string;
+  instanceArn: string;
+  isDefault: boolean;
+  status: string;
+  readsUntilActive: number;
+  telephony: Split;
+  agents: Split;
+  signIn: { Region: string; Enabled: boolean }[];
+  pending?: { telephony: Split; agents: Split; signIn: { Region: string; Enabled: boolean }[] };
+}
+
+const err = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+export interface FakeConnectDrOptions {
+  /** Reads a new replica stays CREATION_IN_PROGRESS. */
+  readonly replicaReads?: number;
+  /** Reads an updated group stays UPDATE_IN_PROGRESS (and reports the old split). */
+  readonly updateReads?: number;
+  /** Requests per second and burst of the quota (Connect's defaults: 2 and 5). */
+  readonly rate?: number;
+  readonly burst?: number;
+}
+
+export class FakeConnectDr {
+  readonly stub: AwsClientStub<ConnectClient>;
+  readonly instances: Instance[] = [];
+  readonly groups: Group[] = [];
+  /** Every call: command name, region, virtual time, and whether it was throttled. */
+  readonly calls: { command: string; region: string; at: number; throttled: boolean }[] = [];
+  clock = 0;
+  private tokens: number;
+  private last = 0;
+  private faults = new Map<string, Error[]>();
+  private readonly o: Required<FakeConnectDrOptions>;
+
+  constructor(options: FakeConnectDrOptions = {}) {
+    this.o = { replicaReads: 3, updateReads: 2, rate: 2, burst: 5, ...options };
+    this.tokens = this.o.burst;
+    this.stub = mockClient(ConnectClient);
+    const on = <I, O>(cmd: { name: string }, f: (input: I, region: string) => O) =>
+      this.stub.on(cmd as never).callsFake(async (input: I, getClient: () => ConnectClient) => {
+        const region = await getClient().config.region();
+        return this.call(cmd.name, region, () => f(input, region));
+      });
+    on(
+      ReplicateInstanceCommand,
+      (
+        i: { InstanceId: string; ReplicaRegion: string; ReplicaAlias: string; ClientToken: string },
+        region,
+      ) => this.replicate(i, region),
+    );
+    on(DescribeInstanceCommand, (i: { InstanceId: string }, region) =>
+      this.describeInstance(i.InstanceId, region),
+    );
+    on(DeleteInstanceCommand, (i: { InstanceId: string }, region) => {
+      const inst = this.instance(i.InstanceId, region);
+      this.instances.splice(this.instances.indexOf(inst), 1);
+      return {};
+    });
+    on(ListTrafficDistributionGroupsCommand, (i: { InstanceId: string }, region) => ({
+      TrafficDistributionGroupSummaryList: this.groups
+        .filter((g) => g.instanceArn === this.instance(i.InstanceId, region).arn)
+        .map((g) => ({
+          Id: g.id,
+          Arn: g.arn,
+          InstanceArn: g.instanceArn,
+          Status: g.status,
+          IsDefault: g.isDefault,
+        })),
+    }));
+    on(DescribeTrafficDistributionGroupCommand, (i: { TrafficDistributionGroupId: string }) => {
+      const g = this.group(i.TrafficDistributionGroupId);
+      this.settle(g);
+      return {
+        TrafficDistributionGroup: {
+          Id: g.id,
+          Arn: g.arn,
+          Status: g.status,
+          InstanceArn: g.instanceArn,
+          IsDefault: g.isDefault,
+        },
+      };
+    });
+    on(GetTrafficDistributionCommand, (i: { Id: string }) => {
+      const g = this.group(i.Id);
+      return {
+        Id: g.id,
+        Arn: g.arn,
+        TelephonyConfig: { Distributions: g.telephony },
+        AgentConfig: { Distributions: g.agents },
+        SignInConfig: { Distributions: g.signIn },
+      };
+    });
+    on(
+      UpdateTrafficDistributionCommand,
+      (i: {
+        Id: string;
+        TelephonyConfig?: { Distributions: Split };
+        AgentConfig?: { Distributions: Split };
+        SignInConfig?: { Distributions: { Region: string; Enabled: boolean }[] };
+      }) => this.update(i),
+    );
+  }
+
+  restore(): void {
+    this.stub.restore();
+  }
+
+  /** The next call of `command` fails with `error`. */
+  failNext(command: string, error: Error): void {
+    this.faults.set(command, [...(this.faults.get(command) ?? []), error]);
+  }
+
+  readonly sleep = (ms: number): Promise<void> => {
+    this.clock += ms;
+    return Promise.resolve();
+  };
+  readonly now = (): number => this.clock;
+
+  /** A source instance in `region`, ACTIVE, with an alias (what tokyo's stack deploys). */
+  addInstance(region: string, alias: string, identity = "SAML"): Instance {
+    const id = `0000000${this.instances.length}-aaaa-4bbb-8ccc-dddddddddddd`;
+    const inst: Instance = {
+      id,
+      arn: `arn:aws:connect:${region}:${ACCOUNT}:instance/${id}`,
+      region,
+      alias,
+      status: "ACTIVE",
+      identity,
+      readsUntilActive: 0,
+    };
+    this.instances.push(inst);
+    return inst;
+  }
+
+  mutatingCalls(): string[] {
+    return this.calls
+      .filter((c) => !c.throttled && /^(Replicate|Update|Delete|Claim|Associate)/.test(c.command))
+      .map((c) => c.command);
+  }
+
+  private call<T>(command: string, region: string, f: () => T): T {
+    // Token bucket on the virtual clock.
+    this.tokens = Math.min(
+      this.o.burst,
+      this.tokens + ((this.clock - this.last) / 1000) * this.o.rate,
+    );
+    this.last = this.clock;
+    const name = command.replace(/Command$/, "");
+    if (this.tokens < 1) {
+      this.calls.push({ command: name, region, at: this.clock, throttled: true });
+      throw err("TooManyRequestsException", "Rate exceeded");
+    }
+    this.tokens -= 1;
+    this.calls.push({ command: name, region, at: this.clock, throttled: false });
+    const fault = this.faults.get(name)?.shift();
+    if (fault) throw fault;
+    return f();
+  }
+
+  private instance(idOrArn: string, region: string): Instance {
+    const inst = this.instances.find(
+      (i) => (i.arn === idOrArn || i.id === idOrArn) && i.region === region,
+    );
+    if (!inst) throw err("ResourceNotFoundException", `instance ${idOrArn} not found in ${region}`);
+    return inst;
+  }
+
+  private group(idOrArn: string): Group {
+    const g = this.groups.find((x) => x.arn === idOrArn || x.id === idOrArn);
+    if (!g)
+      throw err("ResourceNotFoundException", `traffic distribution group ${idOrArn} not found`);
+    return g;
+  }
+
+  private replicate(
+    i: { InstanceId: string; ReplicaRegion: string; ReplicaAlias: string; ClientToken: string },
+    region: string,
+  ) {
+    const src = this.instance(i.InstanceId, region);
+    const existing = this.instances.find((x) => x.id === src.id && x.region === i.ReplicaRegion);
+    if (existing && existing.token === i.ClientToken) return { Id: existing.id, Arn: existing.arn };
+    if (src.replicatedTo) throw err("ResourceConflictException", "instance is already replicated");
+    if (src.status !== "ACTIVE")
+      throw err("InvalidRequestException", "source instance is not ACTIVE");
+    if (src.identity !== "SAML")
+      throw err("InvalidRequestException", "source instance must use SAML");
+    if (region !== "ap-northeast-1" || i.ReplicaRegion !== "ap-northeast-3")
+      throw err(
+        "InvalidRequestException",
+        `replication from ${region} to ${i.ReplicaRegion} is not supported`,
+      );
+    src.replicatedTo = i.ReplicaRegion;
+    const replica: Instance = {
+      ...src,
+      arn: `arn:aws:connect:${i.ReplicaRegion}:${ACCOUNT}:instance/${src.id}`,
+      region: i.ReplicaRegion,
+      alias: i.ReplicaAlias,
+      status: "CREATION_IN_PROGRESS",
+      readsUntilActive: this.o.replicaReads,
+      replicatedTo: undefined,
+      token: i.ClientToken,
+    };
+    this.instances.push(replica);
+    const gid = `tdg-${src.id.slice(0, 8)}`;
+    const all = (r: string) => [
+      { Region: region, Percentage: r === region ? 100 : 0 },
+      { Region: i.ReplicaRegion, Percentage: r === region ? 0 : 100 },
+    ];
+    this.groups.push({
+      id: gid,
+      arn: `arn:aws:connect:${region}:${ACCOUNT}:traffic-distribution-group/${gid}`,
+      instanceArn: replica.arn,
+      isDefault: true,
+      status: "CREATION_IN_PROGRESS",
+      readsUntilActive: this.o.replicaReads,
+      telephony: all(region),
+      agents: all(region),
+      signIn: [
+        { Region: region, Enabled: true },
+        { Region: i.ReplicaRegion, Enabled: false },
+      ],
+    });
+    // The group is found from either region's instance ARN.
+    this.groups.at(-1)!.instanceArn = replica.arn;
+    return { Id: replica.id, Arn: replica.arn };
+  }
+
+  private describeInstance(idOrArn: string, region: string) {
+    const inst = this.instance(idOrArn, region);
+    if (inst.status === "CREATION_IN_PROGRESS" && inst.readsUntilActive-- <= 0)
+      inst.status = "ACTIVE";
+    return {
+      Instance: {
+        Id: inst.id,
+        Arn: inst.arn,
+        InstanceAlias: inst.alias,
+        InstanceStatus: inst.status,
+        IdentityManagementType: inst.identity,
+      },
+    };
+  }
+
+  private settle(g: Group): void {
+    if (g.status === "ACTIVE" || g.readsUntilActive-- > 0) return;
+    g.status = "ACTIVE";
+    if (g.pending) {
+      Object.assign(g, g.pending);
+      g.pending = undefined;
+    }
+  }
+
+  private update(i: {
+    Id: string;
+    TelephonyConfig?: { Distributions: Split };
+    AgentConfig?: { Distributions: Split };
+    SignInConfig?: { Distributions: { Region: string; Enabled: boolean }[] };
+  }) {
+    const g = this.group(i.Id);
+    if (g.status !== "ACTIVE")
+      throw err("ResourceConflictException", `traffic distribution group is ${g.status}`);
+    for (const [k, cfg] of [
+      ["TelephonyConfig", i.TelephonyConfig],
+      ["AgentConfig", i.AgentConfig],
+    ] as const) {
+      if (!cfg) continue;
+      const d = cfg.Distributions;
+      if (
+        d.length !== 2 ||
+        d.reduce((n, x) => n + x.Percentage, 0) !== 100 ||
+        d.some((x) => x.Percentage % 10)
+      )
+        throw err(
+          "InvalidRequestException",
+          `${k}: list both regions, in 10% steps, summing to 100`,
+        );
+    }
+    if (i.SignInConfig && !g.isDefault)
+      throw err("InvalidRequestException", "SignInConfig is only accepted by the default group");
+    g.status = "UPDATE_IN_PROGRESS";
+    g.readsUntilActive = this.o.updateReads;
+    g.pending = {
+      telephony: i.TelephonyConfig?.Distributions ?? g.telephony,
+      agents: i.AgentConfig?.Distributions ?? g.agents,
+      signIn: i.SignInConfig?.Distributions ?? g.signIn,
+    };
+    return {};
+  }
+}
