@@ -220,6 +220,22 @@ const complianceSchema = z.strictObject({
   realtimeRuleSeverity: z.enum([...SEVERITIES, "off"]).default("high"),
 });
 
+/** Where DR traffic goes (Failover, dr stack in replica mode). */
+const failoverSchema = z.strictObject({
+  /** primary: everything in the primary region; dr: failed over. */
+  activeRegion: z.enum(["primary", "dr"]).default("primary"),
+  /** A partial drill: the DR region's share of calls and agents, 0-100 in steps of 10. */
+  drPercent: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .refine((n) => n % 10 === 0, "use steps of 10 (Connect's traffic distribution granularity)")
+    .optional(),
+  /** Let `pulumi destroy` delete the Connect replica (it is protected otherwise). */
+  allowReplicaDeletion: z.boolean().default(false),
+});
+
 /** The day AWS ended Amazon Connect Voice ID (../shared/FACTS.md, voiceid-apis.html). */
 export const VOICE_ID_END_OF_SUPPORT = "2026-05-20";
 
@@ -388,6 +404,7 @@ export const rawSchema = z.strictObject({
   auth: obj(authSchema).prefault({}),
   outbound: obj(outboundSchema).prefault({}),
   compliance: obj(complianceSchema).prefault({}),
+  failover: obj(failoverSchema).prefault({}),
 });
 
 /** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
@@ -395,6 +412,7 @@ export const STRUCTURED_KEYS = [
   "auth",
   "outbound",
   "compliance",
+  "failover",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -406,6 +424,7 @@ export type HoursConfig = Raw["hoursOfOperation"];
 export type AuthConfig = Raw["auth"];
 export type OutboundConfig = Raw["outbound"];
 export type ComplianceConfig = Raw["compliance"];
+export type FailoverConfig = Raw["failover"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -454,6 +473,7 @@ export interface StackConfig {
   readonly auth: AuthConfig;
   readonly outbound: OutboundConfig;
   readonly compliance: ComplianceConfig;
+  readonly failover: FailoverConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -695,6 +715,13 @@ export function parseConfig(
       }
     }
   }
+  const failoverSet = c.failover.activeRegion !== "primary" || c.failover.drPercent !== undefined;
+  if (failoverSet && !(c.role === "dr" && c.drMode === "replica")) {
+    problems.push({
+      key: key("failover"),
+      message: `has activeRegion ${q(c.failover.activeRegion)}${c.failover.drPercent === undefined ? "" : ` and drPercent ${c.failover.drPercent}`}; traffic distribution applies only to the dr stack in replica mode (a standalone dr fails over by re-pointing its own numbers). Fix: pulumi config rm ${PROJECT}:failover --stack ${ctx.stack}`,
+    });
+  }
   if (c.role === "primary" && c.backupRegion === c.region) {
     problems.push({
       key: key("backupRegion"),
@@ -802,6 +829,7 @@ export function parseConfig(
     auth: c.auth,
     outbound: c.outbound,
     compliance: c.compliance,
+    failover: c.failover,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

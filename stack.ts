@@ -10,6 +10,7 @@ import {
   ContactCenterRegion,
   CompliancePipeline,
   ContactFlows,
+  Failover,
   OutboundCampaignStore,
   VoiceIdAuth,
   vaultTarget,
@@ -327,8 +328,6 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
     keyArn: out("vaultKeyArn"),
   };
   const replica = cfg.dr.mode === "replica";
-  // A Global Resiliency replica keeps the source instance's id; its ARN names the replica region.
-  const instanceId = out("instanceId");
   const region = new ContactCenterRegion(
     cfg.stack,
     {
@@ -336,17 +335,12 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
       aliasPrefix: `${cfg.project}/${cfg.stack}`,
       instance: replica
         ? {
-            kind: "existing",
+            // Global Resiliency: ReplicateInstance from the primary's instance (same id).
+            kind: "replica",
             alias: cfg.instanceAlias,
-            instanceId,
-            instanceArn: pulumi
-              .all([out("instanceArn"), instanceId])
-              .apply(([arn, id]) =>
-                arn.replace(
-                  /^arn:([^:]+):connect:[^:]+:(\d+):instance\/.*$/,
-                  `arn:$1:connect:${cfg.region}:$2:instance/${id}`,
-                ),
-              ),
+            sourceRegion: out("region"),
+            sourceInstanceArn: out("instanceArn"),
+            allowDelete: cfg.failover.allowReplicaDeletion,
           }
         : newInstance(cfg),
       saml:
@@ -376,6 +370,20 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   const flows = replica
     ? undefined
     : deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg), standby], opts);
+  // Replica mode: calls, agents and sign-in follow failover.activeRegion (or drPercent).
+  const failover =
+    replica && region.trafficDistributionGroupArn
+      ? new Failover(
+          `${cfg.stack}-failover`,
+          {
+            primaryRegion: out("region"),
+            drRegion: cfg.region,
+            groupArn: region.trafficDistributionGroupArn,
+            drPercent: cfg.failover.drPercent ?? (cfg.failover.activeRegion === "dr" ? 100 : 0),
+          },
+          opts,
+        )
+      : undefined;
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
@@ -384,5 +392,9 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
     complianceAlertTopicArn: compliance.topicArn,
     drMode: cfg.dr.mode,
     primaryStack: cfg.dr.primaryStack,
+    trafficDistributionGroupArn: region.trafficDistributionGroupArn,
+    failoverDrPercent: failover?.drPercent,
+    failoverActiveRegion: failover?.activeRegion,
+    failoverSignIn: failover?.signIn,
   };
 }

@@ -8,6 +8,7 @@ import type {
 } from "../config";
 import type { VaultTarget } from "./backupVault";
 import { createKmsKey } from "./kmsKey";
+import { ReplicaInstance } from "./replicaInstance";
 import {
   assumeRolePolicy,
   eventsToLogsResourcePolicy,
@@ -43,11 +44,23 @@ export type InstanceSpec =
       readonly protect?: boolean;
     }
   | {
-      /** An instance this stack does not create: a Global Resiliency replica (same id as its source). */
+      /** An instance this stack does not create (same id as its source, for a replica). */
       readonly kind: "existing";
       readonly alias: string;
       readonly instanceId: pulumi.Input<string>;
       readonly instanceArn: pulumi.Input<string>;
+    }
+  | {
+      /**
+       * A Global Resiliency replica this stack creates with ReplicateInstance (ReplicaInstance
+       * dynamic resource), from the primary's instance in `sourceRegion`.
+       */
+      readonly kind: "replica";
+      readonly alias: string;
+      readonly sourceRegion: pulumi.Input<string>;
+      readonly sourceInstanceArn: pulumi.Input<string>;
+      /** Let `pulumi destroy` delete the replica (guarded twice: protect and this flag). */
+      readonly allowDelete: boolean;
     };
 
 export type SamlSpec =
@@ -136,6 +149,8 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
   public readonly eventBusName: pulumi.Output<string>;
   public readonly eventBusArn: pulumi.Output<string>;
   public readonly federation?: FederationOutputs;
+  /** The replica's default traffic distribution group (replica only). */
+  public readonly trafficDistributionGroupArn?: pulumi.Output<string>;
   /** Connect ids by config name (empty for a replica: those objects are mirrored). */
   public readonly hoursIds: Record<string, pulumi.Output<string>> = {};
   public readonly queueIds: Record<string, pulumi.Output<string>> = {};
@@ -344,6 +359,21 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       );
       instanceId = instance.id;
       instanceArn = instance.arn;
+    } else if (inst.kind === "replica") {
+      const replica = new ReplicaInstance(
+        `${name}-replica`,
+        {
+          sourceRegion: inst.sourceRegion,
+          sourceInstanceArn: inst.sourceInstanceArn,
+          replicaRegion: region,
+          replicaAlias: inst.alias,
+          allowDelete: inst.allowDelete,
+        },
+        { parent: this },
+      );
+      instanceId = replica.instanceId;
+      instanceArn = replica.instanceArn;
+      this.trafficDistributionGroupArn = replica.trafficDistributionGroupArn;
     } else {
       instanceId = pulumi.output(inst.instanceId);
       instanceArn = pulumi.output(inst.instanceArn);

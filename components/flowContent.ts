@@ -92,7 +92,7 @@ export const flowContentProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 export class FlowContent extends pulumi.dynamic.Resource {
-  public readonly contentSha256!: pulumi.Output<string>;
+  declare public readonly contentSha256: pulumi.Output<string>;
 
   constructor(
     name: string,

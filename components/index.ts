@@ -12,3 +12,6 @@ export * from "./voiceIdAuth";
 export * from "./outboundCampaignStore";
 export * from "./compliancePipeline";
 export * from "./encryptedStores";
+export * from "./failover";
+export * from "./replicaInstance";
+export * from "./trafficDistribution";

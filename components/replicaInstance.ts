@@ -3,7 +3,7 @@
  * provider has one): create calls ReplicateInstance in the source region and waits until the
  * replica and its default traffic distribution group are ACTIVE; read reports what Connect says, so
  * `pulumi refresh` shows a replica that is gone or failed; delete is refused unless the stack has
- * explicitly allowed it (`dr.allowReplicaDeletion`), because a deleted replica takes its users,
+ * explicitly allowed it (`failover.allowReplicaDeletion`), because a deleted replica takes its users,
  * flows and numbers' DR routing with it.
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
@@ -76,7 +76,7 @@ export async function deleteReplica(
   if (!props.allowDelete)
     throw new Error(
       `refusing to delete the Connect replica ${id}: it holds the DR copy of users, flows and routing. ` +
-        "If you mean it: move all traffic to the primary, then pulumi config set --path 'customerchannel:dr.allowReplicaDeletion' true --stack dr, pulumi up, and run the destroy again.",
+        "If you mean it: move all traffic to the primary, then pulumi config set --path 'customerchannel:failover.allowReplicaDeletion' true --stack dr, pulumi up, and run the destroy again.",
     );
   const { DeleteInstanceCommand } = await import("@aws-sdk/client-connect");
   const { throttled } = await import("./drConnect");
@@ -117,10 +117,10 @@ export const replicaInstanceProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 export class ReplicaInstance extends pulumi.dynamic.Resource {
-  public readonly instanceId!: pulumi.Output<string>;
-  public readonly instanceArn!: pulumi.Output<string>;
-  public readonly status!: pulumi.Output<string>;
-  public readonly trafficDistributionGroupArn!: pulumi.Output<string>;
+  declare public readonly instanceId: pulumi.Output<string>;
+  declare public readonly instanceArn: pulumi.Output<string>;
+  declare public readonly status: pulumi.Output<string>;
+  declare public readonly trafficDistributionGroupArn: pulumi.Output<string>;
 
   constructor(
     name: string,

@@ -82,9 +82,9 @@ export const trafficDistributionProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 export class TrafficDistribution extends pulumi.dynamic.Resource {
-  public readonly drPercent!: pulumi.Output<number>;
-  public readonly agentsDrPercent!: pulumi.Output<number>;
-  public readonly signIn!: pulumi.Output<Record<string, boolean>>;
+  declare public readonly drPercent: pulumi.Output<number>;
+  declare public readonly agentsDrPercent: pulumi.Output<number>;
+  declare public readonly signIn: pulumi.Output<Record<string, boolean>>;
 
   constructor(
     name: string,

@@ -344,6 +344,19 @@ export function securityFacts(r: RecordedResource): Facts {
       }
       return { name: text(i.name), type: text(i.type), actions, validated: true };
     }
+    case "pulumi-nodejs:dynamic/customerchannel:ReplicaInstance":
+      return {
+        source: text(i.sourceInstanceArn),
+        replicaRegion: text(i.replicaRegion),
+        alias: text(i.replicaAlias),
+        allowDelete: i.allowDelete === true,
+      };
+    case "pulumi-nodejs:dynamic/customerchannel:TrafficDistribution":
+      return {
+        group: text(i.groupArn),
+        drPercent: Number(i.drPercent),
+        regions: `${text(i.primaryRegion)} → ${text(i.drRegion)}`,
+      };
     case "pulumi-nodejs:dynamic/customerchannel:FlowContent":
       return { updatesContentWith: "UpdateContactFlowContent (pulumi-aws #6222 workaround)" };
     case "pulumi:pulumi:StackReference":

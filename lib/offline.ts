@@ -276,6 +276,33 @@ function fakeState(
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:events:${region}:${acct}:rule/${n}` } };
     }
+    case "pulumi-nodejs:dynamic/customerchannel:ReplicaInstance": {
+      // Global Resiliency keeps the source's instance id; the ARN names the replica region.
+      const source = text(inputs.sourceInstanceArn);
+      const id = source.split("/").pop() ?? "";
+      const arn = `arn:aws:connect:${text(inputs.replicaRegion)}:${acct}:instance/${id}`;
+      const tdg = `arn:aws:connect:${text(inputs.sourceRegion)}:${acct}:traffic-distribution-group/${hex(seed, 8)}`;
+      return {
+        id: arn,
+        state: {
+          instanceId: id,
+          instanceArn: arn,
+          status: "ACTIVE",
+          trafficDistributionGroupArn: tdg,
+        },
+      };
+    }
+    case "pulumi-nodejs:dynamic/customerchannel:TrafficDistribution": {
+      const pct = Number(inputs.drPercent);
+      return {
+        id: text(inputs.groupArn),
+        state: {
+          drPercent: pct,
+          agentsDrPercent: pct,
+          signIn: { [text(inputs.primaryRegion)]: pct < 100, [text(inputs.drRegion)]: pct > 0 },
+        },
+      };
+    }
     case "aws:sns/topic:Topic": {
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return {

@@ -415,6 +415,22 @@ const cases: Case[] = [
     says: ['alertSeverity has "urgent"; allowed: low, medium, high, critical'],
   },
   {
+    title: "failover split that is not a step of 10",
+    stack: "dr",
+    over: { failover: { drPercent: 25 } },
+    key: "failover",
+    says: ["use steps of 10"],
+  },
+  {
+    title: "failover settings on the primary stack",
+    over: { failover: { activeRegion: "dr" } },
+    key: "failover",
+    says: [
+      "traffic distribution applies only to the dr stack in replica mode",
+      "pulumi config rm customerchannel:failover --stack tokyo",
+    ],
+  },
+  {
     title: "DR fallback number in national format",
     over: { drFallbackNumber: "03-1234-5678" },
     key: "drFallbackNumber",

@@ -83,7 +83,7 @@ describe("DR dynamic resources on a fake Connect", () => {
     let message = "";
     await deleteReplica(clients, id, outs, pace).catch((e: Error) => (message = e.message));
     expect(message).to.include("refusing to delete the Connect replica");
-    expect(message).to.include("customerchannel:dr.allowReplicaDeletion");
+    expect(message).to.include("customerchannel:failover.allowReplicaDeletion");
     expect(fake.mutatingCalls()).to.deep.equal(["ReplicateInstance"]);
     await deleteReplica(clients, id, { ...outs, allowDelete: true }, pace);
     expect(fake.instances.filter((i) => i.region === "ap-northeast-3")).to.deep.equal([]);

@@ -260,5 +260,8 @@ describe("stack dr (standalone) builds a full second instance", () => {
       "dr-ctr-firehose",
       "dr-replication",
     ]);
+    // No replica and no traffic distribution: a standalone dr owns its numbers.
+    expect(rec.ofType("pulumi-nodejs:dynamic/customerchannel:ReplicaInstance")).to.deep.equal([]);
+    expect(rec.ofType("customerchannel:dr:Failover")).to.deep.equal([]);
   });
 });
