@@ -183,39 +183,17 @@ export class CompliancePipeline extends pulumi.ComponentResource {
           ALERT_SEVERITY: args.alertSeverity,
         },
         statements: pulumi
-          .all([
-            args.bucketArn,
-            args.dataKeyArn,
-            key.arn,
-            table.arn,
-            topic.arn,
-            files.arn,
-            dlq.arn,
-            args.eventBusArn,
-          ])
-          .apply(
-            ([
-              bucketArn,
-              dataKeyArn,
-              keyArn,
-              tableArn,
-              topicArn,
-              queueArn,
-              deadLetterArn,
-              busArn,
-            ]) =>
-              compliancePolicy({
-                bucketArn,
-                dataKeyArn,
-                keyArn,
-                tableArn,
-                topicArn,
-                queueArn,
-                deadLetterArn,
-                eventBusArn: busArn,
-                region,
-              }),
-          ),
+          .output({
+            bucketArn: args.bucketArn,
+            dataKeyArn: args.dataKeyArn,
+            keyArn: key.arn,
+            tableArn: table.arn,
+            topicArn: topic.arn,
+            queueArn: files.arn,
+            deadLetterArn: dlq.arn,
+            eventBusArn: args.eventBusArn,
+          })
+          .apply((arns) => compliancePolicy({ ...arns, region })),
         logsKeyArn: args.logsKeyArn,
         envKeyArn: key.arn,
         logRetentionDays: args.logRetentionDays,

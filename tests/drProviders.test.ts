@@ -19,6 +19,13 @@ import {
 } from "../components/trafficDistribution";
 import { FakeConnectDr } from "./support/fakeConnectDr";
 
+/** The traffic distribution of the replica's group, Tokyo → Osaka, with this share in Osaka. */
+const osaka = (groupArn: string, drPercent: number) => ({
+  groupArn,
+  primaryRegion: "ap-northeast-1",
+  drRegion: "ap-northeast-3",
+  drPercent,
+});
 const clients = (region: string) =>
   new ConnectClient({ region, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
 
@@ -107,12 +114,7 @@ describe("DR dynamic resources on a fake Connect", () => {
 
   it("flips telephony, agents and sign-in together through the DR endpoint and waits for it", async () => {
     const { outs } = await createReplica(clients, inputs, pace);
-    const dist = {
-      groupArn: outs.trafficDistributionGroupArn,
-      primaryRegion: "ap-northeast-1",
-      drRegion: "ap-northeast-3",
-      drPercent: 100,
-    };
+    const dist = osaka(outs.trafficDistributionGroupArn, 100);
     const applied = await applyTraffic(clients("ap-northeast-3"), dist, pace);
     expect(applied).to.deep.include({
       drPercent: 100,
@@ -167,12 +169,7 @@ describe("DR dynamic resources on a fake Connect", () => {
 
   it("rides out throttling: a burst of reads over the 2/s quota is retried, nothing fails", async () => {
     const { outs } = await createReplica(clients, inputs, pace);
-    const dist = {
-      groupArn: outs.trafficDistributionGroupArn,
-      primaryRegion: "ap-northeast-1",
-      drRegion: "ap-northeast-3",
-      drPercent: 0,
-    };
+    const dist = osaka(outs.trafficDistributionGroupArn, 0);
     // 12 reads at once on a virtual clock that does not move: the bucket (burst 5) runs dry.
     const reads = await Promise.all(
       Array.from({ length: 12 }, () =>
@@ -194,12 +191,7 @@ describe("DR dynamic resources on a fake Connect", () => {
     let message = "";
     await applyTraffic(
       clients("ap-northeast-3"),
-      {
-        groupArn: outs.trafficDistributionGroupArn,
-        primaryRegion: "ap-northeast-1",
-        drRegion: "ap-northeast-3",
-        drPercent: 100,
-      },
+      osaka(outs.trafficDistributionGroupArn, 100),
       pace,
     ).catch((e: Error) => (message = e.message));
     expect(message).to.equal("traffic distribution group is UPDATE_IN_PROGRESS");
