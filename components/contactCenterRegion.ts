@@ -44,13 +44,6 @@ export type InstanceSpec =
       readonly protect?: boolean;
     }
   | {
-      /** An instance this stack does not create (same id as its source, for a replica). */
-      readonly kind: "existing";
-      readonly alias: string;
-      readonly instanceId: pulumi.Input<string>;
-      readonly instanceArn: pulumi.Input<string>;
-    }
-  | {
       /**
        * A Global Resiliency replica this stack creates with ReplicateInstance (ReplicaInstance
        * dynamic resource), from the primary's instance in `sourceRegion`.
@@ -334,7 +327,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       { parent: this, dependsOn: [contactData.versioning] },
     );
 
-    // --- The instance (created here, or an existing replica).
+    // --- The instance: created here, or a Global Resiliency replica made by ReplicateInstance.
     const inst = args.instance;
     let instanceId: pulumi.Output<string>;
     let instanceArn: pulumi.Output<string>;
@@ -359,7 +352,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       );
       instanceId = instance.id;
       instanceArn = instance.arn;
-    } else if (inst.kind === "replica") {
+    } else {
       const replica = new ReplicaInstance(
         `${name}-replica`,
         {
@@ -374,9 +367,6 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       instanceId = replica.instanceId;
       instanceArn = replica.instanceArn;
       this.trafficDistributionGroupArn = replica.trafficDistributionGroupArn;
-    } else {
-      instanceId = pulumi.output(inst.instanceId);
-      instanceArn = pulumi.output(inst.instanceArn);
     }
 
     // Connect writes flow logs to /aws/connect/<alias>; creating it first gives it retention and a
