@@ -8,7 +8,7 @@
  * phrases, and every phrase left out is reported so the plan can warn about it.
  */
 import {
-  SEVERITIES,
+  severityRank,
   type Dictionary,
   type Severity,
 } from "../functions/compliance-detector/detect";
@@ -44,12 +44,11 @@ export function realtimeRule(
   minSeverity: Severity,
   limit = PHRASES_PER_CONDITION,
 ): RealtimeRulePlan | undefined {
-  const rank = (s: Severity) => SEVERITIES.indexOf(s);
   const eligible = dictionary.entries
     .map((e, order) => ({ e, order }))
-    .filter(({ e }) => rank(e.severity) >= rank(minSeverity))
+    .filter(({ e }) => severityRank(e.severity) >= severityRank(minSeverity))
     // Most severe first; the dictionary's own order breaks ties (stable and reviewable).
-    .sort((a, b) => rank(b.e.severity) - rank(a.e.severity) || a.order - b.order);
+    .sort((a, b) => severityRank(b.e.severity) - severityRank(a.e.severity) || a.order - b.order);
   if (!eligible.length) return undefined;
   const phrases: Record<string, string[]> = {};
   const dropped: { entryId: string; phrase: string }[] = [];

@@ -10,6 +10,8 @@ import { normalise } from "./normalize";
 export const PARTICIPANTS = ["AGENT", "CUSTOMER", "BOTH"] as const;
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** Position in SEVERITIES: higher is more severe. */
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 const entrySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and hyphens"),

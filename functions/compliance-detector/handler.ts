@@ -13,8 +13,8 @@ import { isConditionFailed } from "../shared/dynamo";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import {
-  SEVERITIES,
   detect,
+  severityRank,
   parseAnalysis,
   type CompiledDictionary,
   type Finding,
@@ -69,7 +69,6 @@ export type FileOutcome =
   | { readonly kind: "ignored"; readonly reason: string }
   | { readonly kind: "dead-lettered"; readonly reason: string };
 
-const rank = (s: Severity) => SEVERITIES.indexOf(s);
 export async function processRecord(d: DetectorDeps, body: string): Promise<FileOutcome> {
   let event: z.output<typeof s3Event>;
   try {
@@ -108,7 +107,7 @@ export async function processRecord(d: DetectorDeps, body: string): Promise<File
       }),
     );
   }
-  const serious = findings.filter((f) => rank(f.severity) >= rank(d.alertSeverity));
+  const serious = findings.filter((f) => severityRank(f.severity) >= severityRank(d.alertSeverity));
   const scan = {
     pk: `CONTACT#${contactId}`,
     sk: `SCAN#${object.key}#${object.etag ?? ""}#${version}`,
