@@ -6,6 +6,7 @@
  * Clients, sleep and clock are injected so tests drive a fake Connect with virtual time.
  */
 import {
+  DeleteInstanceCommand,
   DescribeInstanceCommand,
   DescribeTrafficDistributionGroupCommand,
   GetTrafficDistributionCommand,
@@ -54,7 +55,10 @@ export async function throttled<T>(pace: Pace, call: () => Promise<T>): Promise<
   }
 }
 
-/** Polls `read` until `done` holds; the error names what was awaited and the last state seen. */
+/**
+ * Polls `read` (a throttle-aware read) until `done` holds; the error names what was awaited and
+ * the last state seen.
+ */
 export async function waitFor<T>(
   pace: Pace,
   what: string,
@@ -64,7 +68,7 @@ export async function waitFor<T>(
 ): Promise<T> {
   const deadline = pace.now() + pace.timeoutMs;
   for (;;) {
-    const v = await throttled(pace, read);
+    const v = await read();
     if (done(v)) return v;
     const why = failed(v);
     if (why) throw new Error(`${what}: ${why}`);
@@ -128,7 +132,9 @@ export async function readReplica(
   wait = false,
 ): Promise<ReplicaState> {
   const describe = () =>
-    replica.send(new DescribeInstanceCommand({ InstanceId: replicaArn })).then((d) => d.Instance);
+    throttled(pace, () =>
+      replica.send(new DescribeInstanceCommand({ InstanceId: replicaArn })),
+    ).then((d) => d.Instance);
   const instance = wait
     ? await waitFor(
         pace,
@@ -140,7 +146,7 @@ export async function readReplica(
             ? `creation failed (${i.StatusReason?.Message ?? "no reason given"})`
             : undefined,
       )
-    : await throttled(pace, describe);
+    : await describe();
   if (!instance?.Id || !instance.Arn) throw new Error(`replica ${replicaArn} not found`);
   const groups = await throttled(pace, () =>
     replica.send(new ListTrafficDistributionGroupsCommand({ InstanceId: instance.Arn })),
@@ -155,15 +161,26 @@ export async function readReplica(
   };
 }
 
+/** Deletes the replica instance (the caller decides whether that is allowed). */
+export async function deleteReplicaInstance(
+  replica: ConnectClient,
+  replicaArn: string,
+  pace: Pace,
+): Promise<void> {
+  await throttled(pace, () => replica.send(new DeleteInstanceCommand({ InstanceId: replicaArn })));
+}
+
 /** Waits until a traffic distribution group is ACTIVE (after creation or an update). */
 export function groupActive(client: ConnectClient, groupArn: string, pace: Pace) {
   return waitFor(
     pace,
     `traffic distribution group ${groupArn}`,
     () =>
-      client
-        .send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: groupArn }))
-        .then((g) => g.TrafficDistributionGroup?.Status ?? "UNKNOWN"),
+      throttled(pace, () =>
+        client.send(
+          new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: groupArn }),
+        ),
+      ).then((g) => g.TrafficDistributionGroup?.Status ?? "UNKNOWN"),
     (s) => s === "ACTIVE",
     (s) => (s.endsWith("_FAILED") || s === "PENDING_DELETION" ? `status ${s}` : undefined),
   );

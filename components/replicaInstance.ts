@@ -9,7 +9,14 @@
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { readReplica, realPace, replicate, type Pace, type ReplicaState } from "./drConnect";
+import {
+  deleteReplicaInstance,
+  readReplica,
+  realPace,
+  replicate,
+  type Pace,
+  type ReplicaState,
+} from "./drConnect";
 
 export interface ReplicaInstanceInputs {
   readonly sourceRegion: string;
@@ -78,11 +85,7 @@ export async function deleteReplica(
       `refusing to delete the Connect replica ${id}: it holds the DR copy of users, flows and routing. ` +
         "If you mean it: move all traffic to the primary, then pulumi config set --path 'customerchannel:failover.allowReplicaDeletion' true --stack dr, pulumi up, and run the destroy again.",
     );
-  const { DeleteInstanceCommand } = await import("@aws-sdk/client-connect");
-  const { throttled } = await import("./drConnect");
-  await throttled(pace, () =>
-    clients(props.replicaRegion).send(new DeleteInstanceCommand({ InstanceId: id })),
-  );
+  await deleteReplicaInstance(clients(props.replicaRegion), id, pace);
 }
 
 const clientsFor = async () => {

@@ -263,8 +263,6 @@ export class FakeConnectDr {
         { Region: i.ReplicaRegion, Enabled: false },
       ],
     });
-    // The group is found from either region's instance ARN.
-    this.groups.at(-1)!.instanceArn = replica.arn;
     return { Id: replica.id, Arn: replica.arn };
   }
 
