@@ -196,6 +196,15 @@ export interface Distribution {
   readonly drPercent: number;
 }
 
+/**
+ * Where agents may sign in: where they take calls. During a partial drill both regions accept
+ * sign-in; at 0% or 100% only the region that takes every call.
+ */
+export const signInFor = (d: Distribution): Record<string, boolean> => ({
+  [d.primaryRegion]: d.drPercent < 100,
+  [d.drRegion]: d.drPercent > 0,
+});
+
 /** Telephony, agents and sign-in shifted together, as AWS recommends; both regions listed. */
 export function distributionRequest(groupArn: string, d: Distribution) {
   if (!Number.isInteger(d.drPercent / 10) || d.drPercent < 0 || d.drPercent > 100)
@@ -204,16 +213,13 @@ export function distributionRequest(groupArn: string, d: Distribution) {
     { Region: d.primaryRegion, Percentage: 100 - d.drPercent },
     { Region: d.drRegion, Percentage: d.drPercent },
   ];
+  const signIn = signInFor(d);
   return {
     Id: groupArn,
     TelephonyConfig: { Distributions: split },
     AgentConfig: { Distributions: split },
-    // Agents sign in where they take calls; during a partial drill both regions accept sign-in.
     SignInConfig: {
-      Distributions: [
-        { Region: d.primaryRegion, Enabled: d.drPercent < 100 },
-        { Region: d.drRegion, Enabled: d.drPercent > 0 },
-      ],
+      Distributions: [d.primaryRegion, d.drRegion].map((r) => ({ Region: r, Enabled: signIn[r] })),
     },
   };
 }
@@ -250,8 +256,7 @@ export function matches(o: ObservedDistribution, d: Distribution): boolean {
   return (
     o.telephonyDrPercent === d.drPercent &&
     o.agentsDrPercent === d.drPercent &&
-    o.signIn[d.primaryRegion] === d.drPercent < 100 &&
-    o.signIn[d.drRegion] === d.drPercent > 0
+    Object.entries(signInFor(d)).every(([region, enabled]) => o.signIn[region] === enabled)
   );
 }
 

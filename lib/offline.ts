@@ -13,6 +13,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../config";
+import { signInFor } from "../components/drConnect";
 import { text } from "./describe";
 
 export const MOCK_ACCOUNT = "123456789012";
@@ -293,14 +294,15 @@ function fakeState(
       };
     }
     case "pulumi-nodejs:dynamic/customerchannel:TrafficDistribution": {
-      const pct = Number(inputs.drPercent);
+      const d = {
+        primaryRegion: text(inputs.primaryRegion),
+        drRegion: text(inputs.drRegion),
+        drPercent: Number(inputs.drPercent),
+      };
       return {
         id: text(inputs.groupArn),
-        state: {
-          drPercent: pct,
-          agentsDrPercent: pct,
-          signIn: { [text(inputs.primaryRegion)]: pct < 100, [text(inputs.drRegion)]: pct > 0 },
-        },
+        // What Connect reports once the distribution is applied.
+        state: { drPercent: d.drPercent, agentsDrPercent: d.drPercent, signIn: signInFor(d) },
       };
     }
     case "aws:sns/topic:Topic": {
