@@ -392,19 +392,31 @@ export function callerAuthPolicy(a: {
   ];
 }
 
-/** Queue policy: TLS only, and optionally EventBridge delivering one rule's events (a DLQ). */
+/**
+ * EventBridge may perform `action` on `resource` for these rules only (aws:SourceArn): how a rule
+ * delivers to a queue or topic without opening it to other rules or accounts.
+ */
+const eventBridgeDelivers = (
+  sid: string,
+  action: string,
+  resource: string,
+  ruleArns: string | string[],
+): PolicyStatement => ({
+  Sid: sid,
+  Effect: "Allow",
+  Principal: { Service: "events.amazonaws.com" },
+  Action: action,
+  Resource: resource,
+  Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+});
+
+/** Queue policy: TLS only, and optionally EventBridge delivering the given rules' events. */
 export function queuePolicy(queueArn: string, eventRuleArn?: string | string[]): PolicyDocument {
   const statements: PolicyStatement[] = [denyInsecureTransport("sqs:*", queueArn)];
-  if (eventRuleArn?.length) {
-    statements.push({
-      Sid: "EventBridgeDeadLetters",
-      Effect: "Allow",
-      Principal: { Service: "events.amazonaws.com" },
-      Action: "sqs:SendMessage",
-      Resource: queueArn,
-      Condition: { ArnEquals: { "aws:SourceArn": eventRuleArn } },
-    });
-  }
+  if (eventRuleArn?.length)
+    statements.push(
+      eventBridgeDelivers("EventBridgeDeadLetters", "sqs:SendMessage", queueArn, eventRuleArn),
+    );
   return doc(...statements);
 }
 
@@ -530,15 +542,6 @@ export const topicPolicy = (topicArn: string, eventRuleArns: string[] = []): Pol
   doc(
     denyInsecureTransport("sns:Publish", topicArn),
     ...(eventRuleArns.length
-      ? [
-          {
-            Sid: "EventBridgeRulesPublish",
-            Effect: "Allow" as const,
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topicArn,
-            Condition: { ArnEquals: { "aws:SourceArn": eventRuleArns } },
-          },
-        ]
+      ? [eventBridgeDelivers("EventBridgeRulesPublish", "sns:Publish", topicArn, eventRuleArns)]
       : []),
   );
