@@ -3,7 +3,7 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { dictionarySchema, type Severity } from "../functions/compliance-detector/detect";
 import { realtimeRule } from "./contactLensRules";
-import { encryptedQueue, encryptedTable } from "./encryptedStores";
+import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "./encryptedStores";
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import { compliancePolicy, queuePolicy, topicPolicy } from "./policies";
@@ -161,8 +161,7 @@ export class CompliancePipeline extends pulumi.ComponentResource {
         region,
         rule: rule.name,
         arn: files.arn,
-        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
-        deadLetterConfig: { arn: dlq.arn },
+        ...deliveryWithDeadLetter(dlq.arn),
       },
       p,
     );
@@ -288,8 +287,7 @@ export class CompliancePipeline extends pulumi.ComponentResource {
         region: args.region,
         rule: matched.name,
         arn: topic.arn,
-        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
-        deadLetterConfig: { arn: dlq.arn },
+        ...deliveryWithDeadLetter(dlq.arn),
       },
       p,
     );

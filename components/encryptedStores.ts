@@ -60,3 +60,12 @@ export function encryptedQueue(
     opts,
   );
 }
+
+/**
+ * EventBridge target settings that never drop an event silently: retried for up to a day (20
+ * attempts), then kept in the dead-letter queue with the failure reason.
+ */
+export const deliveryWithDeadLetter = (deadLetterArn: pulumi.Input<string>) => ({
+  retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
+  deadLetterConfig: { arn: deadLetterArn },
+});

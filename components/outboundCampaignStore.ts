@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "node:crypto";
 import { requestModels } from "../functions/outbound/api";
 import { TABLE_KEYS, TTL_ATTRIBUTE } from "../functions/outbound/store";
-import { encryptedQueue, encryptedTable } from "./encryptedStores";
+import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "./encryptedStores";
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import {
@@ -265,8 +265,7 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
         region,
         rule: rule.name,
         arn: recorder.arn,
-        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 86_400 },
-        deadLetterConfig: { arn: eventsDlq.arn },
+        ...deliveryWithDeadLetter(eventsDlq.arn),
       },
       { parent: this, dependsOn: [invokeFromEvents] },
     );
