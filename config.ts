@@ -236,6 +236,33 @@ const failoverSchema = z.strictObject({
   allowReplicaDeletion: z.boolean().default(false),
 });
 
+/** Flows a phone number may land callers in (entry flows of every instance this program makes). */
+export const NUMBER_FLOWS = ["inbound-main", "after-hours"] as const;
+
+/**
+ * One phone number claimed by the stack (tokyo; a standalone dr claims its own). Connect picks an
+ * available number of this country, type and prefix; the claim is protected, because releasing and
+ * re-claiming more than 200% of the number quota in 180 days blocks claims (FACTS "Phone numbers").
+ */
+const phoneNumberSchema = z.strictObject({
+  description: z.string().min(1).max(500),
+  /** ISO 3166-1 alpha-2, e.g. JP. */
+  countryCode: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as JP"),
+  type: z.enum(["DID", "TOLL_FREE"]),
+  /** E.164 prefix the number must start with, e.g. +8150 (050 numbers). */
+  prefix: z
+    .string()
+    .regex(/^\+[1-9][0-9]{0,14}$/, "an E.164 prefix such as +8150")
+    .optional(),
+  /** The flow callers land in. */
+  flow: z.enum(NUMBER_FLOWS).default("inbound-main"),
+});
+
+const phoneNumberRecord = z.record(
+  z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "lower-case letters, digits and hyphens"),
+  phoneNumberSchema,
+);
+
 /** The day AWS ended Amazon Connect Voice ID (../shared/FACTS.md, voiceid-apis.html). */
 export const VOICE_ID_END_OF_SUPPORT = "2026-05-20";
 
@@ -331,6 +358,15 @@ export const DEFAULT_ROUTING_PROFILES: z.input<typeof routingProfileSchema> = {
   },
 };
 
+export const DEFAULT_PHONE_NUMBERS: z.input<typeof phoneNumberRecord> = {
+  main: {
+    description: "代表番号: customer desk, agency desk, telephone banking, card-loan pre-screening",
+    countryCode: "JP",
+    type: "DID",
+    flow: "inbound-main",
+  },
+};
+
 export const DEFAULT_SECURITY_PROFILES: z.input<typeof securityProfileSchema> = {
   agent: {
     description: "Agents: softphone, outbound, quick connects; no recording access",
@@ -405,6 +441,9 @@ export const rawSchema = z.strictObject({
   outbound: obj(outboundSchema).prefault({}),
   compliance: obj(complianceSchema).prefault({}),
   failover: obj(failoverSchema).prefault({}),
+  phoneNumbers: obj(phoneNumberRecord).prefault(DEFAULT_PHONE_NUMBERS as never),
+  phoneNumberQuota: int(1, 10_000),
+  trafficDistributionGroupArn: z.string(),
 });
 
 /** Keys with object values: not declarable in Pulumi.yaml, defaulted here. */
@@ -413,6 +452,7 @@ export const STRUCTURED_KEYS = [
   "outbound",
   "compliance",
   "failover",
+  "phoneNumbers",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -425,6 +465,7 @@ export type AuthConfig = Raw["auth"];
 export type OutboundConfig = Raw["outbound"];
 export type ComplianceConfig = Raw["compliance"];
 export type FailoverConfig = Raw["failover"];
+export type PhoneNumbersConfig = Raw["phoneNumbers"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -474,6 +515,14 @@ export interface StackConfig {
   readonly outbound: OutboundConfig;
   readonly compliance: ComplianceConfig;
   readonly failover: FailoverConfig;
+  /** Numbers this stack claims (none for a replica dr: tokyo's numbers serve both regions). */
+  readonly phoneNumbers: PhoneNumbersConfig;
+  /**
+   * Primary with Global Resiliency: the replica's default traffic distribution group (the dr
+   * stack's output), once it exists. Numbers are claimed to the instance until it is set, then
+   * moved to the group in place (UpdatePhoneNumber), never released.
+   */
+  readonly trafficDistributionGroupArn?: string;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -716,11 +765,49 @@ export function parseConfig(
     }
   }
   const failoverSet = c.failover.activeRegion !== "primary" || c.failover.drPercent !== undefined;
-  if (failoverSet && !(c.role === "dr" && c.drMode === "replica")) {
+  if (failoverSet && c.role !== "dr") {
     problems.push({
       key: key("failover"),
-      message: `has activeRegion ${q(c.failover.activeRegion)}${c.failover.drPercent === undefined ? "" : ` and drPercent ${c.failover.drPercent}`}; traffic distribution applies only to the dr stack in replica mode (a standalone dr fails over by re-pointing its own numbers). Fix: pulumi config rm ${PROJECT}:failover --stack ${ctx.stack}`,
+      message: `has activeRegion ${q(c.failover.activeRegion)}${c.failover.drPercent === undefined ? "" : ` and drPercent ${c.failover.drPercent}`}; failover is declared on the dr stack (its Failover component moves the traffic). Fix: pulumi config rm ${PROJECT}:failover --stack ${ctx.stack}`,
     });
+  } else if (
+    c.role === "dr" &&
+    c.drMode === "standalone" &&
+    c.failover.drPercent !== undefined &&
+    c.failover.drPercent % 100 !== 0
+  ) {
+    problems.push({
+      key: key("failover"),
+      message: `drPercent has ${c.failover.drPercent}; a standalone dr has its own numbers, which ring the standby or the live flow, so only 0 or 100 are possible (partial drills need Global Resiliency). Fix: pulumi config set --path '${PROJECT}:failover.activeRegion' dr --stack ${ctx.stack} and pulumi config rm --path '${PROJECT}:failover.drPercent' --stack ${ctx.stack}`,
+    });
+  }
+  const numbers = Object.keys(c.phoneNumbers).length;
+  if (replicaDr && raw.phoneNumbers !== undefined) {
+    problems.push({
+      key: key("phoneNumbers"),
+      message: `is set on a replica dr stack; with Global Resiliency the primary claims the numbers to the traffic distribution group and they ring in both regions. Fix: pulumi config rm ${PROJECT}:phoneNumbers --stack ${ctx.stack}`,
+    });
+  } else if (!replicaDr && numbers > c.phoneNumberQuota) {
+    problems.push({
+      key: key("phoneNumbers"),
+      message: `has ${numbers} numbers, over the phone number quota of ${c.phoneNumberQuota} per instance (Connect's default is 5). Remove numbers, or after AWS raises the quota: ${fix(ctx.stack, "phoneNumberQuota", String(numbers))}`,
+    });
+  }
+  if (c.trafficDistributionGroupArn) {
+    const tdg = /^arn:aws[-a-z]*:connect:([a-z0-9-]+):\d{12}:traffic-distribution-group\/[A-Za-z0-9-]+$/.exec(
+      c.trafficDistributionGroupArn,
+    );
+    if (!(c.role === "primary" && c.globalResiliency)) {
+      problems.push({
+        key: key("trafficDistributionGroupArn"),
+        message: `is set, but only a primary with globalResiliency claims numbers to a traffic distribution group. Fix: pulumi config rm ${PROJECT}:trafficDistributionGroupArn --stack ${ctx.stack}`,
+      });
+    } else if (!tdg || tdg[1] !== c.region) {
+      problems.push({
+        key: key("trafficDistributionGroupArn"),
+        message: `has ${tdg ? `a group in ${tdg[1]}` : `${q(c.trafficDistributionGroupArn)}, not a group ARN`}; expected the ARN of a traffic distribution group in ${c.region} (the dr stack's output trafficDistributionGroupArn). Fix: pulumi config set ${PROJECT}:trafficDistributionGroupArn "$(pulumi stack output trafficDistributionGroupArn --stack dr)" --stack ${ctx.stack}`,
+      });
+    }
   }
   if (c.role === "primary" && c.backupRegion === c.region) {
     problems.push({
@@ -830,6 +917,8 @@ export function parseConfig(
     outbound: c.outbound,
     compliance: c.compliance,
     failover: c.failover,
+    phoneNumbers: replicaDr ? {} : c.phoneNumbers,
+    trafficDistributionGroupArn: c.trafficDistributionGroupArn || undefined,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

@@ -12,8 +12,10 @@ import {
   ContactFlows,
   Failover,
   OutboundCampaignStore,
+  PhoneNumbers,
   VoiceIdAuth,
   vaultTarget,
+  type ClaimedNumber,
   type InstanceSpec,
   type SamlSpec,
   type VaultTarget,
@@ -241,6 +243,10 @@ function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
   };
 }
 
+/** What the operator and the drill need of each number (no ids: ARNs work in both regions). */
+const numberOutputs = (ns: ClaimedNumber[]) =>
+  ns.map((n) => ({ name: n.name, address: n.address, arn: n.arn, flow: n.flow }));
+
 export function composeStack(cfg: StackConfig): Record<string, pulumi.Input<unknown>> {
   if (cfg.saml?.isPlaceholder) {
     void pulumi.log.warn(
@@ -281,6 +287,26 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts);
   const flows = deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg)], opts);
+  // With Global Resiliency the numbers belong in the replica's traffic distribution group, which
+  // exists only once the dr stack has run: until the operator sets its ARN here they ring this
+  // instance only, then they move to the group in place (README "DR runbook").
+  const group = cfg.globalResiliency ? cfg.trafficDistributionGroupArn : undefined;
+  if (cfg.globalResiliency && !group && Object.keys(cfg.phoneNumbers).length) {
+    void pulumi.log.warn(
+      `phone numbers are claimed to the instance and will not fail over; after deploying the dr stack, move them to its traffic distribution group: pulumi config set ${cfg.project}:trafficDistributionGroupArn "$(pulumi stack output trafficDistributionGroupArn --stack dr)" --stack ${cfg.stack}`,
+    );
+  }
+  const numbers = new PhoneNumbers(
+    `${cfg.stack}-numbers`,
+    {
+      region: cfg.region,
+      targetArn: group ?? region.instanceArn,
+      instanceId: region.instanceId,
+      numbers: cfg.phoneNumbers,
+      flowIds: flows.ids,
+    },
+    opts,
+  );
   // Outbound runs where the campaign data lives: the primary (see README "Outbound calls").
   const outbound = cfg.outbound.enabled
     ? new OutboundCampaignStore(
@@ -311,6 +337,8 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     outboundDeadLetterQueueUrl: outbound?.deadLetterQueueUrl,
     outboundContactFlowId: flows.ids.outbound,
     flowArns: flows.arns,
+    phoneNumbers: numbers.numbers.apply(numberOutputs),
+    phoneNumbersTarget: group ? "traffic-distribution-group" : "instance",
     samlProviderArn: region.federation?.providerArn,
     vaultBucketArn: vault.bucketArn,
     vaultBucketName: vault.bucketName,
@@ -370,16 +398,61 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   const flows = replica
     ? undefined
     : deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg), standby], opts);
-  // Replica mode: calls, agents and sign-in follow failover.activeRegion (or drPercent).
-  const failover =
-    replica && region.trafficDistributionGroupArn
+  const primaryRegion = out("region");
+  // The primary's numbers: callers dial these (an older primary without the output has none).
+  const primaryNumbers = primary.getOutput("phoneNumbers").apply((ns) =>
+    ((ns ?? []) as { name: string; address: string }[]).map((n) => ({
+      name: n.name,
+      address: n.address,
+    })),
+  );
+  const drPercent = cfg.failover.drPercent ?? (cfg.failover.activeRegion === "dr" ? 100 : 0);
+  // Standalone: the DR instance's own numbers, claimed without a flow: Failover routes them.
+  const numbers = flows
+    ? new PhoneNumbers(
+        `${cfg.stack}-numbers`,
+        {
+          region: cfg.region,
+          targetArn: region.instanceArn,
+          instanceId: region.instanceId,
+          numbers: cfg.phoneNumbers,
+        },
+        opts,
+      )
+    : undefined;
+  const failover = flows
+    ? new Failover(
+        `${cfg.stack}-failover`,
+        {
+          mode: "standalone",
+          primaryRegion,
+          drRegion: cfg.region,
+          instanceId: region.instanceId,
+          numbers: numbers!.numbers,
+          flowIds: flows.ids,
+          standbyFlowId: flows.ids[standby],
+          active: drPercent === 100,
+          signInUrl:
+            region.federation?.relayStateUrl ??
+            pulumi.interpolate`https://${cfg.instanceAlias}.my.connect.aws/`,
+          primaryNumbers,
+        },
+        opts,
+      )
+    : region.trafficDistributionGroupArn
       ? new Failover(
           `${cfg.stack}-failover`,
           {
-            primaryRegion: out("region"),
+            mode: "replica",
+            primaryRegion,
             drRegion: cfg.region,
             groupArn: region.trafficDistributionGroupArn,
-            drPercent: cfg.failover.drPercent ?? (cfg.failover.activeRegion === "dr" ? 100 : 0),
+            drPercent,
+            signInUrl: region.globalSignInEndpoint ?? "",
+            numbers: primaryNumbers,
+            numbersInGroup: primary
+              .getOutput("phoneNumbersTarget")
+              .apply((t) => t === "traffic-distribution-group"),
           },
           opts,
         )
@@ -396,5 +469,9 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
     failoverDrPercent: failover?.drPercent,
     failoverActiveRegion: failover?.activeRegion,
     failoverSignIn: failover?.signIn,
+    failoverSignInUrl: failover?.signInUrl,
+    failoverNumbers: failover?.numbers,
+    failoverCarrierAction: failover?.carrierAction,
+    phoneNumbers: numbers?.numbers.apply(numberOutputs) ?? [],
   };
 }

@@ -144,6 +144,8 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
   public readonly federation?: FederationOutputs;
   /** The replica's default traffic distribution group (replica only). */
   public readonly trafficDistributionGroupArn?: pulumi.Output<string>;
+  /** Replica only: the global sign-in endpoint Connect reports for the replicated instance. */
+  public readonly globalSignInEndpoint?: pulumi.Output<string>;
   /** Connect ids by config name (empty for a replica: those objects are mirrored). */
   public readonly hoursIds: Record<string, pulumi.Output<string>> = {};
   public readonly queueIds: Record<string, pulumi.Output<string>> = {};
@@ -367,6 +369,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       instanceId = replica.instanceId;
       instanceArn = replica.instanceArn;
       this.trafficDistributionGroupArn = replica.trafficDistributionGroupArn;
+      this.globalSignInEndpoint = replica.globalSignInEndpoint;
     }
 
     // Connect writes flow logs to /aws/connect/<alias>; creating it first gives it retention and a

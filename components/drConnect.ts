@@ -6,7 +6,10 @@
  * Clients, sleep and clock are injected so tests drive a fake Connect with virtual time.
  */
 import {
+  AssociatePhoneNumberContactFlowCommand,
   DeleteInstanceCommand,
+  DescribePhoneNumberCommand,
+  ListFlowAssociationsCommand,
   DescribeInstanceCommand,
   DescribeTrafficDistributionGroupCommand,
   GetTrafficDistributionCommand,
@@ -25,16 +28,53 @@ export interface Pace {
   readonly pollMs: number;
   /** Attempts for one call that keeps being throttled. */
   readonly maxAttempts: number;
+  /**
+   * Awaited before every call: a client-side rate limit, so a long run (the drill re-pointing 50
+   * numbers) stays inside the quota instead of learning it from 429s.
+   */
+  readonly gate?: () => Promise<void>;
 }
 
-export const realPace = (over: Partial<Pace> = {}): Pace => ({
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  now: () => Date.now(),
-  timeoutMs: 45 * 60_000,
-  pollMs: 5_000,
-  maxAttempts: 8,
-  ...over,
-});
+/**
+ * A token bucket on the pace's clock: at most `burst` calls at once, then `rate` per second.
+ * Connect's default for the APIs used here is 2/s, burst 5, shared by everything in the account
+ * and region, so callers that share the quota should share one gate.
+ */
+export function rateGate(
+  clock: Pick<Pace, "now" | "sleep">,
+  rate = 2,
+  burst = 5,
+): () => Promise<void> {
+  let tokens = burst;
+  let last = clock.now();
+  return async () => {
+    for (;;) {
+      const now = clock.now();
+      tokens = Math.min(burst, tokens + ((now - last) / 1000) * rate);
+      last = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return;
+      }
+      await clock.sleep(Math.ceil(((1 - tokens) / rate) * 1000));
+    }
+  };
+}
+
+export function realPace(over: Partial<Pace> = {}): Pace {
+  const clock = {
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    now: () => Date.now(),
+  };
+  return {
+    ...clock,
+    timeoutMs: 45 * 60_000,
+    pollMs: 5_000,
+    maxAttempts: 8,
+    gate: rateGate(clock),
+    ...over,
+  };
+}
 
 const THROTTLED = new Set([
   "TooManyRequestsException",
@@ -46,6 +86,7 @@ const THROTTLED = new Set([
 export async function throttled<T>(pace: Pace, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
+      await pace.gate?.();
       return await call();
     } catch (e) {
       const name = (e as { name?: string }).name ?? "";
@@ -96,6 +137,8 @@ export interface ReplicaState {
   readonly status: string;
   /** The default traffic distribution group ReplicateInstance creates (the only one with sign-in). */
   readonly trafficDistributionGroupArn: string;
+  /** Where agents sign in: follows the group's SignInConfig (empty until Connect reports it). */
+  readonly globalSignInEndpoint: string;
 }
 
 /**
@@ -131,10 +174,14 @@ export async function readReplica(
   pace: Pace,
   wait = false,
 ): Promise<ReplicaState> {
+  let signIn = "";
   const describe = () =>
     throttled(pace, () =>
       replica.send(new DescribeInstanceCommand({ InstanceId: replicaArn })),
-    ).then((d) => d.Instance);
+    ).then((d) => {
+      signIn = d.ReplicationConfiguration?.GlobalSignInEndpoint ?? signIn;
+      return d.Instance;
+    });
   const instance = wait
     ? await waitFor(
         pace,
@@ -158,6 +205,7 @@ export async function readReplica(
     instanceArn: instance.Arn,
     status: instance.InstanceStatus ?? "UNKNOWN",
     trafficDistributionGroupArn: group?.Arn ?? "",
+    globalSignInEndpoint: signIn,
   };
 }
 
@@ -279,4 +327,119 @@ export async function applyDistribution(
     () => readDistribution(dr, groupArn, d.drRegion, pace),
     (o) => matches(o, d),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone numbers (standalone DR: the DR instance's own numbers move between the standby flow and
+// the live inbound flow; replica DR: preflight checks tokyo's numbers sit in the group)
+
+/** The id part of a Connect id or ARN (`.../phone-number/<id>`, `.../contact-flow/<id>`). */
+export const idOf = (idOrArn: string): string => idOrArn.slice(idOrArn.lastIndexOf("/") + 1);
+
+export interface NumberState {
+  readonly arn: string;
+  readonly address: string;
+  readonly status: string;
+  readonly targetArn: string;
+}
+
+export async function describeNumber(
+  client: ConnectClient,
+  numberArn: string,
+  pace: Pace,
+): Promise<NumberState> {
+  const r = await throttled(pace, () =>
+    // The ARN, not the id: from the alternate region of a group only the ARN resolves.
+    client.send(new DescribePhoneNumberCommand({ PhoneNumberId: numberArn })),
+  );
+  const n = r.ClaimedPhoneNumberSummary;
+  return {
+    arn: n?.PhoneNumberArn ?? numberArn,
+    address: n?.PhoneNumber ?? "",
+    status: n?.PhoneNumberStatus?.Status ?? "UNKNOWN",
+    targetArn: n?.TargetArn ?? "",
+  };
+}
+
+/** Which flow each phone number of the instance rings, keyed by number id, flow id as value. */
+export async function numberFlows(
+  client: ConnectClient,
+  instanceId: string,
+  pace: Pace,
+): Promise<Map<string, string>> {
+  const flows = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const page = await throttled(pace, () =>
+      client.send(
+        new ListFlowAssociationsCommand({
+          InstanceId: instanceId,
+          ResourceType: "VOICE_PHONE_NUMBER",
+          MaxResults: 100,
+          NextToken: token,
+        }),
+      ),
+    );
+    for (const a of page.FlowAssociationSummaryList ?? [])
+      if (a.ResourceId && a.FlowId) flows.set(idOf(a.ResourceId), idOf(a.FlowId));
+    token = page.NextToken;
+  } while (token);
+  return flows;
+}
+
+/** One number and the flow it should ring. */
+export interface Route {
+  readonly numberArn: string;
+  readonly flowId: string;
+}
+
+export interface RouteResult {
+  /** Numbers that were re-associated by this call (the rest already rang their flow). */
+  readonly changed: string[];
+  /** Request ids of the AssociatePhoneNumberContactFlow calls, for the drill's audit report. */
+  readonly requestIds: string[];
+}
+
+/** True when every number rings its flow in `flows` (ListFlowAssociations, by id). */
+export const routed = (flows: Map<string, string>, routes: readonly Route[]): boolean =>
+  routes.every((r) => flows.get(idOf(r.numberArn)) === idOf(r.flowId));
+
+/**
+ * Points every number at its flow, one AssociatePhoneNumberContactFlow per number that is not
+ * there yet (so a re-run finishes a half-done switch without repeating it), then polls until
+ * ListFlowAssociations reports every number on its flow.
+ */
+export async function routeNumbers(
+  client: ConnectClient,
+  instanceId: string,
+  routes: readonly Route[],
+  pace: Pace,
+  onEach: (numberArn: string, requestId: string) => void = () => undefined,
+): Promise<RouteResult> {
+  const before = await numberFlows(client, instanceId, pace);
+  const changed: string[] = [];
+  const requestIds: string[] = [];
+  for (const route of routes) {
+    if (routed(before, [route])) continue;
+    const r = await throttled(pace, () =>
+      client.send(
+        new AssociatePhoneNumberContactFlowCommand({
+          PhoneNumberId: route.numberArn,
+          InstanceId: instanceId,
+          ContactFlowId: idOf(route.flowId),
+        }),
+      ),
+    );
+    const id = r.$metadata?.requestId ?? "";
+    changed.push(route.numberArn);
+    requestIds.push(id);
+    onEach(route.numberArn, id);
+  }
+  await waitFor(
+    pace,
+    `phone numbers of ${instanceId} to ring their flows`,
+    () => numberFlows(client, instanceId, pace),
+    (flows) => routed(flows, routes),
+  );
+  return { changed, requestIds };
 }

@@ -15,3 +15,5 @@ export * from "./encryptedStores";
 export * from "./failover";
 export * from "./replicaInstance";
 export * from "./trafficDistribution";
+export * from "./phoneNumbers";
+export * from "./numberRouting";

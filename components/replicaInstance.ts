@@ -124,6 +124,7 @@ export class ReplicaInstance extends pulumi.dynamic.Resource {
   declare public readonly instanceArn: pulumi.Output<string>;
   declare public readonly status: pulumi.Output<string>;
   declare public readonly trafficDistributionGroupArn: pulumi.Output<string>;
+  declare public readonly globalSignInEndpoint: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -139,6 +140,7 @@ export class ReplicaInstance extends pulumi.dynamic.Resource {
         instanceArn: undefined,
         status: undefined,
         trafficDistributionGroupArn: undefined,
+        globalSignInEndpoint: undefined,
       },
       // Never replaced or deleted by accident: the delete guard above is the second line.
       { ...opts, protect: opts?.protect ?? true },

@@ -357,6 +357,20 @@ export function securityFacts(r: RecordedResource): Facts {
         drPercent: Number(i.drPercent),
         regions: `${text(i.primaryRegion)} → ${text(i.drRegion)}`,
       };
+    case "aws:connect/phoneNumber:PhoneNumber":
+      return {
+        number: `${text(i.countryCode)} ${text(i.type)}${i.prefix ? ` ${text(i.prefix)}` : ""}`,
+        target: text(i.targetArn),
+        protect: r.protect,
+      };
+    case "aws:connect/phoneNumberContactFlowAssociation:PhoneNumberContactFlowAssociation":
+      return { flow: text(i.contactFlowId) };
+    case "pulumi-nodejs:dynamic/customerchannel:NumberRouting":
+      return {
+        routes: ((i.routes as { numberArn: string; flowId: string }[]) ?? []).map(
+          (x) => `${x.numberArn.split("/").pop()} → ${x.flowId.split("/").pop()}`,
+        ),
+      };
     case "pulumi-nodejs:dynamic/customerchannel:FlowContent":
       return { updatesContentWith: "UpdateContactFlowContent (pulumi-aws #6222 workaround)" };
     case "pulumi:pulumi:StackReference":

@@ -290,6 +290,37 @@ function fakeState(
           instanceArn: arn,
           status: "ACTIVE",
           trafficDistributionGroupArn: tdg,
+          globalSignInEndpoint: `https://${text(inputs.replicaAlias)}.my.connect.aws/`,
+        },
+      };
+    }
+    case "aws:connect/phoneNumber:PhoneNumber": {
+      // Connect picks an available number: a stable 050 number per resource here.
+      const id = uuid(seed);
+      const digits = String(parseInt(hex(seed, 8), 16) % 100_000_000).padStart(8, "0");
+      return {
+        id,
+        state: {
+          arn: `arn:aws:connect:${region}:${acct}:phone-number/${id}`,
+          phoneNumber: `${text(inputs.prefix ?? "+8150")}${digits}`.slice(0, 13),
+          statuses: [{ status: "CLAIMED" }],
+        },
+      };
+    }
+    case "aws:connect/phoneNumberContactFlowAssociation:PhoneNumberContactFlowAssociation":
+      return {
+        id: `${text(inputs.phoneNumberId)},${instanceId},${text(inputs.contactFlowId)}`,
+        state: {},
+      };
+    case "pulumi-nodejs:dynamic/customerchannel:NumberRouting": {
+      // What Connect reports once every number rings its flow.
+      const routes = (inputs.routes ?? []) as { numberArn: string; flowId: string }[];
+      return {
+        id: `${instanceId}/number-routing`,
+        state: {
+          ringing: Object.fromEntries(
+            routes.map((r) => [r.numberArn, r.flowId.slice(r.flowId.lastIndexOf("/") + 1)]),
+          ),
         },
       };
     }

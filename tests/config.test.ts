@@ -426,7 +426,7 @@ const cases: Case[] = [
     over: { failover: { activeRegion: "dr" } },
     key: "failover",
     says: [
-      "traffic distribution applies only to the dr stack in replica mode",
+      "failover is declared on the dr stack",
       "pulumi config rm customerchannel:failover --stack tokyo",
     ],
   },

@@ -59,19 +59,24 @@ describe("plan (in-process)", () => {
     });
   });
 
-  it("warns that the SAML metadata is the placeholder", () => {
-    expect(tokyo.warnings).to.have.length(1);
-    expect(tokyo.warnings[0]).to.include("placeholder SAML metadata");
+  it("warns that the SAML metadata is the placeholder and the numbers are not in the group", () => {
+    expect(tokyo.warnings).to.have.length(2);
+    expect(tokyo.warnings.join("\n")).to.include("placeholder SAML metadata");
+    // Until tokyo has the replica's group ARN its numbers ring Tokyo only.
+    expect(tokyo.warnings.join("\n")).to.include(
+      "phone numbers are claimed to the instance and will not fail over",
+    );
   });
 
   it("renders a tree whose lines name components, children and facts", () => {
     const text = renderPlan(tokyo);
     const lines = text.split("\n");
     expect(lines[0]).to.equal(
-      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 179 cloud resources in 15 components (+2 providers/references)",
+      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 181 cloud resources in 16 components (+2 providers/references)",
     );
-    expect(lines.slice(1, 4)).to.deep.equal([
+    expect(lines.slice(1, 5)).to.deep.equal([
       `warning: ${tokyo.warnings[0]}`,
+      `warning: ${tokyo.warnings[1]}`,
       "",
       "├─ tokyo  customerchannel:connect:ContactCenterRegion",
     ]);
@@ -160,7 +165,7 @@ describe("plan CLI", () => {
       "  - log-group-retention-kms: tokyo-flow-logs: retentionInDays must be at least 365 (has 30)",
     );
     expect(r.stdout).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 196 resources: 9 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 198 resources: 9 mandatory, 0 advisory violations",
     );
   });
 

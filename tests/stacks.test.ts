@@ -66,6 +66,9 @@ const TOKYO_COUNTS: Record<string, number> = {
   // The project event bus (ContactCenterRegion) and the real-time Contact Lens rule.
   "aws:cloudwatch/eventBus:EventBus": 1,
   "aws-native:connect:Rule": 1,
+  // The configured number ("main") and its flow association (PhoneNumbers).
+  "aws:connect/phoneNumber:PhoneNumber": 1,
+  "aws:connect/phoneNumberContactFlowAssociation:PhoneNumberContactFlowAssociation": 1,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -89,6 +92,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
       "customerchannel:compliance:CompliancePipeline::tokyo-compliance",
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
+      "customerchannel:connect:PhoneNumbers::tokyo-numbers",
       "customerchannel:outbound:OutboundCampaignStore::tokyo-outbound",
       "pulumi:providers:aws-native::tokyo-aws-native",
       "pulumi:providers:aws::tokyo-aws",
@@ -260,8 +264,11 @@ describe("stack dr (standalone) builds a full second instance", () => {
       "dr-ctr-firehose",
       "dr-replication",
     ]);
-    // No replica and no traffic distribution: a standalone dr owns its numbers.
+    // No replica and no traffic distribution: a standalone dr owns its numbers and routes them.
     expect(rec.ofType("pulumi-nodejs:dynamic/customerchannel:ReplicaInstance")).to.deep.equal([]);
-    expect(rec.ofType("customerchannel:dr:Failover")).to.deep.equal([]);
+    expect(rec.ofType("pulumi-nodejs:dynamic/customerchannel:TrafficDistribution")).to.deep.equal(
+      [],
+    );
+    expect(rec.ofType("pulumi-nodejs:dynamic/customerchannel:NumberRouting")).to.have.length(1);
   });
 });

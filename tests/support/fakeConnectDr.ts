@@ -9,16 +9,31 @@
  *   - eventual consistency: a new replica is CREATION_IN_PROGRESS, an updated group
  *     UPDATE_IN_PROGRESS, and GetTrafficDistribution reports the old split, for a number of reads;
  *   - the 2 requests/s (burst 5) quota on a virtual clock, answering TooManyRequestsException;
+ *   - phone numbers claimed to an instance or to a group (DescribePhoneNumber, ListPhoneNumbersV2),
+ *     their flow associations (AssociatePhoneNumberContactFlow, ListFlowAssociations: a new
+ *     association shows after a number of reads; an id instead of an ARN from a group's alternate
+ *     region is not found, as documented), and what preflight lists: ListContactFlows,
+ *     ListLambdaFunctions, ListBots, ListUsers, ListTrafficDistributionGroupUsers;
+ *   - a request id on every answer, as the drill's report records them;
  *   - injectable faults (the next call of a command fails with a given error).
  * Virtual time: `sleep` advances the clock instead of waiting, so tests run in milliseconds.
  */
 import {
+  AssociatePhoneNumberContactFlowCommand,
   ConnectClient,
   DeleteInstanceCommand,
   DescribeInstanceCommand,
+  DescribePhoneNumberCommand,
   DescribeTrafficDistributionGroupCommand,
   GetTrafficDistributionCommand,
+  ListBotsCommand,
+  ListContactFlowsCommand,
+  ListFlowAssociationsCommand,
+  ListLambdaFunctionsCommand,
+  ListPhoneNumbersV2Command,
   ListTrafficDistributionGroupsCommand,
+  ListTrafficDistributionGroupUsersCommand,
+  ListUsersCommand,
   ReplicateInstanceCommand,
   UpdateTrafficDistributionCommand,
 } from "@aws-sdk/client-connect";
@@ -51,6 +66,35 @@ interface Group {
   pending?: { telephony: Split; agents: Split; signIn: { Region: string; Enabled: boolean }[] };
 }
 
+export interface FakeNumber {
+  id: string;
+  arn: string;
+  address: string;
+  /** Region it was claimed in. */
+  region: string;
+  /** Instance or group ARN. */
+  targetArn: string;
+  status: string;
+  flowId?: string;
+  /** Reads of ListFlowAssociations that still report the previous flow. */
+  pendingFlow?: { flowId: string; reads: number; previous?: string };
+}
+
+/** What an instance has besides its status: flows, functions, bots, users (per region). */
+interface Contents {
+  flows: {
+    Id: string;
+    Arn: string;
+    Name: string;
+    ContactFlowType: string;
+    ContactFlowStatus: string;
+    ContactFlowState: string;
+  }[];
+  lambdas: string[];
+  bots: string[];
+  users: number;
+}
+
 const err = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 export interface FakeConnectDrOptions {
@@ -58,6 +102,8 @@ export interface FakeConnectDrOptions {
   readonly replicaReads?: number;
   /** Reads an updated group stays UPDATE_IN_PROGRESS (and reports the old split). */
   readonly updateReads?: number;
+  /** Reads of ListFlowAssociations before a new number → flow association shows. */
+  readonly associationReads?: number;
   /** Requests per second and burst of the quota (Connect's defaults: 2 and 5). */
   readonly rate?: number;
   readonly burst?: number;
@@ -67,6 +113,11 @@ export class FakeConnectDr {
   readonly stub: AwsClientStub<ConnectClient>;
   readonly instances: Instance[] = [];
   readonly groups: Group[] = [];
+  readonly numbers: FakeNumber[] = [];
+  /** Flows, functions, bots and users, keyed by `region|instanceId`. */
+  readonly contents = new Map<string, Contents>();
+  /** Users associated with each group (AssociateTrafficDistributionGroupUser). */
+  readonly groupUsers = new Map<string, string[]>();
   /** Every call: command name, region, virtual time, and whether it was throttled. */
   readonly calls: { command: string; region: string; at: number; throttled: boolean }[] = [];
   clock = 0;
@@ -76,7 +127,14 @@ export class FakeConnectDr {
   private readonly o: Required<FakeConnectDrOptions>;
 
   constructor(options: FakeConnectDrOptions = {}) {
-    this.o = { replicaReads: 3, updateReads: 2, rate: 2, burst: 5, ...options };
+    this.o = {
+      replicaReads: 3,
+      updateReads: 2,
+      associationReads: 1,
+      rate: 2,
+      burst: 5,
+      ...options,
+    };
     this.tokens = this.o.burst;
     this.stub = mockClient(ConnectClient);
     const on = <I, O>(cmd: { name: string }, f: (input: I, region: string) => O) =>
@@ -142,6 +200,175 @@ export class FakeConnectDr {
         SignInConfig?: { Distributions: { Region: string; Enabled: boolean }[] };
       }) => this.update(i),
     );
+    on(DescribePhoneNumberCommand, (i: { PhoneNumberId: string }, region) => {
+      const n = this.number(i.PhoneNumberId, region);
+      return {
+        ClaimedPhoneNumberSummary: {
+          PhoneNumberId: n.id,
+          PhoneNumberArn: n.arn,
+          PhoneNumber: n.address,
+          TargetArn: n.targetArn,
+          PhoneNumberStatus: { Status: n.status },
+        },
+      };
+    });
+    on(ListPhoneNumbersV2Command, (i: { TargetArn?: string; InstanceId?: string }, region) => ({
+      ListPhoneNumbersSummaryList: this.numbers
+        .filter((n) =>
+          i.TargetArn
+            ? n.targetArn === i.TargetArn
+            : this.visible(n, region) &&
+              (!i.InstanceId || this.reaches(n, this.instance(i.InstanceId, region))),
+        )
+        .map((n) => ({
+          PhoneNumberId: n.id,
+          PhoneNumberArn: n.arn,
+          PhoneNumber: n.address,
+          TargetArn: n.targetArn,
+        })),
+    }));
+    on(
+      ListFlowAssociationsCommand,
+      (i: { InstanceId: string; NextToken?: string; MaxResults?: number }, region) => {
+        const inst = this.instance(i.InstanceId, region);
+        const all = this.numbers
+          .filter((n) => this.reaches(n, inst))
+          .map((n) => {
+            if (n.pendingFlow && n.pendingFlow.reads-- <= 0) {
+              n.flowId = n.pendingFlow.flowId;
+              n.pendingFlow = undefined;
+            }
+            return { n, flow: n.pendingFlow ? n.pendingFlow.previous : n.flowId };
+          })
+          .filter((x) => x.flow)
+          .map(({ n, flow }) => ({
+            ResourceId: n.arn,
+            FlowId: `${inst.arn}/contact-flow/${flow}`,
+            ResourceType: "VOICE_PHONE_NUMBER",
+          }));
+        const start = Number(i.NextToken ?? 0);
+        const size = i.MaxResults ?? 100;
+        return {
+          FlowAssociationSummaryList: all.slice(start, start + size),
+          NextToken: start + size < all.length ? String(start + size) : undefined,
+        };
+      },
+    );
+    on(
+      AssociatePhoneNumberContactFlowCommand,
+      (i: { PhoneNumberId: string; InstanceId: string; ContactFlowId: string }, region) => {
+        const n = this.number(i.PhoneNumberId, region);
+        const inst = this.instance(i.InstanceId, region);
+        if (!this.reaches(n, inst))
+          throw err("InvalidParameterException", `${n.address} is not claimed to ${inst.arn}`);
+        if (!this.has(inst).flows.some((f) => f.Id === i.ContactFlowId))
+          throw err("ResourceNotFoundException", `flow ${i.ContactFlowId} not found`);
+        n.pendingFlow = {
+          flowId: i.ContactFlowId,
+          reads: this.o.associationReads,
+          previous: n.pendingFlow?.previous ?? n.flowId,
+        };
+        return {};
+      },
+    );
+    on(ListContactFlowsCommand, (i: { InstanceId: string }, region) => ({
+      ContactFlowSummaryList: this.has(this.instance(i.InstanceId, region)).flows,
+    }));
+    on(ListLambdaFunctionsCommand, (i: { InstanceId: string }, region) => ({
+      LambdaFunctions: this.has(this.instance(i.InstanceId, region)).lambdas,
+    }));
+    on(ListBotsCommand, (i: { InstanceId: string }, region) => ({
+      LexBots: this.has(this.instance(i.InstanceId, region)).bots.map((b) => ({
+        LexV2Bot: { AliasArn: b },
+      })),
+    }));
+    on(ListUsersCommand, (i: { InstanceId: string }, region) => ({
+      UserSummaryList: Array.from(
+        { length: this.has(this.instance(i.InstanceId, region)).users },
+        (_, k) => ({ Id: `user-${k}`, Username: `agent${k}` }),
+      ),
+    }));
+    on(ListTrafficDistributionGroupUsersCommand, (i: { TrafficDistributionGroupId: string }) => ({
+      TrafficDistributionGroupUserSummaryList: (
+        this.groupUsers.get(this.group(i.TrafficDistributionGroupId).arn) ?? []
+      ).map((UserId) => ({ UserId })),
+    }));
+  }
+
+  /** Numbers claimed in `region` to `target` (an instance or group ARN), already on `flowId`. */
+  claimNumbers(region: string, target: string, count: number, flowId?: string): FakeNumber[] {
+    return Array.from({ length: count }, () => {
+      const k = this.numbers.length;
+      const id = `${String(k).padStart(8, "0")}-5555-4666-8777-888888888888`;
+      const n: FakeNumber = {
+        id,
+        arn: `arn:aws:connect:${region}:${ACCOUNT}:phone-number/${id}`,
+        address: `+8150${String(10_000_000 + k).slice(-8)}`,
+        region,
+        targetArn: target,
+        status: "CLAIMED",
+        flowId,
+      };
+      this.numbers.push(n);
+      return n;
+    });
+  }
+
+  /** Flows (published), function ARNs, bot alias ARNs and user count of an instance. */
+  furnish(inst: Instance, c: Partial<Contents> & { flowNames?: string[] }): Contents {
+    const have = this.has(inst);
+    for (const name of c.flowNames ?? []) {
+      const id = `flow-${name}`;
+      have.flows.push({
+        Id: id,
+        Arn: `${inst.arn}/contact-flow/${id}`,
+        Name: name,
+        ContactFlowType: "CONTACT_FLOW",
+        ContactFlowStatus: "PUBLISHED",
+        ContactFlowState: "ACTIVE",
+      });
+    }
+    have.lambdas.push(...(c.lambdas ?? []));
+    have.bots.push(...(c.bots ?? []));
+    have.users += c.users ?? 0;
+    return have;
+  }
+
+  /** The replica instance of `source` in `region` (after ReplicateInstance). */
+  replicaOf(source: Instance, region: string): Instance {
+    return this.instance(source.id, region);
+  }
+
+  has(inst: Instance): Contents {
+    const k = `${inst.region}|${inst.id}`;
+    let c = this.contents.get(k);
+    if (!c) {
+      c = { flows: [], lambdas: [], bots: [], users: 0 };
+      this.contents.set(k, c);
+    }
+    return c;
+  }
+
+  /** A number rings `inst`: claimed to it, or to a group of it (or of its source). */
+  private reaches(n: FakeNumber, inst: Instance): boolean {
+    if (n.targetArn === inst.arn) return true;
+    const g = this.groups.find((x) => x.arn === n.targetArn);
+    return !!g && this.instances.some((i) => i.arn === g.instanceArn && i.id === inst.id);
+  }
+
+  /** Numbers are seen in the region they were claimed in, and in a group's alternate region. */
+  private visible(n: FakeNumber, region: string): boolean {
+    if (n.region === region) return true;
+    const g = this.groups.find((x) => x.arn === n.targetArn);
+    return !!g && g.instanceArn.split(":")[3] === region;
+  }
+
+  private number(idOrArn: string, region: string): FakeNumber {
+    const n = this.numbers.find((x) => x.arn === idOrArn || x.id === idOrArn);
+    // Documented: from a group's alternate region only the full ARN resolves.
+    if (!n || !this.visible(n, region) || (n.region !== region && idOrArn !== n.arn))
+      throw err("ResourceNotFoundException", `phone number ${idOrArn} not found in ${region}`);
+    return n;
   }
 
   restore(): void {
@@ -181,7 +408,7 @@ export class FakeConnectDr {
       .map((c) => c.command);
   }
 
-  private call<T>(command: string, region: string, f: () => T): T {
+  private call<T>(command: string, region: string, f: () => T): T & { $metadata: object } {
     // Token bucket on the virtual clock.
     this.tokens = Math.min(
       this.o.burst,
@@ -197,7 +424,8 @@ export class FakeConnectDr {
     this.calls.push({ command: name, region, at: this.clock, throttled: false });
     const fault = this.faults.get(name)?.shift();
     if (fault) throw fault;
-    return f();
+    const out = f() as T & object;
+    return { ...out, $metadata: { httpStatusCode: 200, requestId: `req-${this.calls.length}` } };
   }
 
   private instance(idOrArn: string, region: string): Instance {
@@ -270,6 +498,7 @@ export class FakeConnectDr {
     const inst = this.instance(idOrArn, region);
     if (inst.status === "CREATION_IN_PROGRESS" && inst.readsUntilActive-- <= 0)
       inst.status = "ACTIVE";
+    const replicated = inst.token !== undefined || inst.replicatedTo !== undefined;
     return {
       Instance: {
         Id: inst.id,
@@ -278,7 +507,18 @@ export class FakeConnectDr {
         InstanceStatus: inst.status,
         IdentityManagementType: inst.identity,
       },
+      ...(replicated && inst.status === "ACTIVE"
+        ? {
+            ReplicationConfiguration: {
+              GlobalSignInEndpoint: `https://${this.sourceAlias(inst)}.my.connect.aws/global`,
+            },
+          }
+        : {}),
     };
+  }
+
+  private sourceAlias(inst: Instance): string {
+    return this.instances.find((i) => i.id === inst.id && i.replicatedTo)?.alias ?? inst.alias;
   }
 
   private settle(g: Group): void {
