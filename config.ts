@@ -794,9 +794,10 @@ export function parseConfig(
     });
   }
   if (c.trafficDistributionGroupArn) {
-    const tdg = /^arn:aws[-a-z]*:connect:([a-z0-9-]+):\d{12}:traffic-distribution-group\/[A-Za-z0-9-]+$/.exec(
-      c.trafficDistributionGroupArn,
-    );
+    const tdg =
+      /^arn:aws[-a-z]*:connect:([a-z0-9-]+):\d{12}:traffic-distribution-group\/[A-Za-z0-9-]+$/.exec(
+        c.trafficDistributionGroupArn,
+      );
     if (!(c.role === "primary" && c.globalResiliency)) {
       problems.push({
         key: key("trafficDistributionGroupArn"),

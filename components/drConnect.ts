@@ -308,18 +308,25 @@ export function matches(o: ObservedDistribution, d: Distribution): boolean {
   );
 }
 
-/**
- * Applies a distribution through the DR region's endpoint (so it works while the primary region is
- * down), waits for the group to be ACTIVE again and for GetTrafficDistribution to report it.
- */
-export async function applyDistribution(
+/** Asks Connect for the distribution (one UpdateTrafficDistribution); returns its request id. */
+export async function requestDistribution(
+  dr: ConnectClient,
+  groupArn: string,
+  d: Distribution,
+  pace: Pace,
+): Promise<string> {
+  const request = distributionRequest(groupArn, d);
+  const r = await throttled(pace, () => dr.send(new UpdateTrafficDistributionCommand(request)));
+  return r.$metadata?.requestId ?? "";
+}
+
+/** Waits for the group to be ACTIVE again and for GetTrafficDistribution to report `d`. */
+export async function awaitDistribution(
   dr: ConnectClient,
   groupArn: string,
   d: Distribution,
   pace: Pace,
 ): Promise<ObservedDistribution> {
-  const request = distributionRequest(groupArn, d);
-  await throttled(pace, () => dr.send(new UpdateTrafficDistributionCommand(request)));
   await groupActive(dr, groupArn, pace);
   return waitFor(
     pace,
@@ -327,6 +334,20 @@ export async function applyDistribution(
     () => readDistribution(dr, groupArn, d.drRegion, pace),
     (o) => matches(o, d),
   );
+}
+
+/**
+ * Applies a distribution through the DR region's endpoint (so it works while the primary region is
+ * down) and returns once Connect reports it.
+ */
+export async function applyDistribution(
+  dr: ConnectClient,
+  groupArn: string,
+  d: Distribution,
+  pace: Pace,
+): Promise<ObservedDistribution> {
+  await requestDistribution(dr, groupArn, d, pace);
+  return awaitDistribution(dr, groupArn, d, pace);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,10 +427,9 @@ export const routed = (flows: Map<string, string>, routes: readonly Route[]): bo
 
 /**
  * Points every number at its flow, one AssociatePhoneNumberContactFlow per number that is not
- * there yet (so a re-run finishes a half-done switch without repeating it), then polls until
- * ListFlowAssociations reports every number on its flow.
+ * there yet, so a re-run finishes a half-done switch without repeating it.
  */
-export async function routeNumbers(
+export async function associateRoutes(
   client: ConnectClient,
   instanceId: string,
   routes: readonly Route[],
@@ -435,11 +455,32 @@ export async function routeNumbers(
     requestIds.push(id);
     onEach(route.numberArn, id);
   }
-  await waitFor(
+  return { changed, requestIds };
+}
+
+/** Polls ListFlowAssociations until every number rings its flow. */
+export function awaitRoutes(
+  client: ConnectClient,
+  instanceId: string,
+  routes: readonly Route[],
+  pace: Pace,
+): Promise<Map<string, string>> {
+  return waitFor(
     pace,
     `phone numbers of ${instanceId} to ring their flows`,
     () => numberFlows(client, instanceId, pace),
     (flows) => routed(flows, routes),
   );
-  return { changed, requestIds };
+}
+
+/** associateRoutes, then awaitRoutes. */
+export async function routeNumbers(
+  client: ConnectClient,
+  instanceId: string,
+  routes: readonly Route[],
+  pace: Pace,
+): Promise<RouteResult> {
+  const result = await associateRoutes(client, instanceId, routes, pace);
+  await awaitRoutes(client, instanceId, routes, pace);
+  return result;
 }

@@ -123,7 +123,7 @@ export class FakeConnectDr {
   clock = 0;
   private tokens: number;
   private last = 0;
-  private faults = new Map<string, Error[]>();
+  private faults = new Map<string, (Error | undefined)[]>();
   private readonly o: Required<FakeConnectDrOptions>;
 
   constructor(options: FakeConnectDrOptions = {}) {
@@ -314,11 +314,21 @@ export class FakeConnectDr {
     });
   }
 
-  /** Flows (published), function ARNs, bot alias ARNs and user count of an instance. */
-  furnish(inst: Instance, c: Partial<Contents> & { flowNames?: string[] }): Contents {
+  /**
+   * Flows (published; by name, or name → id or ARN), function ARNs, bot alias ARNs and user count
+   * of an instance.
+   */
+  furnish(
+    inst: Instance,
+    c: Partial<Omit<Contents, "flows">> & { flowNames?: string[]; flows?: Record<string, string> },
+  ): Contents {
     const have = this.has(inst);
-    for (const name of c.flowNames ?? []) {
-      const id = `flow-${name}`;
+    const flows = {
+      ...Object.fromEntries((c.flowNames ?? []).map((n) => [n, `flow-${n}`])),
+      ...c.flows,
+    };
+    for (const [name, idOrArn] of Object.entries(flows)) {
+      const id = idOrArn.slice(idOrArn.lastIndexOf("/") + 1);
       have.flows.push({
         Id: id,
         Arn: `${inst.arn}/contact-flow/${id}`,
@@ -332,6 +342,103 @@ export class FakeConnectDr {
     have.bots.push(...(c.bots ?? []));
     have.users += c.users ?? 0;
     return have;
+  }
+
+  /**
+   * A fake Connect in the state both stacks' outputs describe, as after the README's deploy steps
+   * (replica: tokyo's numbers moved into the group, agents associated with it; standalone: the DR
+   * numbers on the standby flow): what `npm run drill -- --fake` rehearses against.
+   */
+  static fromOutputs(
+    primary: Record<string, unknown>,
+    dr: Record<string, unknown>,
+    options: FakeConnectDrOptions & { agents?: number } = {},
+  ): FakeConnectDr {
+    const fake = new FakeConnectDr(options);
+    const s = (v: unknown) => (typeof v === "string" ? v : "");
+    const flows = (o: Record<string, unknown>) => (o.flowArns ?? {}) as Record<string, string>;
+    const numbers = (o: Record<string, unknown>) =>
+      (o.phoneNumbers ?? []) as { address: string; arn: string; flow: string }[];
+    const idOf = (a: string) => a.slice(a.lastIndexOf("/") + 1);
+    const agents = options.agents ?? 12;
+    const drRegion = s(dr.region);
+    const integrations = {
+      lambdas: [s(dr.callerAuthFunctionArn)],
+      bots: [s(dr.callerAuthBotAliasArn)],
+    };
+    const claim = (
+      n: { address: string; arn: string },
+      region: string,
+      target: string,
+      flow?: string,
+    ) =>
+      fake.numbers.push({
+        id: idOf(n.arn),
+        arn: n.arn,
+        address: n.address,
+        region,
+        targetArn: target,
+        status: "CLAIMED",
+        flowId: flow && idOf(flow),
+      });
+    if (dr.drMode === "replica") {
+      const src = fake.addInstance(
+        s(primary.region),
+        s(primary.instanceAlias),
+        "SAML",
+        s(primary.instanceArn),
+      );
+      src.replicatedTo = drRegion;
+      const replica: Instance = {
+        ...src,
+        arn: s(dr.instanceArn),
+        region: drRegion,
+        alias: s(dr.instanceAlias),
+        replicatedTo: undefined,
+        token: "seeded",
+      };
+      fake.instances.push(replica);
+      const group = s(dr.trafficDistributionGroupArn);
+      const p = Number(dr.failoverDrPercent ?? 0);
+      const split = [
+        { Region: s(primary.region), Percentage: 100 - p },
+        { Region: drRegion, Percentage: p },
+      ];
+      fake.groups.push({
+        id: idOf(group),
+        arn: group,
+        instanceArn: replica.arn,
+        isDefault: true,
+        status: "ACTIVE",
+        readsUntilActive: 0,
+        telephony: split,
+        agents: split,
+        signIn: [
+          { Region: s(primary.region), Enabled: p < 100 },
+          { Region: drRegion, Enabled: p > 0 },
+        ],
+      });
+      fake.groupUsers.set(
+        group,
+        Array.from({ length: agents }, (_, k) => `user-${k}`),
+      );
+      // Flows are mirrored with the same ids in both regions.
+      fake.furnish(src, { flows: flows(primary), users: agents });
+      fake.furnish(replica, { flows: flows(primary), users: agents, ...integrations });
+      for (const n of numbers(primary)) claim(n, s(primary.region), group, flows(primary)[n.flow]);
+    } else {
+      const inst = fake.addInstance(
+        drRegion,
+        s(dr.instanceAlias),
+        s(dr.identityType),
+        s(dr.instanceArn),
+      );
+      fake.furnish(inst, { flows: flows(dr), users: agents, ...integrations });
+      const standby = flows(dr)["dr-standby-transfer"] ?? flows(dr)["dr-standby"];
+      const live = Number(dr.failoverDrPercent ?? 0) === 100;
+      for (const n of numbers(dr)) claim(n, drRegion, inst.arn, live ? flows(dr)[n.flow] : standby);
+    }
+    return fake;
   }
 
   /** The replica instance of `source` in `region` (after ReplicateInstance). */
@@ -377,7 +484,15 @@ export class FakeConnectDr {
 
   /** The next call of `command` fails with `error`. */
   failNext(command: string, error: Error): void {
-    this.faults.set(command, [...(this.faults.get(command) ?? []), error]);
+    this.failNth(command, 1, error);
+  }
+
+  /** The `n`th call of `command` from now (1 = the next) fails with `error`; the others pass. */
+  failNth(command: string, n: number, error: Error): void {
+    const queue = this.faults.get(command) ?? [];
+    while (queue.length < n - 1) queue.push(undefined);
+    queue[n - 1] = error;
+    this.faults.set(command, queue);
   }
 
   readonly sleep = (ms: number): Promise<void> => {
@@ -387,11 +502,13 @@ export class FakeConnectDr {
   readonly now = (): number => this.clock;
 
   /** A source instance in `region`, ACTIVE, with an alias (what tokyo's stack deploys). */
-  addInstance(region: string, alias: string, identity = "SAML"): Instance {
-    const id = `0000000${this.instances.length}-aaaa-4bbb-8ccc-dddddddddddd`;
+  addInstance(region: string, alias: string, identity = "SAML", arn?: string): Instance {
+    const id = arn
+      ? arn.slice(arn.lastIndexOf("/") + 1)
+      : `0000000${this.instances.length}-aaaa-4bbb-8ccc-dddddddddddd`;
     const inst: Instance = {
       id,
-      arn: `arn:aws:connect:${region}:${ACCOUNT}:instance/${id}`,
+      arn: arn ?? `arn:aws:connect:${region}:${ACCOUNT}:instance/${id}`,
       region,
       alias,
       status: "ACTIVE",
