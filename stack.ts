@@ -11,6 +11,7 @@ import {
   CompliancePipeline,
   ContactFlows,
   Failover,
+  GroupMembership,
   OutboundCampaignStore,
   PhoneNumbers,
   VoiceIdAuth,
@@ -307,6 +308,19 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     },
     opts,
   );
+  // Agents follow the group to Osaka only when associated with it.
+  const membership = group
+    ? new GroupMembership(
+        `${cfg.stack}-group`,
+        {
+          region: cfg.region,
+          groupArn: group,
+          instanceId: region.instanceId,
+          routingProfileIds: Object.values(region.routingProfileIds),
+        },
+        opts,
+      )
+    : undefined;
   // Outbound runs where the campaign data lives: the primary (see README "Outbound calls").
   const outbound = cfg.outbound.enabled
     ? new OutboundCampaignStore(
@@ -339,6 +353,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     flowArns: flows.arns,
     phoneNumbers: numbers.numbers.apply(numberOutputs),
     phoneNumbersTarget: group ? "traffic-distribution-group" : "instance",
+    agentsInGroup: membership?.agentsAssociated,
     samlProviderArn: region.federation?.providerArn,
     vaultBucketArn: vault.bucketArn,
     vaultBucketName: vault.bucketName,

@@ -7,6 +7,9 @@
  */
 import {
   AssociatePhoneNumberContactFlowCommand,
+  AssociateTrafficDistributionGroupUserCommand,
+  ListTrafficDistributionGroupUsersCommand,
+  SearchUsersCommand,
   DeleteInstanceCommand,
   DescribePhoneNumberCommand,
   ListFlowAssociationsCommand,
@@ -483,4 +486,87 @@ export async function routeNumbers(
   const result = await associateRoutes(client, instanceId, routes, pace);
   await awaitRoutes(client, instanceId, routes, pace);
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agents of a Global Resiliency group: only users associated with the group follow its
+// AgentConfig to the DR region.
+
+/** Ids of the instance's users whose routing profile is one of `routingProfileIds`. */
+export async function usersWithProfiles(
+  client: ConnectClient,
+  instanceId: string,
+  routingProfileIds: readonly string[],
+  pace: Pace,
+): Promise<string[]> {
+  const ids: string[] = [];
+  if (!routingProfileIds.length) return ids;
+  let token: string | undefined;
+  do {
+    const page = await throttled(pace, () =>
+      client.send(
+        new SearchUsersCommand({
+          InstanceId: instanceId,
+          MaxResults: 100,
+          NextToken: token,
+          SearchCriteria: {
+            OrConditions: routingProfileIds.map((id) => ({
+              StringCondition: {
+                FieldName: "RoutingProfileId",
+                Value: id,
+                ComparisonType: "EXACT",
+              },
+            })),
+          },
+        }),
+      ),
+    );
+    for (const u of page.Users ?? []) if (u.Id) ids.push(u.Id);
+    token = page.NextToken;
+  } while (token);
+  return ids.sort();
+}
+
+/** Ids of the users associated with the group. */
+export async function groupUsers(
+  client: ConnectClient,
+  groupArn: string,
+  pace: Pace,
+): Promise<string[]> {
+  const ids: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await throttled(pace, () =>
+      client.send(
+        new ListTrafficDistributionGroupUsersCommand({
+          TrafficDistributionGroupId: groupArn,
+          NextToken: token,
+        }),
+      ),
+    );
+    for (const u of page.TrafficDistributionGroupUserSummaryList ?? [])
+      if (u.UserId) ids.push(u.UserId);
+    token = page.NextToken;
+  } while (token);
+  return ids.sort();
+}
+
+/** Associates each user with the group (callers pass only the ones not associated yet). */
+export async function associateUsers(
+  client: ConnectClient,
+  groupArn: string,
+  instanceId: string,
+  userIds: readonly string[],
+  pace: Pace,
+): Promise<void> {
+  for (const userId of userIds)
+    await throttled(pace, () =>
+      client.send(
+        new AssociateTrafficDistributionGroupUserCommand({
+          TrafficDistributionGroupId: groupArn,
+          UserId: userId,
+          InstanceId: instanceId,
+        }),
+      ),
+    );
 }

@@ -17,3 +17,4 @@ export * from "./replicaInstance";
 export * from "./trafficDistribution";
 export * from "./phoneNumbers";
 export * from "./numberRouting";
+export * from "./groupAgents";

@@ -365,6 +365,11 @@ export function securityFacts(r: RecordedResource): Facts {
       };
     case "aws:connect/phoneNumberContactFlowAssociation:PhoneNumberContactFlowAssociation":
       return { flow: text(i.contactFlowId) };
+    case "pulumi-nodejs:dynamic/customerchannel:GroupAgents":
+      return {
+        group: text(i.groupArn),
+        agentsOf: `${list(i.routingProfileIds).length} routing profiles`,
+      };
     case "pulumi-nodejs:dynamic/customerchannel:NumberRouting":
       return {
         routes: ((i.routes as { numberArn: string; flowId: string }[]) ?? []).map(

@@ -324,6 +324,9 @@ function fakeState(
         },
       };
     }
+    case "pulumi-nodejs:dynamic/customerchannel:GroupAgents":
+      // Offline there are no Connect users: none to associate.
+      return { id: `${text(inputs.groupArn)}/agents`, state: { associated: 0, outside: 0 } };
     case "pulumi-nodejs:dynamic/customerchannel:TrafficDistribution": {
       const d = {
         primaryRegion: text(inputs.primaryRegion),

@@ -17,6 +17,18 @@ import {
   readTraffic,
   trafficDistributionProvider,
 } from "../components/trafficDistribution";
+import {
+  applyGroupAgents,
+  groupAgentsProvider,
+  readGroupAgents,
+  type GroupAgentsInputs,
+} from "../components/groupAgents";
+import {
+  applyRouting,
+  readRouting,
+  routingChanged,
+  type NumberRoutingInputs,
+} from "../components/numberRouting";
 import { FakeConnectDr } from "./support/fakeConnectDr";
 
 /** The traffic distribution of the replica's group, Tokyo → Osaka, with this share in Osaka. */
@@ -195,5 +207,76 @@ describe("DR dynamic resources on a fake Connect", () => {
       pace,
     ).catch((e: Error) => (message = e.message));
     expect(message).to.equal("traffic distribution group is UPDATE_IN_PROGRESS");
+  });
+
+  it("GroupAgents associates the program's agents with the group, and refresh finds new ones", async () => {
+    const { outs } = await createReplica(clients, inputs, pace);
+    const tokyo = fake.instances[0];
+    fake.furnish(tokyo, {
+      users: [
+        { Id: "u1", Username: "sato", RoutingProfileId: "rp-customer-desk" },
+        { Id: "u2", Username: "suzuki", RoutingProfileId: "rp-customer-desk" },
+        { Id: "u3", Username: "tanaka", RoutingProfileId: "rp-agency-desk" },
+        // An administrator on Connect's default profile takes no calls: not moved.
+        { Id: "u4", Username: "admin", RoutingProfileId: "rp-basic" },
+      ],
+    });
+    const i: GroupAgentsInputs = {
+      region: "ap-northeast-1",
+      groupArn: outs.trafficDistributionGroupArn,
+      instanceId: tokyo.id,
+      routingProfileIds: ["rp-customer-desk", "rp-agency-desk"],
+    };
+    const before = fake.mutatingCalls().length;
+    const applied = await applyGroupAgents(clients("ap-northeast-1"), i, pace);
+    expect(applied).to.deep.include({ associated: 3, outside: 0 });
+    expect(fake.groupUsers.get(i.groupArn)).to.deep.equal(["u1", "u2", "u3"]);
+    expect(fake.mutatingCalls().slice(before)).to.deep.equal(
+      Array<string>(3).fill("AssociateTrafficDistributionGroupUser"),
+    );
+    // A new agent joins the customer desk: refresh shows one outside, diff asks for an update.
+    fake.furnish(tokyo, {
+      users: [{ Id: "u5", Username: "ito", RoutingProfileId: "rp-customer-desk" }],
+    });
+    const read = await readGroupAgents(clients("ap-northeast-1"), applied, pace);
+    expect(read).to.deep.include({ associated: 3, outside: 1 });
+    const diff = await groupAgentsProvider.diff!("id", read, i);
+    expect(diff.changes).to.equal(true);
+    await applyGroupAgents(clients("ap-northeast-1"), i, pace);
+    expect(fake.groupUsers.get(i.groupArn)).to.deep.equal(["u1", "u2", "u3", "u5"]);
+    const settled = await readGroupAgents(clients("ap-northeast-1"), applied, pace);
+    expect((await groupAgentsProvider.diff!("id", settled, i)).changes).to.equal(false);
+  });
+
+  it("NumberRouting points each number at its flow and reads back what Connect reports", async () => {
+    const dr = fake.addInstance("ap-southeast-1", "example-bank-cc-dr", "CONNECT_MANAGED");
+    fake.furnish(dr, { flowNames: ["inbound-main", "after-hours", "dr-standby"] });
+    const numbers = fake.claimNumbers("ap-southeast-1", dr.arn, 3, "flow-dr-standby");
+    const i: NumberRoutingInputs = {
+      region: "ap-southeast-1",
+      instanceId: dr.id,
+      routes: [
+        { numberArn: numbers[0].arn, flowId: `${dr.arn}/contact-flow/flow-inbound-main` },
+        { numberArn: numbers[1].arn, flowId: "flow-inbound-main" },
+        { numberArn: numbers[2].arn, flowId: "flow-after-hours" },
+      ],
+    };
+    const outs = await applyRouting(clients("ap-southeast-1"), i, pace);
+    // Flow ids or ARNs: compared by id.
+    expect(Object.values(outs.ringing)).to.deep.equal([
+      "flow-inbound-main",
+      "flow-inbound-main",
+      "flow-after-hours",
+    ]);
+    expect(routingChanged(outs, i)).to.equal(false);
+    // Applying again sends nothing.
+    const mutating = fake.mutatingCalls().length;
+    await applyRouting(clients("ap-southeast-1"), i, pace);
+    expect(fake.mutatingCalls().length).to.equal(mutating);
+    // A drill (or the console) puts a number back on standby: read shows it, diff wants it back.
+    numbers[2].flowId = "flow-dr-standby";
+    const read = await readRouting(clients("ap-southeast-1"), outs, pace);
+    expect(read.ringing[numbers[2].arn]).to.equal("flow-dr-standby");
+    expect(routingChanged(read, i)).to.equal(true);
   });
 });

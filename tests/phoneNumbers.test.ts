@@ -62,6 +62,23 @@ describe("phone numbers (tokyo)", () => {
     expect(after.inputs.targetArn).to.equal(TDG);
     expect(moved.run.outputs.phoneNumbersTarget).to.equal("traffic-distribution-group");
     expect(moved.run.warnings.join("\n")).not.to.include("will not fail over");
+    // ...and the program's agents are associated with the group, so they follow it to Osaka.
+    const agents = moved.get(
+      "pulumi-nodejs:dynamic/customerchannel:GroupAgents",
+      "tokyo-group-agents",
+    );
+    expect(agents.inputs).to.deep.include({
+      region: "ap-northeast-1",
+      groupArn: TDG,
+      instanceId: moved.run.outputs.instanceId,
+      routingProfileIds: Object.values(
+        moved.run.outputs.routingProfileIds as Record<string, string>,
+      ),
+    });
+    expect(agents.parentUrn).to.equal(
+      moved.get("customerchannel:dr:GroupMembership", "tokyo-group").urn,
+    );
+    expect(tokyo.ofType("customerchannel:dr:GroupMembership")).to.deep.equal([]);
   });
 
   it("chains claims and re-associates the flow when the target changes", async () => {

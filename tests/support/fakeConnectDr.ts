@@ -20,6 +20,7 @@
  */
 import {
   AssociatePhoneNumberContactFlowCommand,
+  AssociateTrafficDistributionGroupUserCommand,
   ConnectClient,
   DeleteInstanceCommand,
   DescribeInstanceCommand,
@@ -35,6 +36,7 @@ import {
   ListTrafficDistributionGroupUsersCommand,
   ListUsersCommand,
   ReplicateInstanceCommand,
+  SearchUsersCommand,
   UpdateTrafficDistributionCommand,
 } from "@aws-sdk/client-connect";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
@@ -92,7 +94,7 @@ interface Contents {
   }[];
   lambdas: string[];
   bots: string[];
-  users: number;
+  users: { Id: string; Username: string; RoutingProfileId: string }[];
 }
 
 const err = (name: string, message: string) => Object.assign(new Error(message), { name });
@@ -283,11 +285,47 @@ export class FakeConnectDr {
       })),
     }));
     on(ListUsersCommand, (i: { InstanceId: string }, region) => ({
-      UserSummaryList: Array.from(
-        { length: this.has(this.instance(i.InstanceId, region)).users },
-        (_, k) => ({ Id: `user-${k}`, Username: `agent${k}` }),
-      ),
+      UserSummaryList: this.has(this.instance(i.InstanceId, region)).users.map((u) => ({
+        Id: u.Id,
+        Username: u.Username,
+      })),
     }));
+    on(
+      SearchUsersCommand,
+      (
+        i: {
+          InstanceId: string;
+          SearchCriteria?: {
+            OrConditions?: { StringCondition?: { FieldName: string; Value: string } }[];
+          };
+        },
+        region,
+      ) => {
+        const wanted = (i.SearchCriteria?.OrConditions ?? [])
+          .filter((c) => c.StringCondition?.FieldName === "RoutingProfileId")
+          .map((c) => c.StringCondition?.Value);
+        return {
+          Users: this.has(this.instance(i.InstanceId, region)).users.filter((u) =>
+            wanted.includes(u.RoutingProfileId),
+          ),
+        };
+      },
+    );
+    on(
+      AssociateTrafficDistributionGroupUserCommand,
+      (i: { TrafficDistributionGroupId: string; UserId: string; InstanceId: string }, region) => {
+        const g = this.group(i.TrafficDistributionGroupId);
+        const inst = this.instance(i.InstanceId, region);
+        if (!inst.arn.endsWith(g.instanceArn.slice(g.instanceArn.lastIndexOf("/"))))
+          throw err("InvalidParameterException", `${inst.arn} is not in ${g.arn}`);
+        if (!this.has(inst).users.some((u) => u.Id === i.UserId))
+          throw err("ResourceNotFoundException", `user ${i.UserId} not found`);
+        const users = this.groupUsers.get(g.arn) ?? [];
+        if (!users.includes(i.UserId)) users.push(i.UserId);
+        this.groupUsers.set(g.arn, users);
+        return {};
+      },
+    );
     on(ListTrafficDistributionGroupUsersCommand, (i: { TrafficDistributionGroupId: string }) => ({
       TrafficDistributionGroupUserSummaryList: (
         this.groupUsers.get(this.group(i.TrafficDistributionGroupId).arn) ?? []
@@ -320,7 +358,12 @@ export class FakeConnectDr {
    */
   furnish(
     inst: Instance,
-    c: Partial<Omit<Contents, "flows">> & { flowNames?: string[]; flows?: Record<string, string> },
+    c: Partial<Omit<Contents, "flows" | "users">> & {
+      flowNames?: string[];
+      flows?: Record<string, string>;
+      /** A number of agents, or users with their routing profiles. */
+      users?: number | Contents["users"];
+    },
   ): Contents {
     const have = this.has(inst);
     const flows = {
@@ -340,7 +383,15 @@ export class FakeConnectDr {
     }
     have.lambdas.push(...(c.lambdas ?? []));
     have.bots.push(...(c.bots ?? []));
-    have.users += c.users ?? 0;
+    const users =
+      typeof c.users === "number"
+        ? Array.from({ length: c.users }, (_, k) => ({
+            Id: `user-${have.users.length + k}`,
+            Username: `agent${have.users.length + k}`,
+            RoutingProfileId: "rp-agents",
+          }))
+        : (c.users ?? []);
+    have.users.push(...users);
     return have;
   }
 
@@ -450,7 +501,7 @@ export class FakeConnectDr {
     const k = `${inst.region}|${inst.id}`;
     let c = this.contents.get(k);
     if (!c) {
-      c = { flows: [], lambdas: [], bots: [], users: 0 };
+      c = { flows: [], lambdas: [], bots: [], users: [] };
       this.contents.set(k, c);
     }
     return c;
