@@ -6,13 +6,13 @@
 import { Command } from "commander";
 import { OFFLINE_ENV } from "../config";
 import { benchCompliance } from "../bench/compliance";
+import { benchDr } from "../bench/dr";
 import { benchOutbound } from "../bench/outbound";
 import { benchPlan } from "../bench/plan";
 import { parseArgs, USAGE_ERROR } from "./cli";
 
 const AREAS = ["outbound", "compliance", "dr", "backup", "plan"] as const;
 const NOT_YET: Record<string, string> = {
-  dr: "issue #7 (failover and drill) is open",
   backup: "issue #8 (ConfigBackup) is open",
 };
 
@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       );
     if (a === "plan") await benchPlan(print);
     if (a === "compliance") benchCompliance(print);
+    if (a === "dr") await benchDr(print);
   }
   return code;
 }

@@ -570,6 +570,11 @@ export class FakeConnectDr {
     return inst;
   }
 
+  /** Tokens in the quota's bucket now (what the next calls can spend without waiting). */
+  tokensNow(): number {
+    return Math.min(this.o.burst, this.tokens + ((this.clock - this.last) / 1000) * this.o.rate);
+  }
+
   mutatingCalls(): string[] {
     return this.calls
       .filter((c) => !c.throttled && /^(Replicate|Update|Delete|Claim|Associate)/.test(c.command))
