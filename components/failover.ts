@@ -116,7 +116,7 @@ export class Failover extends pulumi.ComponentResource {
             : "the primary's numbers are not in the traffic distribution group, so they cannot fail over: set the primary's trafficDistributionGroupArn to this stack's output and run pulumi up on the primary (README DR runbook)",
         );
     } else {
-      const flows = pulumi.all({ ...args.flowIds, standby: args.standbyFlowId });
+      const flows = pulumi.all(args.flowIds);
       const liveRoutes = pulumi.all([args.numbers, flows]).apply(([ns, ids]) =>
         ns.map((n) => {
           const flowId = ids[n.flow];

@@ -91,7 +91,7 @@ describe("plan (in-process)", () => {
       "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
     );
     expect(lines).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 196 resources: 0 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 199 resources: 0 mandatory, 0 advisory violations",
     );
   });
 
@@ -165,7 +165,7 @@ describe("plan CLI", () => {
       "  - log-group-retention-kms: tokyo-flow-logs: retentionInDays must be at least 365 (has 30)",
     );
     expect(r.stdout).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 198 resources: 9 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 199 resources: 9 mandatory, 0 advisory violations",
     );
   });
 
