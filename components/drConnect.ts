@@ -124,6 +124,34 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Every item of a paginated Connect list: `fetch` one page per token (each call throttle-aware),
+ * until Connect stops returning a NextToken.
+ */
+export async function allPages<P extends { NextToken?: string }, T>(
+  pace: Pace,
+  fetch: (token: string | undefined) => Promise<P>,
+  items: (page: P) => readonly T[] | undefined,
+): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await throttled(pace, () => fetch(token));
+    out.push(...(items(page) ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/**
+ * A Connect client for a region, loaded when first needed: the dynamic resources' providers are
+ * serialised into the Pulumi state, and a lazy import keeps the SDK out of that closure.
+ */
+export async function connectIn(region: string): Promise<ConnectClient> {
+  const { ConnectClient: Client } = await import("@aws-sdk/client-connect");
+  return new Client({ region });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Replica instance
 
@@ -391,10 +419,9 @@ export async function numberFlows(
   instanceId: string,
   pace: Pace,
 ): Promise<Map<string, string>> {
-  const flows = new Map<string, string>();
-  let token: string | undefined;
-  do {
-    const page = await throttled(pace, () =>
+  const associations = await allPages(
+    pace,
+    (token) =>
       client.send(
         new ListFlowAssociationsCommand({
           InstanceId: instanceId,
@@ -403,11 +430,11 @@ export async function numberFlows(
           NextToken: token,
         }),
       ),
-    );
-    for (const a of page.FlowAssociationSummaryList ?? [])
-      if (a.ResourceId && a.FlowId) flows.set(idOf(a.ResourceId), idOf(a.FlowId));
-    token = page.NextToken;
-  } while (token);
+    (page) => page.FlowAssociationSummaryList,
+  );
+  const flows = new Map<string, string>();
+  for (const a of associations)
+    if (a.ResourceId && a.FlowId) flows.set(idOf(a.ResourceId), idOf(a.FlowId));
   return flows;
 }
 
@@ -499,11 +526,10 @@ export async function usersWithProfiles(
   routingProfileIds: readonly string[],
   pace: Pace,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  if (!routingProfileIds.length) return ids;
-  let token: string | undefined;
-  do {
-    const page = await throttled(pace, () =>
+  if (!routingProfileIds.length) return [];
+  const users = await allPages(
+    pace,
+    (token) =>
       client.send(
         new SearchUsersCommand({
           InstanceId: instanceId,
@@ -520,11 +546,9 @@ export async function usersWithProfiles(
           },
         }),
       ),
-    );
-    for (const u of page.Users ?? []) if (u.Id) ids.push(u.Id);
-    token = page.NextToken;
-  } while (token);
-  return ids.sort();
+    (page) => page.Users,
+  );
+  return users.flatMap((u) => (u.Id ? [u.Id] : [])).sort();
 }
 
 /** Ids of the users associated with the group. */
@@ -533,22 +557,18 @@ export async function groupUsers(
   groupArn: string,
   pace: Pace,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await throttled(pace, () =>
+  const users = await allPages(
+    pace,
+    (token) =>
       client.send(
         new ListTrafficDistributionGroupUsersCommand({
           TrafficDistributionGroupId: groupArn,
           NextToken: token,
         }),
       ),
-    );
-    for (const u of page.TrafficDistributionGroupUserSummaryList ?? [])
-      if (u.UserId) ids.push(u.UserId);
-    token = page.NextToken;
-  } while (token);
-  return ids.sort();
+    (page) => page.TrafficDistributionGroupUserSummaryList,
+  );
+  return users.flatMap((u) => (u.UserId ? [u.UserId] : [])).sort();
 }
 
 /** Associates each user with the group (callers pass only the ones not associated yet). */

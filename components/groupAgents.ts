@@ -12,7 +12,14 @@
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import * as pulumi from "@pulumi/pulumi";
-import { associateUsers, groupUsers, realPace, usersWithProfiles, type Pace } from "./drConnect";
+import {
+  associateUsers,
+  connectIn,
+  groupUsers,
+  realPace,
+  usersWithProfiles,
+  type Pace,
+} from "./drConnect";
 
 export const GROUP_MEMBERSHIP_TOKEN = "customerchannel:dr:GroupMembership";
 
@@ -58,15 +65,10 @@ export async function readGroupAgents(
   return { ...props, associated: eligible.length - missing.length, outside: missing.length };
 }
 
-const client = async (region: string) => {
-  const { ConnectClient: Client } = await import("@aws-sdk/client-connect");
-  return new Client({ region });
-};
-
 /** A plain object (named functions, no class expression) so Pulumi can serialise it. */
 export const groupAgentsProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: GroupAgentsInputs) {
-    const outs = await applyGroupAgents(await client(inputs.region), inputs, realPace());
+    const outs = await applyGroupAgents(await connectIn(inputs.region), inputs, realPace());
     return { id: `${inputs.groupArn}/agents`, outs };
   },
   diff(_id: string, olds: GroupAgentsOutputs, news: GroupAgentsInputs) {
@@ -81,10 +83,10 @@ export const groupAgentsProvider: pulumi.dynamic.ResourceProvider = {
     });
   },
   async update(_id: string, _olds: GroupAgentsOutputs, news: GroupAgentsInputs) {
-    return { outs: await applyGroupAgents(await client(news.region), news, realPace()) };
+    return { outs: await applyGroupAgents(await connectIn(news.region), news, realPace()) };
   },
   async read(id: string, props: GroupAgentsOutputs) {
-    return { id, props: await readGroupAgents(await client(props.region), props, realPace()) };
+    return { id, props: await readGroupAgents(await connectIn(props.region), props, realPace()) };
   },
   delete() {
     return Promise.resolve();

@@ -8,7 +8,15 @@
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import * as pulumi from "@pulumi/pulumi";
-import { idOf, numberFlows, realPace, routeNumbers, type Pace, type Route } from "./drConnect";
+import {
+  connectIn,
+  idOf,
+  numberFlows,
+  realPace,
+  routeNumbers,
+  type Pace,
+  type Route,
+} from "./drConnect";
 
 export interface NumberRoutingInputs {
   readonly region: string;
@@ -52,15 +60,10 @@ export function routingChanged(olds: NumberRoutingOutputs, news: NumberRoutingIn
   );
 }
 
-const client = async (region: string) => {
-  const { ConnectClient: Client } = await import("@aws-sdk/client-connect");
-  return new Client({ region });
-};
-
 /** A plain object (named functions, no class expression) so Pulumi can serialise it. */
 export const numberRoutingProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: NumberRoutingInputs) {
-    const outs = await applyRouting(await client(inputs.region), inputs, realPace());
+    const outs = await applyRouting(await connectIn(inputs.region), inputs, realPace());
     return { id: `${inputs.instanceId}/number-routing`, outs };
   },
   diff(_id: string, olds: NumberRoutingOutputs, news: NumberRoutingInputs) {
@@ -71,10 +74,10 @@ export const numberRoutingProvider: pulumi.dynamic.ResourceProvider = {
     });
   },
   async update(_id: string, _olds: NumberRoutingOutputs, news: NumberRoutingInputs) {
-    return { outs: await applyRouting(await client(news.region), news, realPace()) };
+    return { outs: await applyRouting(await connectIn(news.region), news, realPace()) };
   },
   async read(id: string, props: NumberRoutingOutputs) {
-    return { id, props: await readRouting(await client(props.region), props, realPace()) };
+    return { id, props: await readRouting(await connectIn(props.region), props, realPace()) };
   },
   delete() {
     return Promise.resolve();

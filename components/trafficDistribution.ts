@@ -7,7 +7,7 @@
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import * as pulumi from "@pulumi/pulumi";
-import { applyDistribution, readDistribution, realPace, type Pace } from "./drConnect";
+import { applyDistribution, connectIn, readDistribution, realPace, type Pace } from "./drConnect";
 
 export interface TrafficDistributionInputs {
   readonly groupArn: string;
@@ -49,15 +49,10 @@ export async function readTraffic(
   };
 }
 
-const drClient = async (region: string) => {
-  const { ConnectClient: Client } = await import("@aws-sdk/client-connect");
-  return new Client({ region });
-};
-
 /** A plain object (named functions, no class expression) so Pulumi can serialise it. */
 export const trafficDistributionProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: TrafficDistributionInputs) {
-    const outs = await applyTraffic(await drClient(inputs.drRegion), inputs, realPace());
+    const outs = await applyTraffic(await connectIn(inputs.drRegion), inputs, realPace());
     return { id: inputs.groupArn, outs };
   },
   diff(_id: string, olds: TrafficDistributionOutputs, news: TrafficDistributionInputs) {
@@ -71,10 +66,10 @@ export const trafficDistributionProvider: pulumi.dynamic.ResourceProvider = {
     return Promise.resolve({ changes, replaces, deleteBeforeReplace: false });
   },
   async update(_id: string, _olds: TrafficDistributionOutputs, news: TrafficDistributionInputs) {
-    return { outs: await applyTraffic(await drClient(news.drRegion), news, realPace()) };
+    return { outs: await applyTraffic(await connectIn(news.drRegion), news, realPace()) };
   },
   async read(id: string, props: TrafficDistributionOutputs) {
-    return { id, props: await readTraffic(await drClient(props.drRegion), props, realPace()) };
+    return { id, props: await readTraffic(await connectIn(props.drRegion), props, realPace()) };
   },
   delete() {
     return Promise.resolve();

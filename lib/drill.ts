@@ -21,15 +21,16 @@ import {
   ListBotsCommand,
   ListContactFlowsCommand,
   ListLambdaFunctionsCommand,
-  ListTrafficDistributionGroupUsersCommand,
   ListUsersCommand,
   type ConnectClient,
 } from "@aws-sdk/client-connect";
 import {
+  allPages,
   associateRoutes,
   awaitDistribution,
   awaitRoutes,
   groupActive,
+  groupUsers,
   idOf,
   matches,
   numberFlows,
@@ -372,10 +373,9 @@ async function flowsPublished(
   instanceArn: string,
   flows: Record<string, string>,
 ) {
-  const seen = new Map<string, string>();
-  let token: string | undefined;
-  do {
-    const page = await throttled(pace, () =>
+  const summaries = await allPages(
+    pace,
+    (token) =>
       client.send(
         new ListContactFlowsCommand({
           InstanceId: instanceArn,
@@ -383,11 +383,14 @@ async function flowsPublished(
           NextToken: token,
         }),
       ),
-    );
-    for (const f of page.ContactFlowSummaryList ?? [])
-      if (f.Id) seen.set(f.Id, `${f.ContactFlowStatus ?? "?"}/${f.ContactFlowState ?? "?"}`);
-    token = page.NextToken;
-  } while (token);
+    (page) => page.ContactFlowSummaryList,
+  );
+  const seen = new Map(
+    summaries.map((f) => [
+      f.Id ?? "",
+      `${f.ContactFlowStatus ?? "?"}/${f.ContactFlowState ?? "?"}`,
+    ]),
+  );
   const names = Object.keys(flows);
   if (!names.length) throw new Error("no flows in the stack outputs (flowArns)");
   const bad = names.filter((n) => seen.get(idOf(flows[n])) !== "PUBLISHED/ACTIVE");
@@ -407,25 +410,22 @@ async function integrationsPresent(
 ) {
   const fn = str(dr.callerAuthFunctionArn);
   const bot = str(dr.callerAuthBotAliasArn);
-  const lambdas: string[] = [];
-  const bots: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await throttled(pace, () =>
+  const lambdas = await allPages(
+    pace,
+    (token) =>
       client.send(new ListLambdaFunctionsCommand({ InstanceId: instanceArn, NextToken: token })),
-    );
-    lambdas.push(...(page.LambdaFunctions ?? []));
-    token = page.NextToken;
-  } while (token);
-  do {
-    const page = await throttled(pace, () =>
-      client.send(
-        new ListBotsCommand({ InstanceId: instanceArn, LexVersion: "V2", NextToken: token }),
-      ),
-    );
-    bots.push(...(page.LexBots ?? []).map((b) => b.LexV2Bot?.AliasArn ?? ""));
-    token = page.NextToken;
-  } while (token);
+    (page) => page.LambdaFunctions,
+  );
+  const bots = (
+    await allPages(
+      pace,
+      (token) =>
+        client.send(
+          new ListBotsCommand({ InstanceId: instanceArn, LexVersion: "V2", NextToken: token }),
+        ),
+      (page) => page.LexBots,
+    )
+  ).map((b) => b.LexV2Bot?.AliasArn ?? "");
   const missing = [
     ...(fn && lambdas.includes(fn)
       ? []
@@ -476,20 +476,7 @@ function replicaPlan(req: DrillRequest): ModePlan {
       [
         "agents associated with the group",
         async () => {
-          let users = 0;
-          let token: string | undefined;
-          do {
-            const page = await throttled(pace, () =>
-              client.send(
-                new ListTrafficDistributionGroupUsersCommand({
-                  TrafficDistributionGroupId: group,
-                  NextToken: token,
-                }),
-              ),
-            );
-            users += page.TrafficDistributionGroupUserSummaryList?.length ?? 0;
-            token = page.NextToken;
-          } while (token);
+          const users = (await groupUsers(client, group, pace)).length;
           return expectThat(
             users > 0,
             `${users} agent${users === 1 ? "" : "s"} can be moved with the group`,
