@@ -423,39 +423,40 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   );
   const drPercent = cfg.failover.drPercent ?? (cfg.failover.activeRegion === "dr" ? 100 : 0);
   // Standalone: the DR instance's own numbers, claimed without a flow: Failover routes them.
-  const numbers = flows
-    ? new PhoneNumbers(
-        `${cfg.stack}-numbers`,
-        {
-          region: cfg.region,
-          targetArn: region.instanceArn,
-          instanceId: region.instanceId,
-          numbers: cfg.phoneNumbers,
-        },
-        opts,
-      )
-    : undefined;
-  const failover = flows
-    ? new Failover(
-        `${cfg.stack}-failover`,
-        {
-          mode: "standalone",
-          primaryRegion,
-          drRegion: cfg.region,
-          instanceId: region.instanceId,
-          numbers: numbers!.numbers,
-          flowIds: flows.ids,
-          standbyFlowId: flows.ids[standby],
-          active: drPercent === 100,
-          signInUrl:
-            region.federation?.relayStateUrl ??
-            pulumi.interpolate`https://${cfg.instanceAlias}.my.connect.aws/`,
-          primaryNumbers,
-        },
-        opts,
-      )
-    : region.trafficDistributionGroupArn
+  const numbers =
+    flows &&
+    new PhoneNumbers(
+      `${cfg.stack}-numbers`,
+      {
+        region: cfg.region,
+        targetArn: region.instanceArn,
+        instanceId: region.instanceId,
+        numbers: cfg.phoneNumbers,
+      },
+      opts,
+    );
+  const failover =
+    flows && numbers
       ? new Failover(
+          `${cfg.stack}-failover`,
+          {
+            mode: "standalone",
+            primaryRegion,
+            drRegion: cfg.region,
+            instanceId: region.instanceId,
+            numbers: numbers.numbers,
+            flowIds: flows.ids,
+            standbyFlowId: flows.ids[standby],
+            active: drPercent === 100,
+            signInUrl:
+              region.federation?.relayStateUrl ??
+              pulumi.interpolate`https://${cfg.instanceAlias}.my.connect.aws/`,
+            primaryNumbers,
+          },
+          opts,
+        )
+      : region.trafficDistributionGroupArn &&
+        new Failover(
           `${cfg.stack}-failover`,
           {
             mode: "replica",
@@ -470,8 +471,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
               .apply((t) => t === "traffic-distribution-group"),
           },
           opts,
-        )
-      : undefined;
+        );
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
