@@ -1,0 +1,130 @@
+/**
+ * The exporter's AWS side: environment, the S3 snapshot store, per-API quota gates and the
+ * Step Functions task handler. Kept apart from the Lambda entry so tests run the same code against
+ * a local S3 server and the fake Connect.
+ */
+import type { ConnectClient } from "@aws-sdk/client-connect";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import { rateGate } from "../../components/drConnect";
+import { exportSnapshot, type ExportStatus, type Manifest, type SnapshotStore } from "./export";
+
+export const exporterEnv = z.object({
+  BACKUP_BUCKET: z.string().min(1),
+  INSTANCE_ID: z.string().min(1),
+  INSTANCE_ARN: z.string().startsWith("arn:"),
+  AWS_REGION: z.string().min(1),
+  /** Connect's default quota per API: 2 requests/s, burst 5. */
+  REQUESTS_PER_SECOND: z.coerce.number().positive().default(2),
+  BURST: z.coerce.number().int().positive().default(5),
+  /** Stop this long before the Lambda's timeout, write the cursor, and continue in a new run. */
+  SAFETY_MARGIN_MS: z.coerce.number().int().nonnegative().default(60_000),
+});
+export type ExporterEnv = z.output<typeof exporterEnv>;
+
+/** The Step Functions loop passes the snapshot back in until the export is done. */
+export const exporterEvent = z
+  .object({
+    snapshotId: z
+      .string()
+      .regex(/^[0-9T-]+Z$/)
+      .optional(),
+  })
+  .passthrough();
+
+export interface ExporterResult {
+  readonly snapshotId: string;
+  readonly status: ExportStatus;
+  /** Counts per collection and what is missing, once finished (the state machine's output). */
+  readonly summary?: { complete: boolean; counts: Record<string, number>; missing: string[] };
+}
+
+export function s3Store(s3: S3Client, bucket: string): SnapshotStore {
+  return {
+    async put(key, body) {
+      // The bucket's default encryption (SSE-KMS with the backup key) applies.
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: "application/json",
+        }),
+      );
+    },
+    async get(key) {
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await r.Body?.transformToString("utf-8");
+      } catch (e) {
+        if ((e as { name?: string }).name === "NoSuchKey") return undefined;
+        throw e;
+      }
+    },
+  };
+}
+
+export interface Clock {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** One token bucket per Connect API (Connect throttles each API separately). */
+export function apiGates(
+  clock: Clock,
+  rate: number,
+  burst: number,
+): (api: string) => Promise<void> {
+  const gates = new Map<string, () => Promise<void>>();
+  return (api) => {
+    let gate = gates.get(api);
+    if (!gate) {
+      gate = rateGate(clock, rate, burst);
+      gates.set(api, gate);
+    }
+    return gate();
+  };
+}
+
+const summarise = (m: Manifest): ExporterResult["summary"] => ({
+  complete: m.complete,
+  counts: Object.fromEntries(Object.entries(m.collections).map(([k, c]) => [k, c.count])),
+  missing: m.missing.map((x) => `${x.collection}: ${x.error}`),
+});
+
+export function makeHandler(
+  env: ExporterEnv,
+  clients: { connect: ConnectClient; s3: S3Client },
+  clock: Clock,
+  log: (message: string, fields: Record<string, unknown>) => void,
+) {
+  const store = s3Store(clients.s3, env.BACKUP_BUCKET);
+  const gate = apiGates(clock, env.REQUESTS_PER_SECOND, env.BURST);
+  return async (
+    event: unknown,
+    context: { getRemainingTimeInMillis(): number },
+  ): Promise<ExporterResult> => {
+    const e = exporterEvent.parse(event ?? {});
+    const deadline = clock.now() + context.getRemainingTimeInMillis() - env.SAFETY_MARGIN_MS;
+    const r = await exportSnapshot(
+      { instanceId: env.INSTANCE_ID, instanceArn: env.INSTANCE_ARN, region: env.AWS_REGION },
+      {
+        call: (command) =>
+          clients.connect.send(command as never) as unknown as Promise<Record<string, unknown>>,
+        gate,
+        sleep: clock.sleep,
+        now: clock.now,
+        store,
+      },
+      deadline,
+      e.snapshotId,
+    );
+    const result = {
+      snapshotId: r.snapshotId,
+      status: r.status,
+      ...(r.manifest ? { summary: summarise(r.manifest) } : {}),
+    };
+    log("config backup", { ...result });
+    return result;
+  };
+}
