@@ -85,7 +85,7 @@ describe("config backup: exporter", () => {
     // What a restore needs is there: published content, queue configs, permissions.
     const snap = await readSnapshot(store, `snapshots/${fake.instanceId}/${r.snapshotId}/`);
     const flow = snap.records.flows.find((f) => f.Name === "inbound-main");
-    expect(JSON.parse(String(flow?.Content)).Actions).to.have.length(4);
+    expect((JSON.parse(String(flow?.Content)) as { Actions: unknown[] }).Actions).to.have.length(4);
     expect(snap.records.routingProfiles[0].QueueConfigs).to.have.length(3);
     expect(snap.records.securityProfiles[1].Permissions).to.deep.equal([
       "BasicAgentAccess",

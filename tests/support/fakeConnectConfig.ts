@@ -222,7 +222,7 @@ export class FakeConnectConfig {
           $metadata: { httpStatusCode: 200, requestId: `req-${this.calls.length}` },
         });
       } catch (e) {
-        return Promise.reject(e);
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   }
