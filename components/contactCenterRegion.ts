@@ -9,12 +9,12 @@ import type {
 import type { VaultTarget } from "./backupVault";
 import { createKmsKey } from "./kmsKey";
 import { ReplicaInstance } from "./replicaInstance";
+import { replicateToVault } from "./vaultReplication";
 import {
   assumeRolePolicy,
   eventsToLogsResourcePolicy,
   federationPolicy,
   firehoseDeliveryPolicy,
-  replicationPolicy,
   samlTrustPolicy,
 } from "./policies";
 import { createAccessLogBucket, PrivateBucket } from "./privateBucket";
@@ -260,73 +260,18 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
     );
 
     // --- Replication of everything in the contact-data bucket to the vault.
-    const replicationRole = new aws.iam.Role(
-      `${name}-replication`,
-      {
-        description: `S3 replication of ${region} contact data to the backup vault`,
-        assumeRolePolicy: identity.accountId.apply((a) =>
-          JSON.stringify(assumeRolePolicy("s3.amazonaws.com", a)),
-        ),
-      },
-      p,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-replication`,
-      {
-        role: replicationRole.id,
-        policy: pulumi
-          .all([
-            contactData.arn,
-            data.arn,
-            args.vault.bucketArn,
-            args.vault.keyArn,
-            args.vault.region,
-          ])
-          .apply(([sb, sk, db, dk, dr]) =>
-            JSON.stringify(
-              replicationPolicy({
-                sourceBucketArn: sb,
-                sourceKeyArn: sk,
-                sourceRegion: region,
-                destinationBucketArn: db,
-                destinationKeyArn: dk,
-                destinationRegion: dr,
-              }),
-            ),
-          ),
-      },
-      p,
-    );
-    const rtc = args.replicationTimeControl ?? true;
-    new aws.s3.BucketReplicationConfig(
-      `${name}-contact-data`,
+    replicateToVault(
+      { roleName: `${name}-replication`, configName: `${name}-contact-data` },
       {
         region,
-        bucket: contactData.bucket.id,
-        role: replicationRole.arn,
-        rules: [
-          {
-            id: "to-backup-vault",
-            status: "Enabled",
-            priority: 1,
-            filter: {},
-            // Deletes stay local: a wiped or compromised region cannot empty the vault.
-            deleteMarkerReplication: { status: "Disabled" },
-            sourceSelectionCriteria: {
-              sseKmsEncryptedObjects: { status: "Enabled" },
-              replicaModifications: { status: "Enabled" },
-            },
-            destination: {
-              bucket: args.vault.bucketArn,
-              storageClass: "STANDARD",
-              encryptionConfiguration: { replicaKmsKeyId: args.vault.keyArn },
-              metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
-              ...(rtc ? { replicationTime: { status: "Enabled", time: { minutes: 15 } } } : {}),
-            },
-          },
-        ],
+        source: contactData,
+        sourceKeyArn: data.arn,
+        vault: args.vault,
+        what: `${region} contact data`,
+        replicationTimeControl: args.replicationTimeControl ?? true,
+        accountId: identity.accountId,
       },
-      { parent: this, dependsOn: [contactData.versioning] },
+      this,
     );
 
     // --- The instance: created here, or a Global Resiliency replica made by ReplicateInstance.
