@@ -220,6 +220,24 @@ const complianceSchema = z.strictObject({
   realtimeRuleSeverity: z.enum([...SEVERITIES, "off"]).default("high"),
 });
 
+/** Scheduled snapshots of the Connect configuration (ConfigBackup, both stacks). */
+const configBackupSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** EventBridge Scheduler expression; default every day at 03:00 in `timezone`. */
+  schedule: z
+    .string()
+    .regex(
+      /^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
+      "an EventBridge Scheduler expression such as cron(0 3 * * ? *) or rate(12 hours)",
+    )
+    .default("cron(0 3 * * ? *)"),
+  timezone: z.string().min(1).default("Asia/Tokyo"),
+  /** Days a snapshot stays in the regional bucket; the vault keeps its copy by its own rules. */
+  retentionDays: z.number().int().min(1).max(36500).default(400),
+  /** Connect requests per second per API the exporter may use (Connect's default quota: 2). */
+  requestsPerSecond: z.number().positive().max(100).default(2),
+});
+
 /** Where DR traffic goes (Failover, dr stack in replica mode). */
 const failoverSchema = z.strictObject({
   /** primary: everything in the primary region; dr: failed over. */
@@ -442,6 +460,7 @@ export const rawSchema = z.strictObject({
   compliance: obj(complianceSchema).prefault({}),
   failover: obj(failoverSchema).prefault({}),
   phoneNumbers: obj(phoneNumberRecord).prefault(DEFAULT_PHONE_NUMBERS as never),
+  configBackup: obj(configBackupSchema).prefault({}),
   phoneNumberQuota: int(1, 10_000),
   trafficDistributionGroupArn: z.string(),
 });
@@ -453,6 +472,7 @@ export const STRUCTURED_KEYS = [
   "compliance",
   "failover",
   "phoneNumbers",
+  "configBackup",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -466,6 +486,7 @@ export type OutboundConfig = Raw["outbound"];
 export type ComplianceConfig = Raw["compliance"];
 export type FailoverConfig = Raw["failover"];
 export type PhoneNumbersConfig = Raw["phoneNumbers"];
+export type ConfigBackupConfig = Raw["configBackup"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -523,6 +544,7 @@ export interface StackConfig {
    * moved to the group in place (UpdatePhoneNumber), never released.
    */
   readonly trafficDistributionGroupArn?: string;
+  readonly configBackup: ConfigBackupConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -920,6 +942,7 @@ export function parseConfig(
     failover: c.failover,
     phoneNumbers: replicaDr ? {} : c.phoneNumbers,
     trafficDistributionGroupArn: c.trafficDistributionGroupArn || undefined,
+    configBackup: c.configBackup,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

@@ -9,6 +9,7 @@ import {
   BackupVault,
   ContactCenterRegion,
   CompliancePipeline,
+  ConfigBackup,
   ContactFlows,
   Failover,
   GroupMembership,
@@ -222,6 +223,40 @@ function deployCompliance(
   );
 }
 
+/** Scheduled configuration snapshots of this stack's instance, replicated to the vault. */
+function deployConfigBackup(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  vault: VaultTarget,
+  opts: pulumi.ComponentResourceOptions,
+) {
+  const b = cfg.configBackup;
+  if (!b.enabled) return undefined;
+  const backup = new ConfigBackup(
+    `${cfg.stack}-config-backup`,
+    {
+      region: cfg.region,
+      aliasPrefix: `${cfg.project}/${cfg.stack}`,
+      instanceId: region.instanceId,
+      instanceArn: region.instanceArn,
+      vault,
+      accessLogBucket: region.accessLogBucketName,
+      logsKeyArn: region.logsKeyArn,
+      logRetentionDays: cfg.logRetentionDays,
+      schedule: b.schedule,
+      scheduleTimezone: b.timezone,
+      retentionDays: b.retentionDays,
+      noncurrentVersionExpirationDays: cfg.storage.noncurrentVersionExpirationDays,
+      requestsPerSecond: b.requestsPerSecond,
+    },
+    opts,
+  );
+  return {
+    configBackupBucket: backup.bucketName,
+    configBackupStateMachineArn: backup.stateMachineArn,
+  };
+}
+
 /** Outputs both roles export about their region. */
 function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
   return {
@@ -285,6 +320,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     },
     opts,
   );
+  const backup = deployConfigBackup(cfg, region, vaultTarget(vault), opts);
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts);
   const flows = deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg)], opts);
@@ -344,6 +380,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
+    ...backup,
     complianceFindingsTable: compliance.tableName,
     complianceAlertTopicArn: compliance.topicArn,
     outboundApiUrl: outbound?.apiUrl,
@@ -410,6 +447,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   // with the same names, so the primary's mirrored flows find them through $.AwsRegion.
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts);
+  const backup = deployConfigBackup(cfg, region, vault, opts);
   const flows = replica
     ? undefined
     : deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg), standby], opts);
@@ -475,6 +513,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
+    ...backup,
     flowArns: flows?.arns ?? {},
     complianceFindingsTable: compliance.tableName,
     complianceAlertTopicArn: compliance.topicArn,

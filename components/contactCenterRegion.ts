@@ -135,6 +135,8 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
   public readonly dataKeyArn: pulumi.Output<string>;
   public readonly logsKeyArn: pulumi.Output<string>;
   public readonly bucketName: pulumi.Output<string>;
+  /** The region's S3 server access log bucket (other buckets of the stack log there too). */
+  public readonly accessLogBucketName: pulumi.Output<string>;
   public readonly bucketArn: pulumi.Output<string>;
   public readonly ctrStreamArn: pulumi.Output<string>;
   public readonly contactEventsLogGroup: pulumi.Output<string>;
@@ -499,6 +501,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
     this.instanceId = instanceId;
     this.instanceArn = instanceArn;
     this.dataKeyArn = data.arn;
+    this.accessLogBucketName = accessLogs.bucketName;
     this.logsKeyArn = logsKey.arn;
     this.bucketName = contactData.bucketName;
     this.bucketArn = contactData.arn;

@@ -18,3 +18,5 @@ export * from "./trafficDistribution";
 export * from "./phoneNumbers";
 export * from "./numberRouting";
 export * from "./groupAgents";
+export * from "./configBackup";
+export * from "./vaultReplication";

@@ -49,6 +49,7 @@ export const FUNCTION_ENTRIES = [
   "functions/outbound/dialer.entry.ts",
   "functions/outbound/recorder.entry.ts",
   "functions/compliance-detector/index.ts",
+  "functions/config-backup/index.ts",
 ];
 
 /**

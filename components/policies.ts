@@ -545,3 +545,38 @@ export const topicPolicy = (topicArn: string, eventRuleArns: string[] = []): Pol
       ? [eventBridgeDelivers("EventBridgeRulesPublish", "sns:Publish", topicArn, eventRuleArns)]
       : []),
   );
+
+/**
+ * The configuration exporter: exactly the read calls it makes (EXPORT_ACTIONS), on this instance
+ * and what is inside it; objects under `snapshots/` in its bucket, through S3 with the backup key.
+ * No write to Connect, no Delete anywhere.
+ */
+export function configBackupPolicy(a: {
+  readonly actions: readonly string[];
+  readonly instanceArn: string;
+  readonly bucketArn: string;
+  readonly keyArn: string;
+  readonly region: string;
+}): PolicyStatement[] {
+  const [prefix] = a.instanceArn.split(":instance/");
+  return [
+    {
+      Sid: "ReadConnectConfiguration",
+      Effect: "Allow",
+      Action: [...a.actions],
+      Resource: [
+        a.instanceArn,
+        `${a.instanceArn}/*`,
+        // Numbers are resources of the account and region, not of the instance.
+        `${prefix}:phone-number/*`,
+      ],
+    },
+    {
+      Sid: "WriteSnapshots",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject"],
+      Resource: `${a.bucketArn}/snapshots/*`,
+    },
+    kmsViaServiceStatement("UseBackupKeyThroughS3", a.keyArn, "s3", a.region),
+  ];
+}

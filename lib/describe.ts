@@ -376,6 +376,27 @@ export function securityFacts(r: RecordedResource): Facts {
           (x) => `${x.numberArn.split("/").pop()} → ${x.flowId.split("/").pop()}`,
         ),
       };
+    case "aws:sfn/stateMachine:StateMachine": {
+      let states: string[] = [];
+      try {
+        states = Object.keys((JSON.parse(text(i.definition)) as { States: object }).States);
+      } catch {
+        // definition not known yet
+      }
+      return { name: text(i.name), type: text(i.type), role: text(i.roleArn), states };
+    }
+    case "aws:scheduler/schedule:Schedule":
+      return {
+        schedule: `${text(i.scheduleExpression)} ${text(i.scheduleExpressionTimezone)}`,
+        target: text(get(i, "target", "arn")),
+        retries: Number(get(i, "target", "retryPolicy", "maximumRetryAttempts")),
+        deadLetter: text(get(i, "target", "deadLetterConfig", "arn")),
+      };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return {
+        alarm: `${text(i.namespace)} ${text(i.metricName)} ${text(i.statistic)} >= ${text(i.threshold)} per ${text(i.period)}s`,
+        missingData: text(i.treatMissingData),
+      };
     case "pulumi-nodejs:dynamic/customerchannel:FlowContent":
       return { updatesContentWith: "UpdateContactFlowContent (pulumi-aws #6222 workaround)" };
     case "pulumi:pulumi:StackReference":

@@ -339,6 +339,22 @@ function fakeState(
         state: { drPercent: d.drPercent, agentsDrPercent: d.drPercent, signIn: signInFor(d) },
       };
     }
+    case "aws:sfn/stateMachine:StateMachine": {
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      const arn = `arn:aws:states:${region}:${acct}:stateMachine:${n}`;
+      return { id: arn, state: { name: n, arn } };
+    }
+    case "aws:scheduler/schedule:Schedule": {
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      return {
+        id: `default/${n}`,
+        state: { name: n, arn: `arn:aws:scheduler:${region}:${acct}:schedule/default/${n}` },
+      };
+    }
+    case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+      const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
+      return { id: n, state: { name: n, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}` } };
+    }
     case "aws:sns/topic:Topic": {
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return {

@@ -5,25 +5,25 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 7,
-  "aws:kms/alias:Alias": 7,
-  "aws:s3/bucket:Bucket": 4,
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 4,
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 4,
-  "aws:s3/bucketVersioning:BucketVersioning": 4,
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 4,
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 4,
-  "aws:s3/bucketPolicy:BucketPolicy": 4,
-  "aws:s3/bucketLogging:BucketLogging": 2,
-  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 1,
-  "aws:iam/role:Role": 9,
-  "aws:iam/rolePolicy:RolePolicy": 9,
+  "aws:kms/key:Key": 8,
+  "aws:kms/alias:Alias": 8,
+  "aws:s3/bucket:Bucket": 5,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 5,
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 5,
+  "aws:s3/bucketVersioning:BucketVersioning": 5,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 5,
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 5,
+  "aws:s3/bucketPolicy:BucketPolicy": 5,
+  "aws:s3/bucketLogging:BucketLogging": 3,
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 2,
+  "aws:iam/role:Role": 13,
+  "aws:iam/rolePolicy:RolePolicy": 13,
   "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
   "aws:iam/samlProvider:SamlProvider": 1,
   "aws:connect/instance:Instance": 1,
   "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 9,
+  "aws:cloudwatch/logGroup:LogGroup": 10,
   "aws:cloudwatch/logStream:LogStream": 1,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 1,
   "aws:cloudwatch/eventRule:EventRule": 4,
@@ -36,7 +36,7 @@ const TOKYO_COUNTS: Record<string, number> = {
   "pulumi-nodejs:dynamic/customerchannel:FlowContent": 7,
   // Caller authentication (VoiceIdAuth, knowledge provider).
   "aws:dynamodb/table:Table": 3,
-  "aws:lambda/function:Function": 5,
+  "aws:lambda/function:Function": 6,
   "aws:lambda/permission:Permission": 3,
   "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": 1,
   "aws-native:lex:Bot": 1,
@@ -45,8 +45,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws-native:lex:ResourcePolicy": 1,
   "aws-native:connect:IntegrationAssociation": 1,
   // Outbound campaigns (OutboundCampaignStore): queues, dialer, recorder and the REST API.
-  "aws:sqs/queue:Queue": 5,
-  "aws:sqs/queuePolicy:QueuePolicy": 5,
+  "aws:sqs/queue:Queue": 6,
+  "aws:sqs/queuePolicy:QueuePolicy": 6,
   "aws:lambda/eventSourceMapping:EventSourceMapping": 2,
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
   "aws:apigateway/restApi:RestApi": 1,
@@ -69,6 +69,11 @@ const TOKYO_COUNTS: Record<string, number> = {
   // The configured number ("main") and its flow association (PhoneNumbers).
   "aws:connect/phoneNumber:PhoneNumber": 1,
   "aws:connect/phoneNumberContactFlowAssociation:PhoneNumberContactFlowAssociation": 1,
+  // Configuration snapshots (ConfigBackup): the state machine, its schedule and alarms (the key,
+  // bucket, replication, exporter, roles and dead-letter queue are counted above).
+  "aws:sfn/stateMachine:StateMachine": 1,
+  "aws:scheduler/schedule:Schedule": 1,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -89,6 +94,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
     expect(tops).to.deep.equal([
       "customerchannel:auth:VoiceIdAuth::tokyo-auth",
       "customerchannel:backup:BackupVault::vault",
+      "customerchannel:backup:ConfigBackup::tokyo-config-backup",
       "customerchannel:compliance:CompliancePipeline::tokyo-compliance",
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
@@ -193,8 +199,9 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     const c = rec.countsByType();
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
-    // Logs, data and event-bus keys of the region, and the keys of its caller-auth and compliance.
-    expect(c["aws:kms/key:Key"]).to.equal(5);
+    // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance
+    // and configuration backups.
+    expect(c["aws:kms/key:Key"]).to.equal(6);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
@@ -261,6 +268,10 @@ describe("stack dr (standalone) builds a full second instance", () => {
     ).to.deep.equal([
       "dr-auth-function",
       "dr-compliance-detector",
+      "dr-config-backup-exporter",
+      "dr-config-backup-machine",
+      "dr-config-backup-replication",
+      "dr-config-backup-scheduler",
       "dr-ctr-firehose",
       "dr-replication",
     ]);
