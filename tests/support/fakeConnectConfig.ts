@@ -48,18 +48,23 @@ export const SMALL: ConfigSizes = {
 
 export interface FakeConfigOptions {
   readonly region?: string;
+  /** Another instance: its own instance id and object ids (same names). */
+  readonly instanceId?: string;
+  readonly idSalt?: string;
   readonly rate?: number;
   readonly burst?: number;
 }
 
+let salt = "0000";
 const id = (kind: string, k: number) =>
-  `${kind.slice(0, 8).padEnd(8, "0")}-${String(k).padStart(4, "0")}-4000-8000-000000000000`;
+  `${kind.slice(0, 8).padEnd(8, "0")}-${String(k).padStart(4, "0")}-4000-8000-${salt}00000000`;
 
 export class FakeConnectConfig {
   readonly stub: AwsClientStub<Connect.ConnectClient>;
   readonly region: string;
-  readonly instanceId = "ffffffff-1111-4222-8333-444444444444";
+  readonly instanceId: string;
   readonly instanceArn: string;
+  private created = 0;
   /** Virtual time: concurrent sleepers wait side by side (see virtualClock.ts). */
   readonly time = new VirtualClock(Date.parse("2026-12-01T18:00:00Z"));
   readonly calls: { api: string; at: number; throttled: boolean }[] = [];
@@ -78,11 +83,14 @@ export class FakeConnectConfig {
     this.region = o.region ?? "ap-northeast-1";
     this.rate = o.rate ?? 2;
     this.burst = o.burst ?? 5;
+    this.instanceId = o.instanceId ?? "ffffffff-1111-4222-8333-444444444444";
+    salt = (o.idSalt ?? "0000").padStart(4, "0").slice(0, 4);
     this.instanceArn = `arn:aws:connect:${this.region}:${ACCOUNT}:instance/${this.instanceId}`;
     this.seed(sizes);
     this.stub = mockClient(Connect.ConnectClient);
-    const page = (api: string, all: unknown[], key: string, max: number) =>
+    const page = (api: string, list: () => unknown[], key: string, max: number) =>
       this.on(api, (i: { NextToken?: string; MaxResults?: number }) => {
+        const all = list();
         const start = Number(i.NextToken ?? 0);
         const size = Math.min(i.MaxResults ?? max, max);
         return {
@@ -102,20 +110,21 @@ export class FakeConnectConfig {
         OutboundCallsEnabled: true,
       },
     }));
-    page("ListInstanceAttributes", d.attributes, "Attributes", 7);
+    page("ListInstanceAttributes", () => d.attributes, "Attributes", 7);
     this.on("ListInstanceStorageConfigs", (i: { ResourceType: string }) => ({
       StorageConfigs: d.storage.filter((s) => s.ResourceType === i.ResourceType),
     }));
     page(
       "ListContactFlows",
-      d.flows.map((f) => ({
-        Id: f.Id,
-        Arn: f.Arn,
-        Name: f.Name,
-        ContactFlowType: f.Type,
-        ContactFlowState: "ACTIVE",
-        ContactFlowStatus: "PUBLISHED",
-      })),
+      () =>
+        d.flows.map((f) => ({
+          Id: f.Id,
+          Arn: f.Arn,
+          Name: f.Name,
+          ContactFlowType: f.Type,
+          ContactFlowState: "ACTIVE",
+          ContactFlowStatus: "PUBLISHED",
+        })),
       "ContactFlowSummaryList",
       1000,
     );
@@ -124,15 +133,15 @@ export class FakeConnectConfig {
     }));
     page(
       "ListContactFlowModules",
-      d.modules.map((m) => ({ Id: m.Id, Arn: m.Arn, Name: m.Name, State: "ACTIVE" })),
+      () => d.modules.map((m) => ({ Id: m.Id, Arn: m.Arn, Name: m.Name, State: "ACTIVE" })),
       "ContactFlowModulesSummaryList",
       1000,
     );
     this.on("DescribeContactFlowModule", (i: { ContactFlowModuleId: string }) => ({
       ContactFlowModule: this.find("modules", "Id", i.ContactFlowModuleId),
     }));
-    page("SearchQueues", d.queues, "Queues", 100);
-    page("SearchRoutingProfiles", d.routingProfiles, "RoutingProfiles", 100);
+    page("SearchQueues", () => d.queues, "Queues", 100);
+    page("SearchRoutingProfiles", () => d.routingProfiles, "RoutingProfiles", 100);
     this.on(
       "ListRoutingProfileQueues",
       (i: { RoutingProfileId: string; NextToken?: string; MaxResults?: number }) => {
@@ -146,32 +155,233 @@ export class FakeConnectConfig {
         };
       },
     );
-    page("SearchHoursOfOperations", d.hours, "HoursOfOperations", 100);
-    page("SearchQuickConnects", d.quickConnects, "QuickConnects", 100);
+    page("SearchHoursOfOperations", () => d.hours, "HoursOfOperations", 100);
+    page("SearchQuickConnects", () => d.quickConnects, "QuickConnects", 100);
     page(
       "SearchSecurityProfiles",
-      d.securityProfiles.map((s) => ({ Id: s.Id, Arn: s.Arn, SecurityProfileName: s.Name })),
+      () => d.securityProfiles.map((s) => ({ Id: s.Id, Arn: s.Arn, SecurityProfileName: s.Name })),
       "SecurityProfiles",
       100,
     );
     this.on("ListSecurityProfilePermissions", (i: { SecurityProfileId: string }) => ({
       Permissions: this.permissions.get(i.SecurityProfileId) ?? [],
     }));
-    page("SearchPrompts", d.prompts, "Prompts", 100);
-    page("SearchUsers", d.users, "Users", 100);
+    page("SearchPrompts", () => d.prompts, "Prompts", 100);
+    page("SearchUsers", () => d.users, "Users", 100);
     this.on("DescribeUserHierarchyStructure", () => ({
       HierarchyStructure: { LevelOne: { Id: "level-1", Name: "部門" } },
     }));
-    page("SearchUserHierarchyGroups", d.hierarchyGroups, "UserHierarchyGroups", 100);
-    page("ListPhoneNumbersV2", d.phoneNumbers, "ListPhoneNumbersSummaryList", 1000);
-    page("ListFlowAssociations", d.phoneNumberFlows, "FlowAssociationSummaryList", 100);
-    page(
-      "ListLambdaFunctions",
-      d.lambdas.map((l) => l.FunctionArn),
-      "LambdaFunctions",
-      25,
-    );
-    page("ListBots", d.bots, "LexBots", 25);
+    page("SearchUserHierarchyGroups", () => d.hierarchyGroups, "UserHierarchyGroups", 100);
+    page("ListPhoneNumbersV2", () => d.phoneNumbers, "ListPhoneNumbersSummaryList", 1000);
+    page("ListFlowAssociations", () => d.phoneNumberFlows, "FlowAssociationSummaryList", 100);
+    page("ListLambdaFunctions", () => d.lambdas.map((l) => l.FunctionArn), "LambdaFunctions", 25);
+    page("ListBots", () => d.bots, "LexBots", 25);
+    this.writes();
+  }
+
+  /** Create/Update APIs the restore uses, with Connect's name uniqueness and content checks. */
+  private writes(): void {
+    const d = this.data;
+    const fresh = (kind: string) => id(`new${kind}`.slice(0, 8), this.created++);
+    const unique = (collection: string, name: string) => {
+      if (d[collection].some((x) => (x.Name ?? x.SecurityProfileName) === name))
+        throw err("DuplicateResourceException", `${collection} ${name} already exists`);
+    };
+    const content = (c: string) => {
+      let parsed: { Actions?: unknown };
+      try {
+        parsed = JSON.parse(c) as { Actions?: unknown };
+      } catch {
+        throw err("InvalidContactFlowException", "content is not JSON");
+      }
+      if (!Array.isArray(parsed.Actions))
+        throw err("InvalidContactFlowException", "content has no Actions");
+      // Connect refuses flows that point at another instance's resources.
+      const foreign = /instance\/([0-9a-f-]{36})/g;
+      for (const m of c.matchAll(foreign))
+        if (m[1] !== this.instanceId)
+          throw err("InvalidContactFlowException", `references instance ${m[1]}`);
+      return c;
+    };
+    const byId = (collection: string, key: string, v: string) => this.find(collection, key, v);
+    this.on("CreateContactFlow", (i: Rec) => {
+      unique("flows", String(i.Name));
+      const fid = fresh("flow");
+      d.flows.push({
+        Id: fid,
+        Arn: this.arn("contact-flow", fid),
+        Name: i.Name,
+        Type: i.Type,
+        State: "ACTIVE",
+        Status: i.Status ?? "PUBLISHED",
+        Content: content(String(i.Content)),
+        Tags: i.Tags,
+      });
+      return { ContactFlowId: fid, ContactFlowArn: this.arn("contact-flow", fid) };
+    });
+    this.on("UpdateContactFlowContent", (i: Rec) => {
+      // `<id>:$SAVED` saves a draft; the plain id publishes.
+      const [fid, alias] = String(i.ContactFlowId).split(":");
+      const f = byId("flows", "Id", fid);
+      f.Content = content(String(i.Content));
+      f.Status = alias === "$SAVED" ? "SAVED" : "PUBLISHED";
+      return {};
+    });
+    this.on("CreateContactFlowModule", (i: Rec) => {
+      unique("modules", String(i.Name));
+      const mid = fresh("module");
+      d.modules.push({
+        Id: mid,
+        Arn: this.arn("flow-module", mid),
+        Name: i.Name,
+        State: "ACTIVE",
+        Status: "PUBLISHED",
+        Content: content(String(i.Content)),
+        Tags: i.Tags,
+      });
+      return { Id: mid, Arn: this.arn("flow-module", mid) };
+    });
+    this.on("UpdateContactFlowModuleContent", (i: Rec) => {
+      byId("modules", "Id", String(i.ContactFlowModuleId)).Content = content(String(i.Content));
+      return {};
+    });
+    this.on("CreateHoursOfOperation", (i: Rec) => {
+      unique("hours", String(i.Name));
+      const hid = fresh("hours");
+      d.hours.push({
+        HoursOfOperationId: hid,
+        HoursOfOperationArn: this.arn("operating-hours", hid),
+        Name: i.Name,
+        TimeZone: i.TimeZone,
+        Config: i.Config,
+        Description: i.Description,
+        Tags: i.Tags,
+      });
+      return { HoursOfOperationId: hid, HoursOfOperationArn: this.arn("operating-hours", hid) };
+    });
+    this.on("UpdateHoursOfOperation", (i: Rec) => {
+      Object.assign(byId("hours", "HoursOfOperationId", String(i.HoursOfOperationId)), {
+        Name: i.Name,
+        TimeZone: i.TimeZone,
+        Config: i.Config,
+      });
+      return {};
+    });
+    const existing = (collection: string, key: string, v: unknown) => {
+      if (!d[collection].some((x) => x[key] === v))
+        throw err("ResourceNotFoundException", `${collection} ${String(v)} not found`);
+    };
+    this.on("CreateQueue", (i: Rec) => {
+      unique("queues", String(i.Name));
+      existing("hours", "HoursOfOperationId", i.HoursOfOperationId);
+      const qid = fresh("queue");
+      d.queues.push({
+        QueueId: qid,
+        QueueArn: this.arn("queue", qid),
+        Name: i.Name,
+        HoursOfOperationId: i.HoursOfOperationId,
+        MaxContacts: i.MaxContacts,
+        OutboundCallerConfig: i.OutboundCallerConfig,
+        Status: "ENABLED",
+        Tags: i.Tags,
+      });
+      return { QueueId: qid, QueueArn: this.arn("queue", qid) };
+    });
+    this.on("UpdateQueueHoursOfOperation", (i: Rec) => {
+      existing("hours", "HoursOfOperationId", i.HoursOfOperationId);
+      byId("queues", "QueueId", String(i.QueueId)).HoursOfOperationId = i.HoursOfOperationId;
+      return {};
+    });
+    this.on("UpdateQueueMaxContacts", (i: Rec) => {
+      byId("queues", "QueueId", String(i.QueueId)).MaxContacts = i.MaxContacts;
+      return {};
+    });
+    const queueConfigs = (rid: string, list: Rec[]) => {
+      for (const q of list) existing("queues", "QueueId", (q.QueueReference as Rec).QueueId);
+      this.queueConfigs.set(
+        rid,
+        list.map((q) => {
+          const ref = q.QueueReference as Rec;
+          const queue = byId("queues", "QueueId", String(ref.QueueId));
+          return {
+            QueueId: ref.QueueId,
+            QueueArn: queue.QueueArn,
+            QueueName: queue.Name,
+            Channel: ref.Channel,
+            Priority: q.Priority,
+            Delay: q.Delay,
+          };
+        }),
+      );
+    };
+    this.on("CreateRoutingProfile", (i: Rec) => {
+      unique("routingProfiles", String(i.Name));
+      existing("queues", "QueueId", i.DefaultOutboundQueueId);
+      const rid = fresh("routing");
+      d.routingProfiles.push({
+        RoutingProfileId: rid,
+        RoutingProfileArn: this.arn("routing-profile", rid),
+        Name: i.Name,
+        Description: i.Description,
+        DefaultOutboundQueueId: i.DefaultOutboundQueueId,
+        MediaConcurrencies: i.MediaConcurrencies,
+        Tags: i.Tags,
+      });
+      queueConfigs(rid, (i.QueueConfigs as Rec[]) ?? []);
+      return { RoutingProfileId: rid, RoutingProfileArn: this.arn("routing-profile", rid) };
+    });
+    this.on("UpdateRoutingProfileConcurrency", (i: Rec) => {
+      byId("routingProfiles", "RoutingProfileId", String(i.RoutingProfileId)).MediaConcurrencies =
+        i.MediaConcurrencies;
+      return {};
+    });
+    this.on("UpdateRoutingProfileDefaultOutboundQueue", (i: Rec) => {
+      existing("queues", "QueueId", i.DefaultOutboundQueueId);
+      byId(
+        "routingProfiles",
+        "RoutingProfileId",
+        String(i.RoutingProfileId),
+      ).DefaultOutboundQueueId = i.DefaultOutboundQueueId;
+      return {};
+    });
+    this.on("UpdateRoutingProfileQueues", (i: Rec) => {
+      queueConfigs(String(i.RoutingProfileId), (i.QueueConfigs as Rec[]) ?? []);
+      return {};
+    });
+    this.on("CreateSecurityProfile", (i: Rec) => {
+      unique("securityProfiles", String(i.SecurityProfileName));
+      const sid = fresh("security");
+      d.securityProfiles.push({
+        Id: sid,
+        Arn: this.arn("security-profile", sid),
+        Name: i.SecurityProfileName,
+        Tags: i.Tags,
+      });
+      this.permissions.set(sid, (i.Permissions as string[]) ?? []);
+      return { SecurityProfileId: sid, SecurityProfileArn: this.arn("security-profile", sid) };
+    });
+    this.on("UpdateSecurityProfile", (i: Rec) => {
+      byId("securityProfiles", "Id", String(i.SecurityProfileId));
+      this.permissions.set(String(i.SecurityProfileId), (i.Permissions as string[]) ?? []);
+      return {};
+    });
+    this.on("CreateQuickConnect", (i: Rec) => {
+      unique("quickConnects", String(i.Name));
+      const qid = fresh("quick");
+      d.quickConnects.push({
+        QuickConnectId: qid,
+        QuickConnectARN: this.arn("transfer-destination", qid),
+        Name: i.Name,
+        QuickConnectConfig: i.QuickConnectConfig,
+        Tags: i.Tags,
+      });
+      return { QuickConnectId: qid, QuickConnectARN: this.arn("transfer-destination", qid) };
+    });
+    this.on("UpdateQuickConnectConfig", (i: Rec) => {
+      byId("quickConnects", "QuickConnectId", String(i.QuickConnectId)).QuickConnectConfig =
+        i.QuickConnectConfig;
+      return {};
+    });
   }
 
   restore(): void {

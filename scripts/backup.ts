@@ -1,0 +1,192 @@
+/**
+ * `npm run backup:diff -- <snapshotA> [<snapshotB> | --live <stack>] [--json]`
+ * `npm run backup:restore -- <snapshot> --stack <stack> [--dry-run] [--yes] [--include-managed]
+ *    [--target-snapshot <snapshot>] [--outputs-dir <dir>]`
+ *
+ * Snapshots are `s3://<bucket>/snapshots/<instanceId>/<snapshotId>/` or a local copy of one.
+ * `--live <stack>` / the restore target read the stack's instance now (its outputs instanceId,
+ * instanceArn, region), with the exporter's own paced calls. Exit codes: diff 0 same, 1
+ * different; restore 0 done (or planned), 1 refused or failed items; 2 bad usage.
+ */
+import { ConnectClient } from "@aws-sdk/client-connect";
+import { S3Client } from "@aws-sdk/client-s3";
+import { Command } from "commander";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline/promises";
+import { realPace } from "../components/drConnect";
+import {
+  exportSnapshot,
+  readSnapshot,
+  type SnapshotStore,
+} from "../functions/config-backup/export";
+import { apiGates } from "../functions/config-backup/runtime";
+import { applyRestore, planRestore, renderPlan } from "../lib/configRestore";
+import { diffSnapshots, openSnapshot, renderDiff, type Records } from "../lib/configSnapshot";
+import { USAGE_ERROR } from "./cli";
+
+const s3 = () => new S3Client({});
+
+function stackOutputs(stack: string, dir?: string): Record<string, unknown> {
+  const text = dir
+    ? fs.readFileSync(path.join(dir, `${stack}.json`), "utf8")
+    : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** The stack's instance as it is now: a full export into memory, paced like the exporter. */
+async function live(stack: string, outputsDir?: string): Promise<Records> {
+  const o = stackOutputs(stack, outputsDir);
+  const [instanceId, instanceArn, region] = [o.instanceId, o.instanceArn, o.region].map(String);
+  const client = new ConnectClient({ region, maxAttempts: 1 });
+  const files = new Map<string, string>();
+  const store: SnapshotStore = {
+    put: (k, b) => Promise.resolve(void files.set(k, b)),
+    get: (k) => Promise.resolve(files.get(k)),
+  };
+  const clock = {
+    now: () => Date.now(),
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  };
+  const r = await exportSnapshot(
+    { instanceId, instanceArn, region },
+    {
+      call: (c) => client.send(c as never) as unknown as Promise<Record<string, unknown>>,
+      gate: apiGates(clock, 2, 5),
+      ...clock,
+      store,
+    },
+    Infinity,
+  );
+  if (r.manifest && !r.manifest.complete)
+    throw new Error(
+      `reading ${stack} live: ${r.manifest.missing.map((m) => `${m.collection}: ${m.error}`).join("; ")}`,
+    );
+  return (await readSnapshot(store, `snapshots/${instanceId}/${r.snapshotId}/`)).records;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command().name("npm run backup:<diff|restore> --").exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code = 0;
+  program
+    .command("diff")
+    .argument("<a>", "snapshot (s3:// URL or folder)")
+    .argument("[b]", "second snapshot")
+    .option("--live <stack>", "compare with the stack's instance as it is now")
+    .option("--outputs-dir <dir>", "read <dir>/<stack>.json instead of pulumi stack output")
+    .option("--json", "the differences as JSON")
+    .action(
+      async (
+        a: string,
+        b: string | undefined,
+        o: { live?: string; json?: boolean; outputsDir?: string },
+      ) => {
+        if (!b === !o.live) {
+          process.stderr.write("give a second snapshot or --live <stack> (one of them)\n");
+          code = USAGE_ERROR;
+          return;
+        }
+        const left = (await openSnapshot(a, s3)).records;
+        const right = b
+          ? (await openSnapshot(b, s3)).records
+          : await live(o.live ?? "", o.outputsDir);
+        const d = diffSnapshots(left, right);
+        process.stdout.write(o.json ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d));
+        code = Object.values(d).some((c) => c.added.length || c.removed.length || c.changed.length)
+          ? 1
+          : 0;
+      },
+    );
+  program
+    .command("restore")
+    .argument("<snapshot>", "snapshot to restore (s3:// URL or folder)")
+    .requiredOption("--stack <stack>", "the stack whose instance receives it")
+    .option("--dry-run", "print the plan; change nothing")
+    .option("-y, --yes", "do not ask before changing the instance")
+    .option("--include-managed", "also restore objects the target's Pulumi stack manages")
+    .option(
+      "--target-snapshot <snapshot>",
+      "plan against this snapshot of the target instead of reading it live (with --dry-run)",
+    )
+    .option("--outputs-dir <dir>", "read <dir>/<stack>.json instead of pulumi stack output")
+    .action(
+      async (
+        snapshot: string,
+        o: {
+          stack: string;
+          dryRun?: boolean;
+          yes?: boolean;
+          includeManaged?: boolean;
+          targetSnapshot?: string;
+          outputsDir?: string;
+        },
+      ) => {
+        if (o.targetSnapshot && !o.dryRun) {
+          process.stderr.write(
+            "--target-snapshot plans only: add --dry-run (a real restore reads the target live)\n",
+          );
+          code = USAGE_ERROR;
+          return;
+        }
+        const source = (await openSnapshot(snapshot, s3)).records;
+        const target = o.targetSnapshot
+          ? (await openSnapshot(o.targetSnapshot, s3)).records
+          : await live(o.stack, o.outputsDir);
+        const plan = planRestore(source, target, { includeManaged: o.includeManaged });
+        process.stdout.write(renderPlan(plan));
+        if (o.dryRun) return;
+        const work = plan.items.filter(
+          (i) => i.action === "CREATE" || i.action === "UPDATE",
+        ).length;
+        if (!work) return;
+        if (!o.yes) {
+          const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+          const answer = await rl.question(
+            `Apply ${work} change(s) to the ${o.stack} instance? Type the stack name: `,
+          );
+          rl.close();
+          if (answer.trim() !== o.stack) {
+            process.stderr.write("not confirmed: nothing was changed\n");
+            code = 1;
+            return;
+          }
+        }
+        const outputs = stackOutputs(o.stack, o.outputsDir);
+        const r = await applyRestore(
+          plan,
+          new ConnectClient({ region: String(outputs.region) }),
+          String(outputs.instanceId),
+          realPace({ pollMs: 1_000 }),
+          (l) => process.stdout.write(`${l}\n`),
+        );
+        process.stdout.write(
+          `${r.done} applied, ${r.refused} refused, ${r.failed.length} failed\n`,
+        );
+        code = r.refused || r.failed.length ? 1 : 0;
+      },
+    );
+  try {
+    await program.parseAsync(argv, { from: "node" });
+  } catch (e) {
+    const c = (e as { exitCode?: number; code?: string }).exitCode;
+    if (c !== undefined) return c === 0 ? 0 : USAGE_ERROR;
+    process.stderr.write(`${(e as Error).message}\n`);
+    return /no manifest\.json|not a finished snapshot/.test((e as Error).message) ? USAGE_ERROR : 1;
+  }
+  return code;
+}
+
+main(process.argv).then(
+  (c) => {
+    process.exitCode = c;
+  },
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

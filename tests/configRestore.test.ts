@@ -1,0 +1,225 @@
+/**
+ * Diff and restore of configuration snapshots, between fake instances with different ids (and
+ * regions): names match objects, references are remapped, what cannot be mapped is reported.
+ */
+import { expect } from "chai";
+import { ConnectClient } from "@aws-sdk/client-connect";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { rateGate, type Pace } from "../components/drConnect";
+import { PROJECT_ROOT } from "../config";
+import { exportSnapshot } from "../functions/config-backup/export";
+import { apiGates } from "../functions/config-backup/runtime";
+import { applyRestore, planRestore, renderPlan } from "../lib/configRestore";
+import {
+  diffSnapshots,
+  dirStore,
+  openSnapshot,
+  renderDiff,
+  type Records,
+} from "../lib/configSnapshot";
+import { FakeConnectConfig, SMALL } from "./support/fakeConnectConfig";
+
+const TOKYO = { region: "ap-northeast-1" };
+const DR = {
+  region: "ap-southeast-1",
+  instanceId: "dddddddd-1111-4222-8333-444444444444",
+  idSalt: "9999",
+};
+
+/** Exports a fake instance to a folder (as `aws s3 sync` would copy it) and opens it. */
+async function snapshotOf(fake: FakeConnectConfig, dir?: string) {
+  const root = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "snap-"));
+  const client = new ConnectClient({
+    region: fake.region,
+    credentials: { accessKeyId: "x", secretAccessKey: "x" },
+  });
+  const r = await exportSnapshot(
+    { instanceId: fake.instanceId, instanceArn: fake.instanceArn, region: fake.region },
+    {
+      call: (c) => client.send(c as never) as unknown as Promise<Record<string, unknown>>,
+      gate: apiGates(fake, 2, 5),
+      sleep: fake.sleep,
+      now: fake.now,
+      store: dirStore(root),
+    },
+    Infinity,
+  );
+  const folder = path.join(root, "snapshots", fake.instanceId, r.snapshotId);
+  return { folder, snap: await openSnapshot(folder) };
+}
+
+describe("config backup: diff", () => {
+  let fake: FakeConnectConfig | undefined;
+  afterEach(() => fake?.restore());
+
+  it("finds exactly what changed between two snapshots of one instance", async () => {
+    fake = new FakeConnectConfig(SMALL, TOKYO);
+    const a = await snapshotOf(fake);
+    // A supervisor's day in the console: a queue's capacity, a flow's queue, a new flow, a
+    // quick connect removed.
+    fake.data.queues[1].MaxContacts = 20;
+    const flow = fake.data.flows[3];
+    flow.Content = String(flow.Content).replace(
+      String(fake.data.queues[3].QueueArn),
+      String(fake.data.queues[4].QueueArn),
+    );
+    fake.data.flows.push({
+      ...fake.data.flows[0],
+      Id: "new-flow",
+      Arn: "arn:new",
+      Name: "campaign-2026",
+    });
+    fake.data.quickConnects.pop();
+    const b = await snapshotOf(fake);
+    const d = diffSnapshots(a.snap.records, b.snap.records);
+    expect(d.queues).to.deep.equal({
+      added: [],
+      removed: [],
+      changed: [{ name: "queue-1", paths: ["MaxContacts"] }],
+      unchanged: SMALL.queues - 1,
+    });
+    expect(d.flows.added).to.deep.equal(["campaign-2026"]);
+    expect(d.flows.changed).to.deep.equal([
+      { name: "flow-3", paths: ["Content.Actions[2].Parameters.QueueId"] },
+    ]);
+    expect(d.quickConnects.removed).to.deep.equal(["quick-2"]);
+    expect(renderDiff(d)).to.include("  ~ flow-3: Content.Actions[2].Parameters.QueueId\n");
+  });
+
+  it("two instances with the same configuration and different ids show no differences", async () => {
+    fake = new FakeConnectConfig(SMALL, TOKYO);
+    const a = await snapshotOf(fake);
+    fake.restore();
+    fake = new FakeConnectConfig(SMALL, { ...TOKYO, instanceId: DR.instanceId, idSalt: "7777" });
+    const b = await snapshotOf(fake);
+    const d = diffSnapshots(a.snap.records, b.snap.records);
+    const differing = Object.entries(d).filter(
+      ([, c]) => c.added.length || c.removed.length || c.changed.length,
+    );
+    // Only the instance record itself names its (different) id; number→flow associations are
+    // keyed by the number's ARN, which differs too.
+    expect(differing.map(([k]) => k).sort()).to.deep.equal(["instance", "phoneNumberFlows"]);
+    expect(d.instance.changed).to.deep.equal([{ name: "instance", paths: ["Id"] }]);
+  });
+
+  it("the CLI diffs two snapshot folders and exits 1 when they differ", async () => {
+    fake = new FakeConnectConfig(SMALL, TOKYO);
+    const a = await snapshotOf(fake);
+    fake.data.queues[1].MaxContacts = 20;
+    const b = await snapshotOf(fake);
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/backup.ts", ...args], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+      });
+    const r = run("diff", a.folder, b.folder);
+    expect(r.status, r.stderr).to.equal(1);
+    expect(r.stdout).to.include(
+      "queues: 0 added, 0 removed, 1 changed, 5 unchanged\n  ~ queue-1: MaxContacts",
+    );
+    expect(run("diff", a.folder, a.folder).stdout).to.equal("no differences\n");
+    const bad = run("diff", "/nonexistent");
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.include("give a second snapshot or --live <stack>");
+  });
+});
+
+describe("config backup: restore", () => {
+  let source: FakeConnectConfig;
+  let target: FakeConnectConfig;
+  let snap: Records;
+  let pace: Pace;
+  const client = new ConnectClient({
+    region: DR.region,
+    credentials: { accessKeyId: "x", secretAccessKey: "x" },
+  });
+  beforeEach(async () => {
+    source = new FakeConnectConfig(SMALL, TOKYO);
+    snap = (await snapshotOf(source)).snap.records;
+    source.restore();
+    // The DR instance: other ids and region, fewer objects, one queue managed by Pulumi, and no
+    // balance-enquiry function (nothing in the snapshot calls it).
+    target = new FakeConnectConfig({ ...SMALL, flows: 4, quickConnects: 1 }, DR);
+    target.data.queues[0].Tags = { ManagedBy: "pulumi" };
+    target.data.lambdas.pop();
+    pace = { sleep: target.sleep, now: target.now, timeoutMs: 60_000, pollMs: 500, maxAttempts: 8 };
+    pace = { ...pace, gate: rateGate(pace) };
+  });
+  afterEach(() => target.restore());
+
+  it("plans by name: creates what is missing, skips what Pulumi manages, reports what it cannot map", async () => {
+    const t = (await snapshotOf(target)).snap.records;
+    const plan = planRestore(snap, t);
+    const by = (action: string, kind: string) =>
+      plan.items.filter((i) => i.action === action && i.kind === kind).map((i) => i.name);
+    expect(by("CREATE", "flows")).to.deep.equal(
+      Array.from({ length: SMALL.flows - 4 }, (_, k) => `flow-${k + 4}`),
+    );
+    expect(by("CREATE", "quickConnects")).to.deep.equal(["quick-1", "quick-2"]);
+    expect(by("SKIP", "queues")).to.deep.equal(["customer-desk"]);
+    expect(by("UNCHANGED", "hoursOfOperation")).to.have.length(SMALL.hours);
+    expect(plan.notRestored.map((n) => n.kind)).to.include.members([
+      "users",
+      "prompts",
+      "phoneNumbers",
+    ]);
+    // Every reference now points into the DR instance (or at an object the restore creates).
+    const flow5 = plan.items.find((i) => i.name === "flow-5")?.record.Content as string;
+    expect(flow5).not.to.include(source.instanceId);
+    expect(flow5).to.include(
+      `arn:aws:lambda:${DR.region}:123456789012:function:customerchannel-caller-auth`,
+    );
+    expect(renderPlan(plan)).to.match(
+      /\n\d+ to create, \d+ to update, \d+ unchanged, 1 skipped; 0 with unmapped references\n$/,
+    );
+  });
+
+  it("refuses an object whose references have no counterpart, and says which", async () => {
+    // The DR region also lacks the caller-auth function every flow calls.
+    target.data.lambdas.length = 0;
+    const t = (await snapshotOf(target)).snap.records;
+    const plan = planRestore(snap, t);
+    const f5 = plan.items.find((i) => i.kind === "flows" && i.name === "flow-5");
+    expect(f5?.unmapped).to.deep.equal(["Lambda function customerchannel-caller-auth"]);
+    expect(renderPlan(plan)).to.include(
+      "          unmapped: Lambda function customerchannel-caller-auth (no object of that name in the target)",
+    );
+    const lines: string[] = [];
+    const r = await applyRestore(plan, client, target.instanceId, pace, (l) => lines.push(l));
+    expect(r.refused).to.equal(plan.items.filter((i) => i.unmapped.length).length);
+    expect(
+      lines.some((l) => l.startsWith("refused  flows flow-5: unmapped Lambda function")),
+    ).to.equal(true);
+  });
+
+  it("applies the plan: afterwards the DR instance matches the snapshot except what it skips", async () => {
+    const before = (await snapshotOf(target)).snap.records;
+    const plan = planRestore(snap, before);
+    const lines: string[] = [];
+    const r = await applyRestore(plan, client, target.instanceId, pace, (l) => lines.push(l));
+    expect(r.failed).to.deep.equal([]);
+    expect(r.refused).to.equal(0);
+    const after = (await snapshotOf(target)).snap.records;
+    const d = diffSnapshots(snap, after);
+    for (const kind of [
+      "flows",
+      "quickConnects",
+      "routingProfiles",
+      "securityProfiles",
+      "hoursOfOperation",
+      "flowModules",
+    ]) {
+      expect(d[kind], kind).to.deep.include({ added: [], removed: [], changed: [] });
+    }
+    // Restored flows point at the DR instance's own objects.
+    for (const f of target.data.flows) expect(String(f.Content)).not.to.include(source.instanceId);
+    // A second run finds nothing to do.
+    const again = planRestore(snap, after);
+    expect(again.items.filter((i) => i.action === "CREATE" || i.action === "UPDATE")).to.deep.equal(
+      [],
+    );
+  });
+});
