@@ -222,4 +222,50 @@ describe("config backup: restore", () => {
       [],
     );
   });
+
+  it("undoes console changes in the same instance", async () => {
+    const tokyo = new FakeConnectConfig(SMALL, TOKYO);
+    try {
+      const { snap: before } = await snapshotOf(tokyo);
+      tokyo.data.queues[2].MaxContacts = 1;
+      tokyo.permissions.set(String(tokyo.data.securityProfiles[1].Id), []);
+      const flow = tokyo.data.flows[6];
+      flow.Content = String(flow.Content).replace(
+        String(tokyo.data.queues[0].QueueArn),
+        String(tokyo.data.queues[5].QueueArn),
+      );
+      const now = (await snapshotOf(tokyo)).snap.records;
+      const plan = planRestore(before.records, now);
+      expect(
+        plan.items.filter((i) => i.action === "UPDATE").map((i) => [i.kind, i.name, i.changes]),
+      ).to.deep.equal([
+        ["queues", "queue-2", ["MaxContacts"]],
+        ["flows", "flow-6", ["Content.Actions[2].Parameters.QueueId"]],
+        ["securityProfiles", "security-1", ["Permissions[0]", "Permissions[1]"]],
+      ]);
+      const tpace: Pace = {
+        sleep: tokyo.sleep,
+        now: tokyo.now,
+        timeoutMs: 60_000,
+        pollMs: 500,
+        maxAttempts: 8,
+      };
+      const r = await applyRestore(
+        plan,
+        new ConnectClient({
+          region: TOKYO.region,
+          credentials: { accessKeyId: "x", secretAccessKey: "x" },
+        }),
+        tokyo.instanceId,
+        tpace,
+        () => undefined,
+      );
+      expect(r).to.deep.equal({ done: 3, refused: 0, failed: [] });
+      const after = (await snapshotOf(tokyo)).snap.records;
+      const d = diffSnapshots(before.records, after);
+      for (const c of Object.values(d)) expect(c.changed).to.deep.equal([]);
+    } finally {
+      tokyo.restore();
+    }
+  });
 });
