@@ -32,7 +32,14 @@ import {
   type ConnectClient,
 } from "@aws-sdk/client-connect";
 import { throttled, type Pace } from "../components/drConnect";
-import { changedPaths, KINDS, normalise, type Records } from "./configSnapshot";
+import {
+  changedPaths,
+  KINDS,
+  normalise,
+  referenceMap,
+  rewrite,
+  type Records,
+} from "./configSnapshot";
 
 /** Restored kinds, in the order their references need them. */
 export const RESTORE_ORDER = [
@@ -93,15 +100,6 @@ function targetIndex(target: Records) {
   return byRef;
 }
 
-/** Source id or ARN → `{kind:name}`. */
-function sourceIndex(source: Records) {
-  const refs = new Map<string, string>();
-  for (const [kind, spec] of Object.entries(KINDS))
-    for (const r of source[kind] ?? [])
-      for (const f of spec.ids) if (str(r[f])) refs.set(str(r[f]), `{${kind}:${spec.name(r)}}`);
-  return refs;
-}
-
 /**
  * Marks a reference to an object this restore creates: `«restore»kind:name|id` (or `|arn`). No
  * control characters, so it survives JSON.stringify inside flow content unchanged.
@@ -116,7 +114,7 @@ export function planRestore(
   target: Records,
   o: { includeManaged?: boolean } = {},
 ): RestorePlan {
-  const refs = sourceIndex(source);
+  const refs = referenceMap(source);
   const targets = targetIndex(target);
   const targetLambdas = new Map(
     (target.lambdaFunctions ?? []).map((l) => [
@@ -134,17 +132,27 @@ export function planRestore(
   const targetInstance = str(target.instance?.find((i) => i.kind === "instance")?.Arn);
   const [ns, nt] = [normalise(source), normalise(target)];
 
-  const remap = (value: unknown, unmapped: Set<string>): unknown => {
-    const one = (v: string): string | undefined => {
-      if (v === sourceInstance && targetInstance) return targetInstance;
-      const ref = refs.get(v);
-      if (ref?.startsWith("{lambdaFunctions:")) {
-        const name = LAMBDA.exec(v)?.[1] ?? "";
-        const t = targetLambdas.get(name);
-        if (!t) unmapped.add(`Lambda function ${name}`);
-        return t ?? v;
-      }
-      if (ref) {
+  const KEEP_ALL = new Set<string>();
+  const remap = (value: unknown, unmapped: Set<string>): unknown =>
+    rewrite(
+      value,
+      (v) => {
+        if (v === sourceInstance && targetInstance) return targetInstance;
+        const lambda = LAMBDA.exec(v)?.[1];
+        if (lambda !== undefined) {
+          const t = targetLambdas.get(lambda);
+          if (!t) unmapped.add(`Lambda function ${lambda}`);
+          return t ?? v;
+        }
+        if (LEX_ALIAS.test(v)) {
+          // Lex alias ARNs carry no name: mapped only when each side has exactly one bot alias.
+          if (sourceBots.length === 1 && targetBots.length === 1 && sourceBots[0] === v)
+            return targetBots[0];
+          unmapped.add(`Lex bot alias ${v}`);
+          return v;
+        }
+        const ref = refs.get(v);
+        if (!ref) return undefined;
         const t = targets.get(ref);
         if (t) return v.startsWith("arn:") ? t.arn : t.id;
         // Created by this restore: resolved when it exists (see applyRestore).
@@ -153,38 +161,9 @@ export function planRestore(
           return `${PENDING}${ref.slice(1, -1)}|${v.startsWith("arn:") ? "arn" : "id"}`;
         unmapped.add(ref);
         return v;
-      }
-      if (LAMBDA.test(v)) {
-        const name = LAMBDA.exec(v)?.[1] ?? "";
-        const t = targetLambdas.get(name);
-        if (!t) unmapped.add(`Lambda function ${name}`);
-        return t ?? v;
-      }
-      if (LEX_ALIAS.test(v)) {
-        // Lex alias ARNs carry no name: map only when each side has exactly one bot alias.
-        if (sourceBots.length === 1 && targetBots.length === 1 && sourceBots[0] === v)
-          return targetBots[0];
-        unmapped.add(`Lex bot alias ${v}`);
-      }
-      return undefined;
-    };
-    if (typeof value === "string") {
-      const mapped = one(value);
-      if (mapped !== undefined) return mapped;
-      if (value.startsWith("{") && value.includes('"Actions"')) {
-        try {
-          return JSON.stringify(remap(JSON.parse(value), unmapped));
-        } catch {
-          return value;
-        }
-      }
-      return value;
-    }
-    if (Array.isArray(value)) return value.map((v) => remap(v, unmapped));
-    if (value && typeof value === "object")
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, remap(v, unmapped)]));
-    return value;
-  };
+      },
+      KEEP_ALL,
+    );
 
   const items: PlanItem[] = [];
   for (const kind of RESTORE_ORDER) {
@@ -297,29 +276,18 @@ export async function applyRestore(
     );
     created.set(`flows:${i.name}`, { id: str(r.ContactFlowId), arn: str(r.ContactFlowArn) });
   }
-  const resolve = (v: unknown): unknown => {
-    if (typeof v === "string") {
-      if (v.startsWith(PENDING)) {
+  const resolve = (value: unknown): unknown =>
+    rewrite(
+      value,
+      (v) => {
+        if (!v.startsWith(PENDING)) return undefined;
         const [ref, form] = v.slice(PENDING.length).split("|");
         const c = created.get(ref);
         if (!c) throw new Error(`${ref} was to be created by this restore and is not there`);
         return form === "arn" ? c.arn : c.id;
-      }
-      if (v.includes(PENDING)) {
-        try {
-          return JSON.stringify(resolve(JSON.parse(v)));
-        } catch (e) {
-          if (e instanceof SyntaxError) return v;
-          throw e;
-        }
-      }
-      return v;
-    }
-    if (Array.isArray(v)) return v.map(resolve);
-    if (v && typeof v === "object")
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
-    return v;
-  };
+      },
+      new Set(),
+    );
   for (const i of work) {
     const label = `${i.kind} ${i.name}`;
     try {

@@ -145,26 +145,35 @@ export function referenceMap(records: Records): Map<string, string> {
   return refs;
 }
 
-/** Replaces ids and ARNs found in strings (and inside flow content JSON) using `map`. */
-export function rewrite(value: unknown, map: (idOrArn: string) => string | undefined): unknown {
+/**
+ * Replaces strings `map` knows (ids, ARNs) anywhere in a record, inside flow content JSON too,
+ * leaving out the `drop` fields (by default the volatile ones).
+ */
+export function rewrite(
+  value: unknown,
+  map: (idOrArn: string) => string | undefined,
+  drop: ReadonlySet<string> = VOLATILE,
+): unknown {
   if (typeof value === "string") {
     const direct = map(value);
     if (direct !== undefined) return direct;
     if (value.startsWith("{") && value.includes('"Actions"')) {
+      let parsed: unknown;
       try {
-        return JSON.stringify(rewrite(JSON.parse(value), map));
+        parsed = JSON.parse(value);
       } catch {
         return value;
       }
+      return JSON.stringify(rewrite(parsed, map, drop));
     }
     return value;
   }
-  if (Array.isArray(value)) return value.map((v) => rewrite(v, map));
+  if (Array.isArray(value)) return value.map((v) => rewrite(v, map, drop));
   if (value && typeof value === "object")
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([k]) => !VOLATILE.has(k))
-        .map(([k, v]) => [k, rewrite(v, map)]),
+        .filter(([k]) => !drop.has(k))
+        .map(([k, v]) => [k, rewrite(v, map, drop)]),
     );
   return value;
 }
