@@ -238,6 +238,33 @@ const configBackupSchema = z.strictObject({
   requestsPerSecond: z.number().positive().max(100).default(2),
 });
 
+/** Operations alarms (Monitoring, both stacks). */
+const monitoringSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Who is told when an alarm fires (email subscriptions must be confirmed from the mail). */
+  subscriptions: z
+    .array(
+      z.discriminatedUnion("protocol", [
+        z.strictObject({ protocol: z.literal("email"), endpoint: z.email() }),
+        z.strictObject({
+          protocol: z.literal("https"),
+          endpoint: z.url({ protocol: /^https$/ }),
+        }),
+        z.strictObject({
+          protocol: z.enum(["sqs", "lambda"]),
+          endpoint: z.string().regex(/^arn:aws[-a-z]*:(sqs|lambda):/, "an SQS queue or Lambda ARN"),
+        }),
+      ]),
+    )
+    .default([]),
+  concurrentCallsPercent: z.number().int().min(1).max(100).default(80),
+  longestQueueWaitSeconds: z.number().int().min(1).max(86_400).default(120),
+  missedCallsPer5Minutes: z.number().int().min(1).default(5),
+  queueMessageAgeSeconds: z.number().int().min(60).max(1_209_600).default(900),
+  durationOfTimeoutPercent: z.number().int().min(10).max(100).default(80),
+  replicationLatencySeconds: z.number().int().min(60).default(900),
+});
+
 /** Where DR traffic goes (Failover, dr stack in replica mode). */
 const failoverSchema = z.strictObject({
   /** primary: everything in the primary region; dr: failed over. */
@@ -461,6 +488,7 @@ export const rawSchema = z.strictObject({
   failover: obj(failoverSchema).prefault({}),
   phoneNumbers: obj(phoneNumberRecord).prefault(DEFAULT_PHONE_NUMBERS as never),
   configBackup: obj(configBackupSchema).prefault({}),
+  monitoring: obj(monitoringSchema).prefault({}),
   phoneNumberQuota: int(1, 10_000),
   trafficDistributionGroupArn: z.string(),
 });
@@ -473,6 +501,7 @@ export const STRUCTURED_KEYS = [
   "failover",
   "phoneNumbers",
   "configBackup",
+  "monitoring",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -487,6 +516,7 @@ export type ComplianceConfig = Raw["compliance"];
 export type FailoverConfig = Raw["failover"];
 export type PhoneNumbersConfig = Raw["phoneNumbers"];
 export type ConfigBackupConfig = Raw["configBackup"];
+export type MonitoringConfig = Raw["monitoring"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -545,6 +575,7 @@ export interface StackConfig {
    */
   readonly trafficDistributionGroupArn?: string;
   readonly configBackup: ConfigBackupConfig;
+  readonly monitoring: MonitoringConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -943,6 +974,7 @@ export function parseConfig(
     phoneNumbers: replicaDr ? {} : c.phoneNumbers,
     trafficDistributionGroupArn: c.trafficDistributionGroupArn || undefined,
     configBackup: c.configBackup,
+    monitoring: c.monitoring,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

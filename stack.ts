@@ -13,12 +13,15 @@ import {
   ContactFlows,
   Failover,
   GroupMembership,
+  Monitoring,
   OutboundCampaignStore,
   PhoneNumbers,
   VoiceIdAuth,
+  startWatching,
   vaultTarget,
   type ClaimedNumber,
   type InstanceSpec,
+  type Watched,
   type SamlSpec,
   type VaultTarget,
 } from "./components";
@@ -291,7 +294,43 @@ export function composeStack(cfg: StackConfig): Record<string, pulumi.Input<unkn
   }
   const prov = providers(cfg);
   const opts: pulumi.ComponentResourceOptions = { providers: [prov.aws, prov.awsNative] };
-  return cfg.role === "primary" ? composePrimary(cfg, opts) : composeDr(cfg, opts);
+  // Everything the components register (functions, queues, streams, ...) gets its alarms.
+  const watched = startWatching();
+  const outputs = cfg.role === "primary" ? composePrimary(cfg, opts) : composeDr(cfg, opts);
+  return { ...outputs, ...deployMonitoring(cfg, watched, outputs, opts) };
+}
+
+/** Alarms, alarm topic and dashboard for everything this stack registered. */
+function deployMonitoring(
+  cfg: StackConfig,
+  watched: Watched[],
+  outputs: Record<string, pulumi.Input<unknown>>,
+  opts: pulumi.ComponentResourceOptions,
+) {
+  const { enabled, subscriptions, ...thresholds } = cfg.monitoring;
+  if (!enabled) return {};
+  const failover = outputs.failoverDrPercent as pulumi.Input<number> | undefined;
+  const m = new Monitoring(
+    `${cfg.stack}-monitoring`,
+    {
+      region: cfg.region,
+      aliasPrefix: `${cfg.project}/${cfg.stack}`,
+      namePrefix: `${cfg.project}-${cfg.stack}`,
+      watched,
+      thresholds,
+      subscriptions,
+      note:
+        failover === undefined
+          ? `**${cfg.stack}** (${cfg.role}, ${cfg.region}): alarms go to ${cfg.project}-${cfg.stack}-alarms.`
+          : pulumi.interpolate`**${cfg.stack}** (${cfg.role}, ${cfg.region}): traffic declared at the last pulumi up: ${failover}% of calls in ${cfg.region}. The live split: npm run drill -- --from <primary> --to ${cfg.stack} --dry-run.`,
+    },
+    opts,
+  );
+  return {
+    alarmTopicArn: m.topicArn,
+    alarmCount: m.alarmNames.length,
+    dashboardName: m.dashboardName,
+  };
 }
 
 function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {

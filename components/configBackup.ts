@@ -8,8 +8,8 @@
  *   15-minute invocation) → `snapshots/<instanceId>/<snapshotId>/` with a manifest.
  *
  * A snapshot with missing collections ends the execution in the Fail state, and a schedule that
- * cannot start the execution lands in a dead-letter queue: alarms watch both, so a gap in the
- * backups is never silent.
+ * cannot start the execution lands in a dead-letter queue: Monitoring's alarms watch both, so a
+ * gap in the backups is never silent.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +21,7 @@ import { NodeFunction } from "./nodeFunction";
 import { assumeRolePolicy, configBackupPolicy, doc, queuePolicy } from "./policies";
 import { PrivateBucket } from "./privateBucket";
 import { replicateToVault } from "./vaultReplication";
+import { watch } from "./watch";
 
 export const CONFIG_BACKUP_TOKEN = "customerchannel:backup:ConfigBackup";
 
@@ -284,53 +285,9 @@ export class ConfigBackup extends pulumi.ComponentResource {
       p,
     );
 
-    // Alarms: a failed or timed-out snapshot, and a schedule that could not start one.
-    const alarm = (
-      id: string,
-      metric: string,
-      namespace: string,
-      dimensions: pulumi.Input<Record<string, pulumi.Input<string>>>,
-      description: string,
-    ) =>
-      new aws.cloudwatch.MetricAlarm(
-        `${name}-${id}`,
-        {
-          region,
-          name: `customerchannel-config-backup-${id}`,
-          alarmDescription: description,
-          namespace,
-          metricName: metric,
-          dimensions,
-          statistic: "Sum",
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 1,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          treatMissingData: "notBreaching",
-        },
-        p,
-      );
-    alarm(
-      "failed",
-      "ExecutionsFailed",
-      "AWS/States",
-      { StateMachineArn: machine.arn },
-      "A configuration snapshot is incomplete (see its manifest's missing list)",
-    );
-    alarm(
-      "timed-out",
-      "ExecutionsTimedOut",
-      "AWS/States",
-      { StateMachineArn: machine.arn },
-      "A configuration snapshot did not finish",
-    );
-    alarm(
-      "not-started",
-      "ApproximateNumberOfMessagesVisible",
-      "AWS/SQS",
-      { QueueName: dlq.name },
-      "The schedule could not start a configuration snapshot (dead-letter queue)",
-    );
+    // Monitoring alarms on failed and timed-out executions; the dead-letter queue registered
+    // itself (a schedule that could not start a snapshot).
+    watch({ kind: "stateMachine", id: `${name}-machine`, arn: machine.arn });
 
     this.bucketName = bucket.bucketName;
     this.stateMachineArn = machine.arn;

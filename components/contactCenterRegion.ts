@@ -10,6 +10,7 @@ import type { VaultTarget } from "./backupVault";
 import { createKmsKey } from "./kmsKey";
 import { ReplicaInstance } from "./replicaInstance";
 import { replicateToVault } from "./vaultReplication";
+import { watch } from "./watch";
 import {
   assumeRolePolicy,
   eventsToLogsResourcePolicy,
@@ -499,6 +500,8 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
     }
 
     this.instanceId = instanceId;
+    watch({ kind: "instance", id: `${name}-instance`, instanceId });
+    watch({ kind: "stream", id: `${name}-ctr`, streamName: ctrStream.name });
     this.instanceArn = instanceArn;
     this.dataKeyArn = data.arn;
     this.accessLogBucketName = accessLogs.bucketName;
@@ -558,6 +561,7 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       );
       this.queueIds[qn] = res.queueId;
       this.queueArns[qn] = res.arn;
+      watch({ kind: "connectQueue", id: `${name}-queue-${qn}`, instanceId, queueName: qn });
     }
     for (const [rn, rp] of Object.entries(r.routingProfiles)) {
       const res = new aws.connect.RoutingProfile(

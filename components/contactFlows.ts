@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { watch } from "./watch";
 import { deploymentOrder, FLOW_VARIABLE_PREFIX, type FlowTemplate } from "../flows/catalog";
 import { renderFlow } from "../flows/render";
 import { errorsOnly, formatProblem, validateFlow } from "../flows/validate";
@@ -65,6 +66,12 @@ export class ContactFlows extends pulumi.ComponentResource {
           );
         }
         return text;
+      });
+      watch({
+        kind: "flow",
+        id: `${name}-${f.name}`,
+        instanceId: args.instanceId,
+        flowName: f.name,
       });
       const flow = new aws.connect.ContactFlow(
         `${name}-${f.name}`,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { watch } from "./watch";
 
 /**
  * A DynamoDB table as every component here needs it: on-demand, string keys, encrypted with the
@@ -48,7 +49,7 @@ export function encryptedQueue(
   opts: pulumi.CustomResourceOptions,
 ): aws.sqs.Queue {
   const { queueName, kmsKeyArn, ...extra } = a;
-  return new aws.sqs.Queue(
+  const queue = new aws.sqs.Queue(
     name,
     {
       name: queueName,
@@ -59,6 +60,10 @@ export function encryptedQueue(
     },
     opts,
   );
+  // Every work queue here redrives to a dead-letter queue, so a queue without a redrive policy
+  // is one: any message in it is an alarm.
+  watch({ kind: "queue", id: name, queueName: queue.name, deadLetter: !a.redrivePolicy });
+  return queue;
 }
 
 /**

@@ -20,3 +20,5 @@ export * from "./numberRouting";
 export * from "./groupAgents";
 export * from "./configBackup";
 export * from "./vaultReplication";
+export * from "./watch";
+export * from "./monitoring";

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { watch } from "./watch";
 import { buildSync } from "esbuild";
 import * as path from "node:path";
 import { assumeRolePolicy, doc, functionLogStatement, type PolicyStatement } from "./policies";
@@ -164,6 +165,12 @@ export class NodeFunction extends pulumi.ComponentResource {
       // The role's policy must exist before the first invocation can log or read.
       { parent: this, dependsOn: [logGroup, policy] },
     );
+    watch({
+      kind: "function",
+      id: name,
+      functionName: fn.name,
+      timeoutSeconds: args.timeoutSeconds,
+    });
     this.arn = fn.arn;
     this.name = fn.name;
     this.roleArn = role.arn;

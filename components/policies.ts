@@ -580,3 +580,26 @@ export function configBackupPolicy(a: {
     kmsViaServiceStatement("UseBackupKeyThroughS3", a.keyArn, "s3", a.region),
   ];
 }
+
+/**
+ * The operations alarm topic: TLS only, and CloudWatch may publish for this account's
+ * `customerchannel-*` alarms in the topic's region (and nothing else may, besides the account).
+ */
+export const alarmTopicPolicy = (
+  topicArn: string,
+  region: string,
+  accountId: string,
+): PolicyDocument =>
+  doc(denyInsecureTransport("sns:Publish", topicArn), {
+    Sid: "CloudWatchAlarmsPublish",
+    Effect: "Allow",
+    Principal: { Service: "cloudwatch.amazonaws.com" },
+    Action: "sns:Publish",
+    Resource: topicArn,
+    Condition: {
+      StringEquals: { "aws:SourceAccount": accountId },
+      ArnLike: {
+        "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:customerchannel-*`,
+      },
+    },
+  });

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VaultTarget } from "./backupVault";
 import { assumeRolePolicy, replicationPolicy } from "./policies";
 import type { PrivateBucket } from "./privateBucket";
+import { watch } from "./watch";
 
 export interface VaultReplicationArgs {
   readonly region: string;
@@ -63,6 +64,13 @@ export function replicateToVault(
     },
     p,
   );
+  watch({
+    kind: "replication",
+    id: names.configName,
+    sourceBucket: a.source.bucketName,
+    destinationBucketArn: a.vault.bucketArn,
+    ruleId: "to-backup-vault",
+  });
   return new aws.s3.BucketReplicationConfig(
     names.configName,
     {

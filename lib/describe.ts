@@ -394,9 +394,23 @@ export function securityFacts(r: RecordedResource): Facts {
       };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return {
-        alarm: `${text(i.namespace)} ${text(i.metricName)} ${text(i.statistic)} >= ${text(i.threshold)} per ${text(i.period)}s`,
+        alarm: `${text(i.namespace)} ${text(i.metricName)} ${text(i.statistic)} ${text(i.comparisonOperator) === "LessThanThreshold" ? "<" : ">="} ${text(i.threshold)} per ${text(i.period)}s`,
         missingData: text(i.treatMissingData),
+        actions: list(i.alarmActions).length,
       };
+    case "aws:cloudwatch/dashboard:Dashboard": {
+      let widgets: string[] = [];
+      try {
+        widgets = (
+          JSON.parse(text(i.dashboardBody)) as {
+            widgets: { type: string; properties: { title?: string } }[];
+          }
+        ).widgets.map((w) => (w.type === "text" ? "text" : (w.properties.title ?? "metric")));
+      } catch {
+        // body not known yet
+      }
+      return { dashboard: text(i.dashboardName), widgets };
+    }
     case "pulumi-nodejs:dynamic/customerchannel:FlowContent":
       return { updatesContentWith: "UpdateContactFlowContent (pulumi-aws #6222 workaround)" };
     case "pulumi:pulumi:StackReference":

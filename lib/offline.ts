@@ -355,6 +355,18 @@ function fakeState(
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}` } };
     }
+    case "aws:cloudwatch/dashboard:Dashboard": {
+      const n = text(inputs.dashboardName);
+      return {
+        id: n,
+        state: { dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${n}` },
+      };
+    }
+    case "aws:sns/topicSubscription:TopicSubscription":
+      return {
+        id: `${text(inputs.topic)}:${hex(seed, 8)}`,
+        state: { arn: `${text(inputs.topic)}:${hex(seed, 8)}` },
+      };
     case "aws:sns/topic:Topic": {
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return {

@@ -183,16 +183,25 @@ describe("ConfigBackup component", () => {
     ]);
   });
 
-  it("alarms on a failed or timed-out snapshot and on a schedule that could not start one", () => {
-    const alarms = tokyo
-      .ofType(T.alarm)
-      .map((a) => [a.name, a.inputs.namespace, a.inputs.metricName, a.inputs.threshold])
-      .sort();
-    expect(alarms).to.deep.equal([
-      ["tokyo-config-backup-failed", "AWS/States", "ExecutionsFailed", 1],
-      ["tokyo-config-backup-not-started", "AWS/SQS", "ApproximateNumberOfMessagesVisible", 1],
-      ["tokyo-config-backup-timed-out", "AWS/States", "ExecutionsTimedOut", 1],
-    ]);
+  it("alarms (through Monitoring) on a failed or timed-out snapshot and a schedule that could not start one", () => {
+    const machine = tokyo.get(T.machine, "tokyo-config-backup-machine").state.arn;
+    const dlq = tokyo.get("aws:sqs/queue:Queue", "tokyo-config-backup-schedule-dlq").state.name;
+    const alarm = (n: string) => tokyo.get(T.alarm, `tokyo-monitoring-${n}`).inputs;
+    expect(alarm("tokyo-config-backup-machine-failed")).to.deep.include({
+      namespace: "AWS/States",
+      metricName: "ExecutionsFailed",
+      dimensions: { StateMachineArn: machine },
+      threshold: 1,
+    });
+    expect(alarm("tokyo-config-backup-machine-timed-out").metricName).to.equal(
+      "ExecutionsTimedOut",
+    );
+    expect(alarm("tokyo-config-backup-schedule-dlq-dead-letters")).to.deep.include({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: dlq },
+      threshold: 1,
+    });
   });
 
   it("both stacks back up their own instance and say where", () => {

@@ -5,8 +5,8 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 8,
-  "aws:kms/alias:Alias": 8,
+  "aws:kms/key:Key": 9,
+  "aws:kms/alias:Alias": 9,
   "aws:s3/bucket:Bucket": 5,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 5,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 5,
@@ -61,8 +61,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:apigateway/account:Account": 1,
   // Compliance detection (CompliancePipeline; queues and mapping counted above).
   "aws:s3/bucketNotification:BucketNotification": 1,
-  "aws:sns/topic:Topic": 1,
-  "aws:sns/topicPolicy:TopicPolicy": 1,
+  "aws:sns/topic:Topic": 2,
+  "aws:sns/topicPolicy:TopicPolicy": 2,
   // The project event bus (ContactCenterRegion) and the real-time Contact Lens rule.
   "aws:cloudwatch/eventBus:EventBus": 1,
   "aws-native:connect:Rule": 1,
@@ -73,7 +73,10 @@ const TOKYO_COUNTS: Record<string, number> = {
   // bucket, replication, exporter, roles and dead-letter queue are counted above).
   "aws:sfn/stateMachine:StateMachine": 1,
   "aws:scheduler/schedule:Schedule": 1,
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
+  // Operations (Monitoring): its topic and key (counted above), one dashboard, and the alarms
+  // derived from what the components registered (tests/monitoring.test.ts checks each).
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 56,
+  "aws:cloudwatch/dashboard:Dashboard": 1,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -99,6 +102,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
       "customerchannel:connect:PhoneNumbers::tokyo-numbers",
+      "customerchannel:ops:Monitoring::tokyo-monitoring",
       "customerchannel:outbound:OutboundCampaignStore::tokyo-outbound",
       "pulumi:providers:aws-native::tokyo-aws-native",
       "pulumi:providers:aws::tokyo-aws",
@@ -199,9 +203,9 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     const c = rec.countsByType();
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
-    // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance
-    // and configuration backups.
-    expect(c["aws:kms/key:Key"]).to.equal(6);
+    // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance,
+    // configuration backups and alarm topic.
+    expect(c["aws:kms/key:Key"]).to.equal(7);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
