@@ -9,11 +9,11 @@ import type {
 import type { VaultTarget } from "./backupVault";
 import { createKmsKey } from "./kmsKey";
 import { ReplicaInstance } from "./replicaInstance";
+import { eventLog } from "./eventLog";
 import { replicateToVault } from "./vaultReplication";
 import { watch } from "./watch";
 import {
   assumeRolePolicy,
-  eventsToLogsResourcePolicy,
   federationPolicy,
   firehoseDeliveryPolicy,
   samlTrustPolicy,
@@ -442,31 +442,14 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
     );
 
     // --- Audit trail: every contact event of this instance into an encrypted log group.
-    const contactEvents = new aws.cloudwatch.LogGroup(
+    const contactEvents = eventLog(
       `${name}-contact-events`,
       {
         region,
-        name: `/aws/events/customerchannel/${inst.alias}/contact-events`,
-        retentionInDays: args.logRetentionDays,
-        kmsKeyId: logsKey.arn,
-      },
-      p,
-    );
-    const eventsPolicy = new aws.cloudwatch.LogResourcePolicy(
-      `${name}-contact-events`,
-      {
-        region,
+        logGroupName: `/aws/events/customerchannel/${inst.alias}/contact-events`,
         policyName: `${inst.alias}-contact-events-delivery`,
-        policyDocument: contactEvents.arn.apply((a) =>
-          JSON.stringify(eventsToLogsResourcePolicy([a])),
-        ),
-      },
-      p,
-    );
-    const rule = new aws.cloudwatch.EventRule(
-      `${name}-contact-events`,
-      {
-        region,
+        retentionInDays: args.logRetentionDays,
+        kmsKeyArn: logsKey.arn,
         description: `Amazon Connect contact events of ${inst.alias} (${region}) for the audit trail`,
         eventPattern: pulumi.jsonStringify({
           source: ["aws.connect"],
@@ -474,13 +457,8 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
           detail: { instanceArn: [instanceArn] },
         }),
       },
-      p,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-contact-events`,
-      { region, rule: rule.name, arn: contactEvents.arn },
-      { parent: this, dependsOn: [eventsPolicy] },
-    );
+      this,
+    ).logGroup;
 
     // --- Routing objects (a replica gets them mirrored from its source instead).
     if (args.routing) {
