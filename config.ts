@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import { checkE164 } from "./lib/phone";
+import { windowSchema } from "./functions/change-window/core";
 import { SEVERITIES } from "./functions/compliance-detector/detect";
 
 export const PROJECT = "customerchannel";
@@ -263,6 +264,14 @@ const monitoringSchema = z.strictObject({
   queueMessageAgeSeconds: z.number().int().min(60).max(1_209_600).default(900),
   durationOfTimeoutPercent: z.number().int().min(10).max(100).default(80),
   replicationLatencySeconds: z.number().int().min(60).default(900),
+  /**
+   * When administrative changes (Connect, IAM Identity Center) are expected; a change at any
+   * other time is reported to the alarm topic. Default: weekends, all day.
+   */
+  changeWindows: z
+    .array(windowSchema)
+    .default([{ days: ["SATURDAY", "SUNDAY"], from: "00:00", to: "24:00" }]),
+  changeWindowTimeZone: z.string().min(1).default("Asia/Tokyo"),
 });
 
 /** Where DR traffic goes (Failover, dr stack in replica mode). */

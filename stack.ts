@@ -307,7 +307,8 @@ function deployMonitoring(
   outputs: Record<string, pulumi.Input<unknown>>,
   opts: pulumi.ComponentResourceOptions,
 ) {
-  const { enabled, subscriptions, ...thresholds } = cfg.monitoring;
+  const { enabled, subscriptions, changeWindows, changeWindowTimeZone, ...thresholds } =
+    cfg.monitoring;
   if (!enabled) return {};
   const failover = outputs.failoverDrPercent as pulumi.Input<number> | undefined;
   const m = new Monitoring(
@@ -323,10 +324,17 @@ function deployMonitoring(
         failover === undefined
           ? `**${cfg.stack}** (${cfg.role}, ${cfg.region}): alarms go to ${cfg.project}-${cfg.stack}-alarms.`
           : pulumi.interpolate`**${cfg.stack}** (${cfg.role}, ${cfg.region}): traffic declared at the last pulumi up: ${failover}% of calls in ${cfg.region}. The live split: npm run drill -- --from <primary> --to ${cfg.stack} --dry-run.`,
+      changeAudit: {
+        stack: cfg.stack,
+        logRetentionDays: cfg.logRetentionDays,
+        windows: changeWindows,
+        timeZone: changeWindowTimeZone,
+      },
     },
     opts,
   );
   return {
+    adminChangesLogGroup: m.changeLogGroup,
     alarmTopicArn: m.topicArn,
     alarmCount: m.alarmNames.length,
     dashboardName: m.dashboardName,

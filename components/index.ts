@@ -22,3 +22,5 @@ export * from "./configBackup";
 export * from "./vaultReplication";
 export * from "./watch";
 export * from "./monitoring";
+export * from "./changeAudit";
+export * from "./eventLog";

@@ -16,6 +16,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ChangeWindow } from "../functions/change-window/core";
+import { ChangeAudit } from "./changeAudit";
 import { createKmsKey } from "./kmsKey";
 import { alarmTopicPolicy } from "./policies";
 import type { Watched } from "./watch";
@@ -47,6 +49,13 @@ export interface MonitoringArgs {
   readonly subscriptions: readonly { protocol: string; endpoint: string }[];
   /** Extra text shown at the top of the dashboard (e.g. the declared traffic distribution). */
   readonly note?: pulumi.Input<string>;
+  /** Administrative change audit (ChangeAudit, created here so its pieces get alarms too). */
+  readonly changeAudit: {
+    readonly stack: string;
+    readonly logRetentionDays: number;
+    readonly windows: readonly ChangeWindow[];
+    readonly timeZone: string;
+  };
 }
 
 /** One alarm, as data: what Monitoring creates and what the README and tests list. */
@@ -283,8 +292,11 @@ export function alarmsFor(w: Watched, t: MonitoringThresholds): AlarmSpec[] {
 
 export class Monitoring extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
+  public readonly topicKeyArn: pulumi.Output<string>;
   public readonly alarmNames: string[];
   public readonly dashboardName: pulumi.Output<string>;
+  /** Where administrative changes are logged. */
+  public readonly changeLogGroup: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super(MONITORING_TOKEN, name, {}, opts);
@@ -295,10 +307,13 @@ export class Monitoring extends pulumi.ComponentResource {
       `${name}-key`,
       {
         region,
-        description: `Operations alarms (${region})`,
-        alias: `${args.aliasPrefix}/${region}/alarms`,
-        // CloudWatch publishes alarm notifications into the encrypted topic.
-        allowServices: ["cloudwatch.amazonaws.com"],
+        description: `Operations (${region}): alarm topic, change audit log and its dead letters`,
+        alias: `${args.aliasPrefix}/${region}/operations`,
+        // CloudWatch publishes alarm notifications into the encrypted topic; EventBridge keeps
+        // undeliverable change events in the encrypted dead-letter queue; CloudWatch Logs
+        // encrypts the change log.
+        allowServices: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
+        allowCloudWatchLogs: true,
       },
       p,
     );
@@ -325,6 +340,22 @@ export class Monitoring extends pulumi.ComponentResource {
         p,
       );
     });
+
+    // Before the alarms: its function and dead-letter queue register themselves for alarms.
+    const audit = new ChangeAudit(
+      `${name}-changes`,
+      {
+        region,
+        stack: args.changeAudit.stack,
+        keyArn: key.arn,
+        logRetentionDays: args.changeAudit.logRetentionDays,
+        topicArn: topic.arn,
+        windows: args.changeAudit.windows,
+        timeZone: args.changeAudit.timeZone,
+      },
+      p,
+    );
+    this.changeLogGroup = audit.logGroupName;
 
     const specs = args.watched.flatMap((w) => alarmsFor(w, args.thresholds));
     this.alarmNames = specs.map((a) => `customerchannel-${a.id}`);
@@ -370,6 +401,7 @@ export class Monitoring extends pulumi.ComponentResource {
       p,
     );
     this.topicArn = topic.arn;
+    this.topicKeyArn = key.arn;
     this.dashboardName = dashboard.dashboardName;
     this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboardName });
   }

@@ -603,3 +603,19 @@ export const alarmTopicPolicy = (
       },
     },
   });
+
+/** The change-window reporter: publish to the alarm topic (through SNS with its key), no more. */
+export const changeWindowPolicy = (a: {
+  readonly topicArn: string;
+  readonly topicKeyArn: string;
+  readonly region: string;
+}): PolicyStatement[] => [
+  { Sid: "ReportChanges", Effect: "Allow", Action: ["sns:Publish"], Resource: a.topicArn },
+  {
+    Sid: "UseTopicKeyThroughSns",
+    Effect: "Allow",
+    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+    Resource: a.topicKeyArn,
+    Condition: { StringEquals: { "kms:ViaService": `sns.${a.region}.amazonaws.com` } },
+  },
+];

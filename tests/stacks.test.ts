@@ -16,18 +16,18 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:s3/bucketPolicy:BucketPolicy": 5,
   "aws:s3/bucketLogging:BucketLogging": 3,
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 2,
-  "aws:iam/role:Role": 13,
-  "aws:iam/rolePolicy:RolePolicy": 13,
+  "aws:iam/role:Role": 14,
+  "aws:iam/rolePolicy:RolePolicy": 14,
   "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
   "aws:iam/samlProvider:SamlProvider": 1,
   "aws:connect/instance:Instance": 1,
   "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 10,
+  "aws:cloudwatch/logGroup:LogGroup": 12,
   "aws:cloudwatch/logStream:LogStream": 1,
-  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 1,
-  "aws:cloudwatch/eventRule:EventRule": 4,
-  "aws:cloudwatch/eventTarget:EventTarget": 4,
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 2,
+  "aws:cloudwatch/eventRule:EventRule": 5,
+  "aws:cloudwatch/eventTarget:EventTarget": 6,
   "aws:connect/hoursOfOperation:HoursOfOperation": 4,
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
@@ -36,8 +36,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "pulumi-nodejs:dynamic/customerchannel:FlowContent": 7,
   // Caller authentication (VoiceIdAuth, knowledge provider).
   "aws:dynamodb/table:Table": 3,
-  "aws:lambda/function:Function": 6,
-  "aws:lambda/permission:Permission": 3,
+  "aws:lambda/function:Function": 7,
+  "aws:lambda/permission:Permission": 4,
   "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": 1,
   "aws-native:lex:Bot": 1,
   "aws-native:lex:BotVersion": 1,
@@ -45,8 +45,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws-native:lex:ResourcePolicy": 1,
   "aws-native:connect:IntegrationAssociation": 1,
   // Outbound campaigns (OutboundCampaignStore): queues, dialer, recorder and the REST API.
-  "aws:sqs/queue:Queue": 6,
-  "aws:sqs/queuePolicy:QueuePolicy": 6,
+  "aws:sqs/queue:Queue": 7,
+  "aws:sqs/queuePolicy:QueuePolicy": 7,
   "aws:lambda/eventSourceMapping:EventSourceMapping": 2,
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
   "aws:apigateway/restApi:RestApi": 1,
@@ -73,9 +73,10 @@ const TOKYO_COUNTS: Record<string, number> = {
   // bucket, replication, exporter, roles and dead-letter queue are counted above).
   "aws:sfn/stateMachine:StateMachine": 1,
   "aws:scheduler/schedule:Schedule": 1,
-  // Operations (Monitoring): its topic and key (counted above), one dashboard, and the alarms
-  // derived from what the components registered (tests/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 56,
+  // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
+  // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
+  // the components registered (tests/monitoring.test.ts checks each).
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 60,
   "aws:cloudwatch/dashboard:Dashboard": 1,
 };
 
@@ -277,6 +278,7 @@ describe("stack dr (standalone) builds a full second instance", () => {
       "dr-config-backup-replication",
       "dr-config-backup-scheduler",
       "dr-ctr-firehose",
+      "dr-monitoring-changes-reporter",
       "dr-replication",
     ]);
     // No replica and no traffic distribution: a standalone dr owns its numbers and routes them.
