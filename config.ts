@@ -272,6 +272,11 @@ const monitoringSchema = z.strictObject({
     .array(windowSchema)
     .default([{ days: ["SATURDAY", "SUNDAY"], from: "00:00", to: "24:00" }]),
   changeWindowTimeZone: z.string().min(1).default("Asia/Tokyo"),
+  /**
+   * A CloudTrail trail of reads and writes of recordings, contact records and configuration
+   * backups (S3 data events) and of write management calls. Default: on for the primary.
+   */
+  auditTrail: z.boolean().optional(),
 });
 
 /** Where DR traffic goes (Failover, dr stack in replica mode). */

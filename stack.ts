@@ -9,6 +9,7 @@ import {
   BackupVault,
   ContactCenterRegion,
   CompliancePipeline,
+  AuditTrail,
   ConfigBackup,
   ContactFlows,
   Failover,
@@ -234,7 +235,7 @@ function deployConfigBackup(
   opts: pulumi.ComponentResourceOptions,
 ) {
   const b = cfg.configBackup;
-  if (!b.enabled) return undefined;
+  if (!b.enabled) return { outputs: {}, bucketArn: undefined };
   const backup = new ConfigBackup(
     `${cfg.stack}-config-backup`,
     {
@@ -255,9 +256,41 @@ function deployConfigBackup(
     opts,
   );
   return {
-    configBackupBucket: backup.bucketName,
-    configBackupStateMachineArn: backup.stateMachineArn,
+    outputs: {
+      configBackupBucket: backup.bucketName,
+      configBackupStateMachineArn: backup.stateMachineArn,
+    },
+    bucketArn: backup.bucketArn,
   };
+}
+
+/**
+ * Who read or wrote recordings, contact records and configuration backups (S3 data events), and
+ * every write management call: on by default for the primary (`monitoring.auditTrail`).
+ */
+function deployAuditTrail(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  vault: VaultTarget,
+  backupBucketArn: pulumi.Output<string> | undefined,
+  opts: pulumi.ComponentResourceOptions,
+) {
+  if (!(cfg.monitoring.enabled && (cfg.monitoring.auditTrail ?? cfg.role === "primary"))) return {};
+  const trail = new AuditTrail(
+    `${cfg.stack}-audit`,
+    {
+      region: cfg.region,
+      aliasPrefix: `${cfg.project}/${cfg.stack}`,
+      stack: cfg.stack,
+      dataBucketArns: [region.bucketArn, ...(backupBucketArn ? [backupBucketArn] : [])],
+      accessLogBucket: region.accessLogBucketName,
+      vault,
+      retentionDays: cfg.logRetentionDays,
+      noncurrentVersionExpirationDays: cfg.storage.noncurrentVersionExpirationDays,
+    },
+    opts,
+  );
+  return { auditTrailArn: trail.trailArn, auditTrailBucket: trail.bucketName };
 }
 
 /** Outputs both roles export about their region. */
@@ -368,6 +401,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     opts,
   );
   const backup = deployConfigBackup(cfg, region, vaultTarget(vault), opts);
+  const audit = deployAuditTrail(cfg, region, vaultTarget(vault), backup.bucketArn, opts);
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts);
   const flows = deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg)], opts);
@@ -427,7 +461,8 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
-    ...backup,
+    ...backup.outputs,
+    ...audit,
     complianceFindingsTable: compliance.tableName,
     complianceAlertTopicArn: compliance.topicArn,
     outboundApiUrl: outbound?.apiUrl,
@@ -495,6 +530,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts);
   const backup = deployConfigBackup(cfg, region, vault, opts);
+  const audit = deployAuditTrail(cfg, region, vault, backup.bucketArn, opts);
   const flows = replica
     ? undefined
     : deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg), standby], opts);
@@ -560,7 +596,8 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
-    ...backup,
+    ...backup.outputs,
+    ...audit,
     flowArns: flows?.arns ?? {},
     complianceFindingsTable: compliance.tableName,
     complianceAlertTopicArn: compliance.topicArn,

@@ -91,6 +91,7 @@ export const stateMachineDefinition = (functionArn: string) =>
 
 export class ConfigBackup extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
+  public readonly bucketArn: pulumi.Output<string>;
   public readonly stateMachineArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
 
@@ -290,6 +291,7 @@ export class ConfigBackup extends pulumi.ComponentResource {
     watch({ kind: "stateMachine", id: `${name}-machine`, arn: machine.arn });
 
     this.bucketName = bucket.bucketName;
+    this.bucketArn = bucket.arn;
     this.stateMachineArn = machine.arn;
     this.functionName = fn.name;
     this.registerOutputs({

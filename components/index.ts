@@ -24,3 +24,4 @@ export * from "./watch";
 export * from "./monitoring";
 export * from "./changeAudit";
 export * from "./eventLog";
+export * from "./auditTrail";

@@ -13,6 +13,8 @@ export interface KmsKeyArgs {
   readonly allowCloudWatchLogs?: boolean;
   /** AWS service principals that deliver into resources encrypted with this key. Default none. */
   readonly allowServices?: string[];
+  /** A CloudTrail trail (name, same region and account) that encrypts its logs with the key. */
+  readonly allowCloudTrail?: string;
   /** Days KMS waits before deleting the key after a destroy (7-30). Default 30. */
   readonly deletionWindowInDays?: number;
 }
@@ -39,6 +41,7 @@ export function createKmsKey(
           region,
           allowCloudWatchLogs: args.allowCloudWatchLogs,
           allowServices: args.allowServices,
+          allowCloudTrail: args.allowCloudTrail,
         }),
       ),
     );

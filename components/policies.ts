@@ -71,6 +71,8 @@ export interface KeyPolicyArgs {
   allowCloudWatchLogs?: boolean;
   /** Let these AWS services (e.g. events.amazonaws.com) use the key for their deliveries. */
   allowServices?: string[];
+  /** Let this CloudTrail trail (by name, in this region) encrypt its log files. */
+  allowCloudTrail?: string;
 }
 
 /**
@@ -115,6 +117,32 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
         },
       },
     });
+  }
+  if (a.allowCloudTrail) {
+    const trailArn = `arn:${a.partition}:cloudtrail:${a.region}:${a.accountId}:trail/${a.allowCloudTrail}`;
+    statements.push(
+      {
+        Sid: "CloudTrailEncryptsThisTrailsLogs",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: ["kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceArn": trailArn },
+          StringLike: {
+            "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${a.partition}:cloudtrail:*:${a.accountId}:trail/*`,
+          },
+        },
+      },
+      {
+        Sid: "CloudTrailDescribesKey",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: ["kms:DescribeKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+      },
+    );
   }
   if (a.allowServices?.length) {
     statements.push({
@@ -617,5 +645,31 @@ export const changeWindowPolicy = (a: {
     Action: ["kms:GenerateDataKey", "kms:Decrypt"],
     Resource: a.topicKeyArn,
     Condition: { StringEquals: { "kms:ViaService": `sns.${a.region}.amazonaws.com` } },
+  },
+];
+
+/** Bucket policy statements that let one CloudTrail trail check the bucket and write its logs. */
+export const cloudTrailDeliveryStatements = (
+  bucketArn: string,
+  accountId: string,
+  trailArn: string,
+): PolicyStatement[] => [
+  {
+    Sid: "CloudTrailAclCheck",
+    Effect: "Allow",
+    Principal: { Service: "cloudtrail.amazonaws.com" },
+    Action: "s3:GetBucketAcl",
+    Resource: bucketArn,
+    Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+  },
+  {
+    Sid: "CloudTrailWrite",
+    Effect: "Allow",
+    Principal: { Service: "cloudtrail.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
+    Condition: {
+      StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn },
+    },
   },
 ];

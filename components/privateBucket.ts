@@ -44,8 +44,8 @@ export interface PrivateBucketArgs {
   readonly lifecycleRules?: aws.types.input.s3.BucketLifecycleConfigurationRule[];
   /** Days superseded versions are kept. */
   readonly noncurrentVersionExpirationDays: number;
-  /** Extra bucket policy statements (bucket ARN in, statements out). Default none. */
-  readonly extraStatements?: (bucketArn: string) => PolicyStatement[];
+  /** Extra bucket policy statements (bucket ARN and account in, statements out). Default none. */
+  readonly extraStatements?: (bucketArn: string, accountId: string) => PolicyStatement[];
   /** Refuse `pulumi destroy` of the bucket. Default false. */
   readonly protect?: boolean;
 }
@@ -189,7 +189,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
               doc(
                 ...bucketBaselineStatements(arn, key),
                 ...(args.isAccessLogTarget ? [accessLogDeliveryStatement(arn, account)] : []),
-                ...(args.extraStatements?.(arn) ?? []),
+                ...(args.extraStatements?.(arn, account) ?? []),
               ),
             ),
           ),

@@ -398,6 +398,15 @@ export function securityFacts(r: RecordedResource): Facts {
         missingData: text(i.treatMissingData),
         actions: list(i.alarmActions).length,
       };
+    case "aws:cloudtrail/trail:Trail":
+      return {
+        bucket: text(i.s3BucketName),
+        kmsKey: text(i.kmsKeyId),
+        logFileValidation: i.enableLogFileValidation === true,
+        selectors: ((i.advancedEventSelectors as { name?: string }[]) ?? []).map((x) =>
+          text(x.name),
+        ),
+      };
     case "aws:cloudwatch/dashboard:Dashboard": {
       let widgets: string[] = [];
       try {

@@ -355,6 +355,11 @@ function fakeState(
       const n = text(inputs.name ?? `${name}-${hex(seed, 7)}`);
       return { id: n, state: { name: n, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}` } };
     }
+    case "aws:cloudtrail/trail:Trail": {
+      const n = text(inputs.name ?? name);
+      const arn = `arn:aws:cloudtrail:${region}:${acct}:trail/${n}`;
+      return { id: arn, state: { arn, name: n } };
+    }
     case "aws:cloudwatch/dashboard:Dashboard": {
       const n = text(inputs.dashboardName);
       return {

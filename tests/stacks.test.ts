@@ -5,19 +5,19 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 9,
-  "aws:kms/alias:Alias": 9,
-  "aws:s3/bucket:Bucket": 5,
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 5,
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 5,
-  "aws:s3/bucketVersioning:BucketVersioning": 5,
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 5,
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 5,
-  "aws:s3/bucketPolicy:BucketPolicy": 5,
-  "aws:s3/bucketLogging:BucketLogging": 3,
-  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 2,
-  "aws:iam/role:Role": 14,
-  "aws:iam/rolePolicy:RolePolicy": 14,
+  "aws:kms/key:Key": 10,
+  "aws:kms/alias:Alias": 10,
+  "aws:s3/bucket:Bucket": 6,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 6,
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 6,
+  "aws:s3/bucketVersioning:BucketVersioning": 6,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 6,
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 6,
+  "aws:s3/bucketPolicy:BucketPolicy": 6,
+  "aws:s3/bucketLogging:BucketLogging": 4,
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 3,
+  "aws:iam/role:Role": 15,
+  "aws:iam/rolePolicy:RolePolicy": 15,
   "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
   "aws:iam/samlProvider:SamlProvider": 1,
   "aws:connect/instance:Instance": 1,
@@ -76,8 +76,10 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 60,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 62,
   "aws:cloudwatch/dashboard:Dashboard": 1,
+  // The audit trail (AuditTrail): its key, bucket and replication are counted above.
+  "aws:cloudtrail/trail:Trail": 1,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -103,6 +105,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
       "customerchannel:connect:PhoneNumbers::tokyo-numbers",
+      "customerchannel:ops:AuditTrail::tokyo-audit",
       "customerchannel:ops:Monitoring::tokyo-monitoring",
       "customerchannel:outbound:OutboundCampaignStore::tokyo-outbound",
       "pulumi:providers:aws-native::tokyo-aws-native",
