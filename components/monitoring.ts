@@ -71,6 +71,9 @@ export interface AlarmSpec {
   readonly periodSeconds: number;
 }
 
+/** Where the log metric filters count throttled AWS API calls, one metric per function. */
+export const API_THROTTLING_NAMESPACE = "customerchannel/ApiThrottling";
+
 const bucketName = (arn: string) => arn.replace(/^arn:aws[-a-z]*:s3:::/, "");
 
 /** The alarms a registered item needs. */
@@ -109,6 +112,17 @@ export function alarmsFor(w: Watched, t: MonitoringThresholds): AlarmSpec[] {
           "Sum",
           d,
           1,
+        ),
+        // Connect (and other AWS) APIs answering 429: the functions retry, but sustained throttling
+        // means the quota is too small for the load (counted from the log by a metric filter).
+        at(
+          "api-throttled",
+          "AWS APIs throttled the function's calls 10 times in 5 minutes (quota too small?)",
+          API_THROTTLING_NAMESPACE,
+          `Throttled-${w.id}`,
+          "Sum",
+          {},
+          10,
         ),
         at(
           "duration",
@@ -357,6 +371,24 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     this.changeLogGroup = audit.logGroupName;
 
+    for (const w of args.watched)
+      if (w.kind === "function")
+        new aws.cloudwatch.LogMetricFilter(
+          `${name}-${w.id}-api-throttled`,
+          {
+            region,
+            logGroupName: w.logGroupName,
+            // The SDK's error names for a 429, wherever the function logs them.
+            pattern: '?TooManyRequestsException ?ThrottlingException ?"Rate exceeded"',
+            metricTransformation: {
+              namespace: API_THROTTLING_NAMESPACE,
+              name: `Throttled-${w.id}`,
+              value: "1",
+              defaultValue: "0",
+            },
+          },
+          p,
+        );
     const specs = args.watched.flatMap((w) => alarmsFor(w, args.thresholds));
     this.alarmNames = specs.map((a) => `customerchannel-${a.id}`);
     for (const a of specs) {

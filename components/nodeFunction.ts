@@ -171,6 +171,7 @@ export class NodeFunction extends pulumi.ComponentResource {
       id: name,
       functionName: fn.name,
       timeoutSeconds: args.timeoutSeconds,
+      logGroupName: logGroup.name,
     });
     this.arn = fn.arn;
     this.name = fn.name;

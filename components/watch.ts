@@ -16,6 +16,8 @@ export type Watched =
       readonly id: string;
       readonly functionName: pulumi.Input<string>;
       readonly timeoutSeconds: number;
+      /** Its log group: AWS API throttling it retried is counted from the logs. */
+      readonly logGroupName: pulumi.Input<string>;
     }
   | {
       readonly kind: "queue";

@@ -142,6 +142,7 @@ describe("ChangeAudit in both stacks", () => {
         .filter((n) => n.includes("changes-"));
       expect(alarmed.sort()).to.deep.equal([
         `${stack}-monitoring-${stack}-monitoring-changes-dlq-dead-letters`,
+        `${stack}-monitoring-${stack}-monitoring-changes-reporter-api-throttled`,
         `${stack}-monitoring-${stack}-monitoring-changes-reporter-duration`,
         `${stack}-monitoring-${stack}-monitoring-changes-reporter-errors`,
         `${stack}-monitoring-${stack}-monitoring-changes-reporter-throttles`,

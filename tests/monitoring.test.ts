@@ -52,6 +52,21 @@ describe("Monitoring", () => {
           const d = { FunctionName: name };
           expect(withDims(rec(), "AWS/Lambda", "Errors", d), name).to.have.length(1);
           expect(withDims(rec(), "AWS/Lambda", "Throttles", d), name).to.have.length(1);
+          // Throttled AWS API calls, counted from the function's own log group.
+          const logGroup = (f.inputs.loggingConfig as { logGroup: string }).logGroup;
+          const filters = rec()
+            .ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+            .filter((m) => m.inputs.logGroupName === logGroup);
+          expect(filters, name).to.have.length(1);
+          const metric = filters[0].inputs.metricTransformation as {
+            namespace: string;
+            name: string;
+          };
+          expect(metric.namespace, name).to.equal("customerchannel/ApiThrottling");
+          expect(
+            withDims(rec(), metric.namespace, metric.name, {}).map((a) => a.threshold),
+            name,
+          ).to.deep.equal([10]);
           const [duration] = withDims(rec(), "AWS/Lambda", "Duration", d);
           expect(duration.threshold, name).to.equal(Number(f.inputs.timeout) * 1000 * 0.8);
           expect(duration.statistic).to.equal("Maximum");
@@ -94,7 +109,8 @@ describe("Monitoring", () => {
           );
         }
         const rules = rec().ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
-        expect(rules).to.have.length(2);
+        // Contact data and configuration backups; tokyo's audit trail too.
+        expect(rules).to.have.length(stack === "tokyo" ? 3 : 2);
         for (const r of rules) {
           const source = rec()
             .ofType("aws:s3/bucket:Bucket")
