@@ -87,6 +87,9 @@ describe("plan (in-process)", () => {
     expect(lines).to.include("└─ tokyo-aws-native  pulumi:providers:aws-native");
     expect(text).to.include("identityManagementType: SAML");
     expect(text).to.include("deleteMarkerReplication: Disabled");
+    // The operations dashboard, with a graph per alarmed metric.
+    expect(text).to.include("dashboard: customerchannel-tokyo-ap-northeast-1");
+    expect(text).to.include("- ConcurrentCallsPercentage (Connect)");
     expect(text).to.include(
       "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
     );
