@@ -4,16 +4,10 @@
  * what and when. Pure: the clock is the event's own time, the windows come from config.
  */
 import { z } from "zod";
+import { DAYS } from "../outbound/windows";
 
-export const DAYS = [
-  "SUNDAY",
-  "MONDAY",
-  "TUESDAY",
-  "WEDNESDAY",
-  "THURSDAY",
-  "FRIDAY",
-  "SATURDAY",
-] as const;
+/** Days as Date.getDay() numbers them (the outbound calling windows use the same names). */
+export { DAYS };
 
 const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "HH:MM, 00:00 to 24:00");
 
