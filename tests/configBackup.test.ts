@@ -139,8 +139,16 @@ describe("config backup: exporter", () => {
     setUp();
     fake.storm = { from: fake.clock, to: fake.clock + 10_000 };
     const store = memoryStore();
-    const r = await exportSnapshot(target(fake), depsFor(fake, store), Infinity);
+    const logged: string[] = [];
+    const r = await exportSnapshot(
+      target(fake),
+      { ...depsFor(fake, store), onThrottle: (api, error) => logged.push(`${api} ${error}`) },
+      Infinity,
+    );
     expect(r.status).to.equal("DONE");
+    // Each 429 is told (and logged by the runtime, where Monitoring's metric filter counts it).
+    expect(logged.length).to.equal(fake.calls.filter((c) => c.throttled).length);
+    expect(logged[0]).to.match(/^[A-Za-z]+ TooManyRequestsException$/);
     const throttled = Object.values(r.manifest!.apis).reduce((n, a) => n + a.throttled, 0);
     expect(throttled).to.be.greaterThan(0);
     expect(throttled).to.equal(fake.calls.filter((c) => c.throttled).length);

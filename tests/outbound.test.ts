@@ -219,8 +219,18 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
       await setup(baseCampaign(), r);
       const pacer = new Pacer(2, { now: () => 0, sleep: () => Promise.resolve() });
       connect.throttleNext = 3;
-      expect((await dialOne(deps({ pacer }), msgOf(r))).kind).to.equal("dialled");
+      const seen: Record<string, unknown>[] = [];
+      const logOf = { log: (m: string, f: Record<string, unknown>) => void seen.push({ m, ...f }) };
+      expect((await dialOne(deps({ pacer, ...logOf }), msgOf(r))).kind).to.equal("dialled");
       expect(pacer.currentRate).to.be.closeTo(2 / 8 + 0.1, 1e-9); // halved 3 times, +5% once
+      // One log line per 429, with Connect's error name: Monitoring's metric filter counts them.
+      expect(seen.filter((x) => x.m === "Connect API throttled")).to.deep.equal(
+        Array.from({ length: 3 }, () => ({
+          m: "Connect API throttled",
+          requestId: r.requestId,
+          error: "TooManyRequestsException",
+        })),
+      );
       const r2 = request(2);
       await store.putRequest(r2);
       connect.throttleNext = 6;

@@ -87,6 +87,8 @@ export interface ExportDeps {
   readonly maxAttempts?: number;
   /** Read the collections one after another instead of side by side (a baseline). */
   readonly sequential?: boolean;
+  /** Told of each throttled call (the runtime logs it: Monitoring counts them). */
+  readonly onThrottle?: (api: string, error: string) => void;
 }
 
 export interface ExportTarget {
@@ -169,6 +171,7 @@ export async function exportSnapshot(
         const name = (e as { name?: string }).name ?? "";
         if (!THROTTLES.has(name) || attempt >= maxAttempts) throw e;
         stats.throttled += 1;
+        deps.onThrottle?.(api, name);
         // Adaptive: back off more the longer the API keeps refusing (0.5 s doubling, 8 s cap).
         await deps.sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)));
       }

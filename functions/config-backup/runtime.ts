@@ -115,6 +115,8 @@ export function makeHandler(
         sleep: clock.sleep,
         now: clock.now,
         store,
+        // One line per 429, with Connect's error name: Monitoring counts these (api-throttled).
+        onThrottle: (api, error) => log("Connect API throttled", { api, error }),
       },
       deadline,
       e.snapshotId,

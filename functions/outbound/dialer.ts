@@ -201,6 +201,8 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
     } catch (e) {
       if (e instanceof ThrottledError && tries < 5) {
         d.pacer.throttled();
+        // One line per 429, with Connect's error name: Monitoring counts these (api-throttled).
+        d.log("Connect API throttled", { requestId: req.requestId, error: e.message });
         continue;
       }
       const name = (e as Error).name || "Error";
