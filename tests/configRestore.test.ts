@@ -131,6 +131,7 @@ describe("config backup: restore", () => {
   let source: FakeConnectConfig;
   let target: FakeConnectConfig;
   let snap: Records;
+  let sourceFolder: string;
   let pace: Pace;
   const client = new ConnectClient({
     region: DR.region,
@@ -138,7 +139,9 @@ describe("config backup: restore", () => {
   });
   beforeEach(async () => {
     source = new FakeConnectConfig(SMALL, TOKYO);
-    snap = (await snapshotOf(source)).snap.records;
+    const taken = await snapshotOf(source);
+    snap = taken.snap.records;
+    sourceFolder = taken.folder;
     source.restore();
     // The DR instance: other ids and region, fewer objects, one queue managed by Pulumi, and no
     // balance-enquiry function (nothing in the snapshot calls it).
@@ -221,6 +224,52 @@ describe("config backup: restore", () => {
     expect(again.items.filter((i) => i.action === "CREATE" || i.action === "UPDATE")).to.deep.equal(
       [],
     );
+  });
+
+  it("the CLI plans a restore against a snapshot of the target (dry run) and changes nothing", async () => {
+    const from = sourceFolder;
+    const { folder: to } = await snapshotOf(target);
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/backup.ts",
+        "restore",
+        from,
+        "--stack",
+        "dr",
+        "--dry-run",
+        "--target-snapshot",
+        to,
+      ],
+      { cwd: PROJECT_ROOT, encoding: "utf8" },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(
+      "SKIP      queues customer-desk (managed by the target's Pulumi stack",
+    );
+    expect(r.stdout).to.include("CREATE    flows flow-4\n");
+    expect(r.stdout).to.match(
+      /\n10 to create, \d+ to update, \d+ unchanged, 1 skipped; 0 with unmapped references\n$/,
+    );
+    const refused = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/backup.ts",
+        "restore",
+        from,
+        "--stack",
+        "dr",
+        "--target-snapshot",
+        to,
+      ],
+      { cwd: PROJECT_ROOT, encoding: "utf8" },
+    );
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.include("--target-snapshot plans only: add --dry-run");
   });
 
   it("undoes console changes in the same instance", async () => {
