@@ -23,6 +23,9 @@ import {
   type OutboundStore,
 } from "./store";
 import type { DialMessage } from "./dialer";
+import { isResponse, json, parseBody, problem, type ApiResponse } from "../shared/http";
+
+export type { ApiResponse };
 
 const phone = z.string().superRefine((v, ctx) => {
   const c = checkE164(v);
@@ -85,12 +88,6 @@ export interface ApiEvent {
   readonly pathParameters?: Record<string, string | undefined> | null;
   readonly body?: string | null;
 }
-export interface ApiResponse {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
 export interface ApiDeps {
   readonly store: OutboundStore;
   readonly enqueue: (msgs: DialMessage[]) => Promise<void>;
@@ -98,33 +95,6 @@ export interface ApiDeps {
   /** The stack's `outbound` flow, used when a campaign names none. */
   readonly defaultContactFlowId?: string;
 }
-
-const json = (statusCode: number, body: unknown): ApiResponse => ({
-  statusCode,
-  headers: { "content-type": "application/json", "cache-control": "no-store" },
-  body: JSON.stringify(body),
-});
-const problem = (statusCode: number, error: string, details?: unknown) =>
-  json(statusCode, { error, ...(details ? { details } : {}) });
-
-const issues = (e: z.ZodError) =>
-  e.issues.map((i) => ({ field: i.path.join(".") || "(body)", reason: i.message }));
-
-function parseBody<T extends z.ZodType>(
-  schema: T,
-  body: string | null | undefined,
-): z.output<T> | ApiResponse {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body ?? "");
-  } catch {
-    return problem(400, "body is not JSON");
-  }
-  const r = schema.safeParse(raw);
-  return r.success ? r.data : problem(400, "invalid body", issues(r.error));
-}
-const isResponse = (v: unknown): v is ApiResponse =>
-  typeof v === "object" && v !== null && "statusCode" in v && "body" in v;
 
 export function makeApi(d: ApiDeps) {
   return async (event: ApiEvent): Promise<ApiResponse> => {
