@@ -1,0 +1,130 @@
+/**
+ * The web portal's chat backend (issue #10, first step): validates the portal's request, picks
+ * the instance that takes chats now (the active region after a failover, read through `target`),
+ * and starts the chat there with StartChatContact, answering the participant token the portal's
+ * chat client connects with.
+ *
+ * The endpoint is public (the portal's visitors have no AWS identity), so nothing the caller
+ * sends is trusted: the display name and attributes are bounded and validated, the program's own
+ * attributes (`cc.*`) cannot be set by the caller, and identification happens in the chat flow
+ * (the Lex bot and caller-auth function), never from attributes.
+ */
+import { z } from "zod";
+import { json, parseBody, problem, isResponse, type ApiResponse } from "../shared/http";
+
+/** Attributes the backend sets; a caller cannot. */
+export const RESERVED_PREFIX = "cc.";
+
+/** Connect's limit for all contact attributes together. */
+export const MAX_ATTRIBUTE_BYTES = 32_768;
+
+export const chatBody = z.strictObject({
+  displayName: z.string().trim().min(1).max(256),
+  attributes: z
+    .record(z.string(), z.string().max(1024))
+    .default({})
+    // Keys are checked here rather than by a key schema, so the 400 says what is wrong.
+    .superRefine((a, ctx) => {
+      for (const k of Object.keys(a)) {
+        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(k))
+          ctx.addIssue({
+            code: "custom",
+            path: [k],
+            message: "letters, digits, '_', '.', '-' (1-64)",
+          });
+        else if (k.startsWith(RESERVED_PREFIX))
+          ctx.addIssue({
+            code: "custom",
+            path: [k],
+            message: `the prefix ${RESERVED_PREFIX} is reserved`,
+          });
+      }
+      if (Buffer.byteLength(JSON.stringify(a)) > MAX_ATTRIBUTE_BYTES / 2)
+        ctx.addIssue({
+          code: "custom",
+          message: `at most ${MAX_ATTRIBUTE_BYTES / 2} bytes of attributes (half of Connect's limit: the flows add theirs)`,
+        });
+    }),
+  initialMessage: z.string().trim().min(1).max(1024).optional(),
+  /** Retries of the same request start the same chat. */
+  clientToken: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{16,64}$/, "16-64 letters, digits or hyphens")
+    .optional(),
+});
+export type ChatBody = z.output<typeof chatBody>;
+
+/** Where chats go now. */
+export interface ChatTarget {
+  readonly region: string;
+  readonly instanceId: string;
+  readonly contactFlowId: string;
+}
+
+export interface StartChatRequest {
+  readonly InstanceId: string;
+  readonly ContactFlowId: string;
+  readonly ParticipantDetails: { DisplayName: string };
+  readonly Attributes: Record<string, string>;
+  readonly InitialMessage?: { ContentType: "text/plain"; Content: string };
+  readonly ClientToken?: string;
+  readonly ChatDurationInMinutes: number;
+}
+
+export interface ChatDeps {
+  readonly target: () => Promise<ChatTarget>;
+  readonly start: (
+    region: string,
+    request: StartChatRequest,
+  ) => Promise<{ ContactId?: string; ParticipantId?: string; ParticipantToken?: string }>;
+  /** How long a chat may stay open (Connect: 60 to 10080 minutes). */
+  readonly chatDurationMinutes: number;
+}
+
+const THROTTLES = new Set(["TooManyRequestsException", "ThrottlingException"]);
+
+export function makeChatApi(d: ChatDeps) {
+  return async (event: { body?: string | null }): Promise<ApiResponse> => {
+    const body = parseBody(chatBody, event.body);
+    if (isResponse(body)) return body;
+    let target: ChatTarget;
+    try {
+      target = await d.target();
+    } catch {
+      return problem(503, "chat is not available right now", undefined, { "retry-after": "30" });
+    }
+    const request: StartChatRequest = {
+      InstanceId: target.instanceId,
+      ContactFlowId: target.contactFlowId,
+      ParticipantDetails: { DisplayName: body.displayName },
+      Attributes: { ...body.attributes, "cc.channel": "web-portal", "cc.region": target.region },
+      ...(body.initialMessage
+        ? { InitialMessage: { ContentType: "text/plain" as const, Content: body.initialMessage } }
+        : {}),
+      ...(body.clientToken ? { ClientToken: body.clientToken } : {}),
+      ChatDurationInMinutes: d.chatDurationMinutes,
+    };
+    try {
+      const r = await d.start(target.region, request);
+      if (!r.ContactId || !r.ParticipantToken)
+        return problem(502, "Connect answered without a participant token");
+      return json(200, {
+        contactId: r.ContactId,
+        participantId: r.ParticipantId,
+        participantToken: r.ParticipantToken,
+        region: target.region,
+      });
+    } catch (e) {
+      const name = (e as { name?: string }).name ?? "";
+      if (THROTTLES.has(name))
+        return problem(429, "too many chats are starting: try again shortly", undefined, {
+          "retry-after": "5",
+        });
+      if (name === "LimitExceededException")
+        return problem(503, "all chat lines are busy: try again later", undefined, {
+          "retry-after": "60",
+        });
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The chat backend's core (issue #10, first step): request validation (400 naming the field),
+ * the active region's instance, the StartChatContact request as Connect receives it, and the
+ * answers to throttling and capacity.
+ */
+import { expect } from "chai";
+import { ConnectClient, StartChatContactCommand } from "@aws-sdk/client-connect";
+import { mockClient } from "aws-sdk-client-mock";
+import { makeChatApi, type ChatTarget } from "../functions/chat-start/core";
+
+const TOKYO: ChatTarget = {
+  region: "ap-northeast-1",
+  instanceId: "11111111-2222-4333-8444-555555555555",
+  contactFlowId: "flow-chat-main",
+};
+const OSAKA: ChatTarget = { ...TOKYO, region: "ap-northeast-3" };
+
+describe("chat backend", () => {
+  const connect = mockClient(ConnectClient);
+  const regions: string[] = [];
+  let target: ChatTarget | Error = TOKYO;
+  beforeEach(() => {
+    connect.reset();
+    regions.length = 0;
+    target = TOKYO;
+    connect.on(StartChatContactCommand).callsFake(async (_i, getClient: () => ConnectClient) => {
+      regions.push(await getClient().config.region());
+      return { ContactId: "c-1", ParticipantId: "p-1", ParticipantToken: "token-1" };
+    });
+  });
+  after(() => connect.restore());
+  const api = makeChatApi({
+    target: () => (target instanceof Error ? Promise.reject(target) : Promise.resolve(target)),
+    start: (region, request) =>
+      new ConnectClient({ region, credentials: { accessKeyId: "x", secretAccessKey: "x" } }).send(
+        new StartChatContactCommand(request),
+      ),
+    chatDurationMinutes: 60,
+  });
+  const post = (body: unknown) =>
+    api({ body: typeof body === "string" ? body : JSON.stringify(body) });
+
+  it("starts the chat on the active instance and answers the participant token", async () => {
+    const r = await post({
+      displayName: " 山田 花子 ",
+      attributes: { page: "card-loan" },
+      initialMessage: "カードローンの審査について",
+      clientToken: "0123456789abcdef-01",
+    });
+    expect(r.statusCode).to.equal(200);
+    expect(JSON.parse(r.body)).to.deep.equal({
+      contactId: "c-1",
+      participantId: "p-1",
+      participantToken: "token-1",
+      region: "ap-northeast-1",
+    });
+    expect(r.headers["cache-control"]).to.equal("no-store");
+    expect(connect.commandCalls(StartChatContactCommand)[0].args[0].input).to.deep.equal({
+      InstanceId: TOKYO.instanceId,
+      ContactFlowId: "flow-chat-main",
+      ParticipantDetails: { DisplayName: "山田 花子" },
+      Attributes: { page: "card-loan", "cc.channel": "web-portal", "cc.region": "ap-northeast-1" },
+      InitialMessage: { ContentType: "text/plain", Content: "カードローンの審査について" },
+      ClientToken: "0123456789abcdef-01",
+      ChatDurationInMinutes: 60,
+    });
+    expect(regions).to.deep.equal(["ap-northeast-1"]);
+  });
+
+  it("follows the failover: the next chat starts where the target now points", async () => {
+    target = OSAKA;
+    const r = await post({ displayName: "佐藤" });
+    expect(JSON.parse(r.body)).to.deep.include({ region: "ap-northeast-3" });
+    expect(regions).to.deep.equal(["ap-northeast-3"]);
+  });
+
+  const bad: [string, unknown, string, string][] = [
+    ["not JSON", "{", "(body)", "body is not JSON"],
+    ["no display name", {}, "displayName", ""],
+    ["an empty display name", { displayName: "   " }, "displayName", ""],
+    ["an unknown field", { displayName: "a", phone: "090" }, "(body)", ""],
+    [
+      "a reserved attribute",
+      { displayName: "a", attributes: { "cc.region": "x" } },
+      "attributes.cc.region",
+      "the prefix cc. is reserved",
+    ],
+    [
+      "a bad attribute name",
+      { displayName: "a", attributes: { "a b": "x" } },
+      "attributes.a b",
+      "letters, digits",
+    ],
+    [
+      "too many attribute bytes",
+      {
+        displayName: "a",
+        attributes: Object.fromEntries(
+          Array.from({ length: 20 }, (_, i) => [`k${i}`, "x".repeat(1000)]),
+        ),
+      },
+      "attributes",
+      "at most 16384 bytes",
+    ],
+    ["a short client token", { displayName: "a", clientToken: "abc" }, "clientToken", "16-64"],
+  ];
+  for (const [what, body, field, reason] of bad)
+    it(`refuses ${what} with 400 naming the field, and starts nothing`, async () => {
+      const r = await post(body);
+      expect(r.statusCode).to.equal(400);
+      const answer = JSON.parse(r.body) as {
+        error: string;
+        details?: { field: string; reason: string }[];
+      };
+      if (field === "(body)" && reason === "body is not JSON")
+        expect(answer.error).to.equal(reason);
+      else {
+        expect(answer.error).to.equal("invalid body");
+        const d = answer.details?.find((x) => x.field === field);
+        expect(d, JSON.stringify(answer.details)).to.not.equal(undefined);
+        if (reason) expect(d?.reason).to.include(reason);
+      }
+      expect(connect.commandCalls(StartChatContactCommand)).to.have.length(0);
+    });
+
+  it("answers 429 with Retry-After when Connect throttles, 503 when lines are full or no target", async () => {
+    connect
+      .on(StartChatContactCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }));
+    const t = await post({ displayName: "a" });
+    expect([t.statusCode, t.headers["retry-after"]]).to.deep.equal([429, "5"]);
+    connect
+      .on(StartChatContactCommand)
+      .rejects(Object.assign(new Error("limit"), { name: "LimitExceededException" }));
+    const full = await post({ displayName: "a" });
+    expect([full.statusCode, full.headers["retry-after"]]).to.deep.equal([503, "60"]);
+    target = new Error("parameter not found");
+    const none = await post({ displayName: "a" });
+    expect([none.statusCode, JSON.parse(none.body)]).to.deep.equal([
+      503,
+      { error: "chat is not available right now" },
+    ]);
+  });
+
+  it("an unexpected Connect error is not hidden as a 4xx: it fails the invocation", async () => {
+    connect
+      .on(StartChatContactCommand)
+      .rejects(Object.assign(new Error("boom"), { name: "InternalServiceException" }));
+    let thrown = "";
+    await post({ displayName: "a" }).catch((e: Error) => (thrown = e.name));
+    expect(thrown).to.equal("InternalServiceException");
+  });
+});
