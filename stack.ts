@@ -340,8 +340,17 @@ function deployMonitoring(
   outputs: Record<string, pulumi.Input<unknown>>,
   opts: pulumi.ComponentResourceOptions,
 ) {
-  const { enabled, subscriptions, changeWindows, changeWindowTimeZone, ...thresholds } =
-    cfg.monitoring;
+  const m0 = cfg.monitoring;
+  const { enabled, subscriptions, changeWindows, changeWindowTimeZone } = m0;
+  // Only the numbers are thresholds (auditTrail is deployed with the region: deployAuditTrail).
+  const thresholds = {
+    concurrentCallsPercent: m0.concurrentCallsPercent,
+    longestQueueWaitSeconds: m0.longestQueueWaitSeconds,
+    missedCallsPer5Minutes: m0.missedCallsPer5Minutes,
+    queueMessageAgeSeconds: m0.queueMessageAgeSeconds,
+    durationOfTimeoutPercent: m0.durationOfTimeoutPercent,
+    replicationLatencySeconds: m0.replicationLatencySeconds,
+  };
   if (!enabled) return {};
   const failover = outputs.failoverDrPercent as pulumi.Input<number> | undefined;
   const m = new Monitoring(
