@@ -11,10 +11,6 @@
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Command } from "commander";
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import * as readline from "node:readline/promises";
 import { realPace } from "../components/drConnect";
 import {
   exportSnapshot,
@@ -24,23 +20,13 @@ import {
 import { apiGates } from "../functions/config-backup/runtime";
 import { applyRestore, planRestore, renderPlan } from "../lib/configRestore";
 import { diffSnapshots, openSnapshot, renderDiff, type Records } from "../lib/configSnapshot";
-import { USAGE_ERROR } from "./cli";
+import { confirmStackName, readStackOutputs, USAGE_ERROR } from "./cli";
 
 const s3 = () => new S3Client({});
 
-function stackOutputs(stack: string, dir?: string): Record<string, unknown> {
-  const text = dir
-    ? fs.readFileSync(path.join(dir, `${stack}.json`), "utf8")
-    : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
 /** The stack's instance as it is now: a full export into memory, paced like the exporter. */
 async function live(stack: string, outputsDir?: string): Promise<Records> {
-  const o = stackOutputs(stack, outputsDir);
+  const o = readStackOutputs(stack, outputsDir);
   const [instanceId, instanceArn, region] = [o.instanceId, o.instanceArn, o.region].map(String);
   const client = new ConnectClient({ region, maxAttempts: 1 });
   const files = new Map<string, string>();
@@ -145,18 +131,17 @@ async function main(argv: string[]): Promise<number> {
         ).length;
         if (!work) return;
         if (!o.yes) {
-          const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-          const answer = await rl.question(
+          const yes = await confirmStackName(
             `Apply ${work} change(s) to the ${o.stack} instance? Type the stack name: `,
+            o.stack,
           );
-          rl.close();
-          if (answer.trim() !== o.stack) {
+          if (!yes) {
             process.stderr.write("not confirmed: nothing was changed\n");
             code = 1;
             return;
           }
         }
-        const outputs = stackOutputs(o.stack, o.outputsDir);
+        const outputs = readStackOutputs(o.stack, o.outputsDir);
         const r = await applyRestore(
           plan,
           new ConnectClient({ region: String(outputs.region) }),

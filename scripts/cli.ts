@@ -1,4 +1,8 @@
 import { Command, CommanderError } from "commander";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline/promises";
 
 /** Exit code for bad usage, shared by every command of the project. */
 export const USAGE_ERROR = 2;
@@ -14,5 +18,29 @@ export function parseArgs(program: Command, argv: string[]): number | undefined 
     return undefined;
   } catch (e) {
     return e instanceof CommanderError && e.exitCode === 0 ? 0 : USAGE_ERROR;
+  }
+}
+
+/**
+ * A stack's outputs: `<dir>/<stack>.json` when a directory is given (a saved copy, e.g. while the
+ * state backend is unreachable), else `pulumi stack output --json --show-secrets`.
+ */
+export function readStackOutputs(stack: string, dir?: string): Record<string, unknown> {
+  const text = dir
+    ? fs.readFileSync(path.join(dir, `${stack}.json`), "utf8")
+    : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Asks `question` on the terminal; true only when the answer is exactly `stack`. */
+export async function confirmStackName(question: string, stack: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(question)).trim() === stack;
+  } finally {
+    rl.close();
   }
 }

@@ -10,14 +10,10 @@
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import * as readline from "node:readline/promises";
 import { rateGate, realPace, type Pace } from "../components/drConnect";
 import { runDrill, type Outputs } from "../lib/drill";
 import { uploadReport, writeReport } from "../lib/drillReport";
-import { parseArgs, USAGE_ERROR } from "./cli";
+import { confirmStackName, parseArgs, readStackOutputs, USAGE_ERROR } from "./cli";
 
 interface Options {
   from: string;
@@ -31,16 +27,6 @@ interface Options {
   outputsDir?: string;
   fake?: boolean;
   config?: string;
-}
-
-/** A stack's outputs as `pulumi stack output --json --show-secrets` prints them. */
-function pulumiOutputs(stack: string): Outputs {
-  const text = execFileSync(
-    "pulumi",
-    ["stack", "output", "--json", "--show-secrets", "--stack", stack],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
-  );
-  return JSON.parse(text) as Outputs;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -123,13 +109,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${environment}\n`);
   } else {
     try {
-      const read = (stack: string) =>
-        o.outputsDir
-          ? (JSON.parse(
-              fs.readFileSync(path.join(o.outputsDir, `${stack}.json`), "utf8"),
-            ) as Outputs)
-          : pulumiOutputs(stack);
-      [primary, dr] = [read(o.from), read(o.to)];
+      [primary, dr] = [o.from, o.to].map((stack) => readStackOutputs(stack, o.outputsDir));
     } catch (e) {
       process.stderr.write(`cannot read the stack outputs: ${(e as Error).message}\n`);
       return 1;
@@ -145,14 +125,7 @@ async function main(argv: string[]): Promise<number> {
     return USAGE_ERROR;
   }
 
-  const confirm = async (question: string) => {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      return (await rl.question(question)).trim() === o.to;
-    } finally {
-      rl.close();
-    }
-  };
+  const confirm = (question: string) => confirmStackName(question, o.to);
   try {
     const report = await runDrill(
       {
