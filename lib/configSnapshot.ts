@@ -7,10 +7,11 @@
  * quick connect, hierarchy group or user found in a record (including inside flow content) is
  * replaced by a reference `{kind:name}`.
  */
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readSnapshot, type Manifest, type SnapshotStore } from "../functions/config-backup/export";
+import { s3Store } from "../functions/config-backup/runtime";
 
 export type Records = Record<string, Record<string, unknown>[]>;
 
@@ -44,20 +45,8 @@ export async function openSnapshot(location: string, s3?: () => S3Client): Promi
   const m = /^s3:\/\/([^/]+)\/(.+?)\/?$/.exec(location);
   if (m) {
     if (!s3) throw new Error(`${location}: reading from S3 needs AWS credentials`);
-    const client = s3();
-    const store: SnapshotStore = {
-      put: () => Promise.reject(new Error("read only")),
-      get: async (key) => {
-        try {
-          const r = await client.send(new GetObjectCommand({ Bucket: m[1], Key: key }));
-          return await r.Body?.transformToString("utf-8");
-        } catch (e) {
-          if ((e as { name?: string }).name === "NoSuchKey") return undefined;
-          throw e;
-        }
-      },
-    };
-    return readSnapshot(store, `${m[2]}/`);
+    // The exporter's own store: readSnapshot only reads through it.
+    return readSnapshot(s3Store(s3(), m[1]), `${m[2]}/`);
   }
   const manifestFile = path.join(location, "manifest.json");
   if (!fs.existsSync(manifestFile))

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../config";
-import { signInFor } from "../components/drConnect";
+import { idOf, signInFor } from "../components/drConnect";
 import { text } from "./describe";
 
 export const MOCK_ACCOUNT = "123456789012";
@@ -318,9 +318,7 @@ function fakeState(
       return {
         id: `${instanceId}/number-routing`,
         state: {
-          ringing: Object.fromEntries(
-            routes.map((r) => [r.numberArn, r.flowId.slice(r.flowId.lastIndexOf("/") + 1)]),
-          ),
+          ringing: Object.fromEntries(routes.map((r) => [r.numberArn, idOf(r.flowId)])),
         },
       };
     }

@@ -40,6 +40,7 @@ import {
   UpdateTrafficDistributionCommand,
 } from "@aws-sdk/client-connect";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { idOf } from "../../components/drConnect";
 
 const ACCOUNT = "123456789012";
 type Split = { Region: string; Percentage: number }[];
@@ -316,7 +317,8 @@ export class FakeConnectDr {
       (i: { TrafficDistributionGroupId: string; UserId: string; InstanceId: string }, region) => {
         const g = this.group(i.TrafficDistributionGroupId);
         const inst = this.instance(i.InstanceId, region);
-        if (!inst.arn.endsWith(g.instanceArn.slice(g.instanceArn.lastIndexOf("/"))))
+        // The group's instance, in either region (a replica keeps its source's id).
+        if (inst.id !== idOf(g.instanceArn))
           throw err("InvalidParameterException", `${inst.arn} is not in ${g.arn}`);
         if (!this.has(inst).users.some((u) => u.Id === i.UserId))
           throw err("ResourceNotFoundException", `user ${i.UserId} not found`);
@@ -371,7 +373,7 @@ export class FakeConnectDr {
       ...c.flows,
     };
     for (const [name, idOrArn] of Object.entries(flows)) {
-      const id = idOrArn.slice(idOrArn.lastIndexOf("/") + 1);
+      const id = idOf(idOrArn);
       have.flows.push({
         Id: id,
         Arn: `${inst.arn}/contact-flow/${id}`,
@@ -410,7 +412,6 @@ export class FakeConnectDr {
     const flows = (o: Record<string, unknown>) => (o.flowArns ?? {}) as Record<string, string>;
     const numbers = (o: Record<string, unknown>) =>
       (o.phoneNumbers ?? []) as { address: string; arn: string; flow: string }[];
-    const idOf = (a: string) => a.slice(a.lastIndexOf("/") + 1);
     const agents = options.agents ?? 12;
     const drRegion = s(dr.region);
     const integrations = {
@@ -554,9 +555,7 @@ export class FakeConnectDr {
 
   /** A source instance in `region`, ACTIVE, with an alias (what tokyo's stack deploys). */
   addInstance(region: string, alias: string, identity = "SAML", arn?: string): Instance {
-    const id = arn
-      ? arn.slice(arn.lastIndexOf("/") + 1)
-      : `0000000${this.instances.length}-aaaa-4bbb-8ccc-dddddddddddd`;
+    const id = arn ? idOf(arn) : `0000000${this.instances.length}-aaaa-4bbb-8ccc-dddddddddddd`;
     const inst: Instance = {
       id,
       arn: arn ?? `arn:aws:connect:${region}:${ACCOUNT}:instance/${id}`,
