@@ -29,6 +29,13 @@ const DR = {
   idSalt: "9999",
 };
 
+/** `npm run backup:…` as a user runs it. */
+const backupCli = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/backup.ts", ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
+
 /** Exports a fake instance to a folder (as `aws s3 sync` would copy it) and opens it. */
 async function snapshotOf(fake: FakeConnectConfig, dir?: string) {
   const root = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "snap-"));
@@ -110,11 +117,7 @@ describe("config backup: diff", () => {
     const a = await snapshotOf(fake);
     fake.data.queues[1].MaxContacts = 20;
     const b = await snapshotOf(fake);
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "scripts/backup.ts", ...args], {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-      });
+    const run = backupCli;
     const r = run("diff", a.folder, b.folder);
     expect(r.status, r.stderr).to.equal(1);
     expect(r.stdout).to.include(
@@ -229,22 +232,7 @@ describe("config backup: restore", () => {
   it("the CLI plans a restore against a snapshot of the target (dry run) and changes nothing", async () => {
     const from = sourceFolder;
     const { folder: to } = await snapshotOf(target);
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "scripts/backup.ts",
-        "restore",
-        from,
-        "--stack",
-        "dr",
-        "--dry-run",
-        "--target-snapshot",
-        to,
-      ],
-      { cwd: PROJECT_ROOT, encoding: "utf8" },
-    );
+    const r = backupCli("restore", from, "--stack", "dr", "--dry-run", "--target-snapshot", to);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.include(
       "SKIP      queues customer-desk (managed by the target's Pulumi stack",
@@ -253,21 +241,7 @@ describe("config backup: restore", () => {
     expect(r.stdout).to.match(
       /\n10 to create, \d+ to update, \d+ unchanged, 1 skipped; 0 with unmapped references\n$/,
     );
-    const refused = spawnSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "scripts/backup.ts",
-        "restore",
-        from,
-        "--stack",
-        "dr",
-        "--target-snapshot",
-        to,
-      ],
-      { cwd: PROJECT_ROOT, encoding: "utf8" },
-    );
+    const refused = backupCli("restore", from, "--stack", "dr", "--target-snapshot", to);
     expect(refused.status).to.equal(2);
     expect(refused.stderr).to.include("--target-snapshot plans only: add --dry-run");
   });
