@@ -279,6 +279,71 @@ const monitoringSchema = z.strictObject({
   auditTrail: z.boolean().optional(),
 });
 
+const httpsOrigin = z
+  .string()
+  .regex(
+    /^https:\/\/[a-z0-9.-]+(:\d+)?$/,
+    "an https origin such as https://www.example-bank.co.jp (no path)",
+  );
+
+/** The web portal's chat (ChatChannel in both stacks, ChatPortal and the page in the primary). */
+const chatSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Chats the backend may start per second (API stage throttling), and the burst above it. */
+  requestsPerSecond: z.number().int().min(1).max(10_000).default(10),
+  burst: z.number().int().min(1).max(5_000).default(20),
+  /** Most chats starting at the same moment (the function's reserved concurrency). */
+  concurrency: z.number().int().min(1).max(1000).default(20),
+  /** How long a chat may stay open (Connect: 60 to 10080 minutes). */
+  chatDurationMinutes: z.number().int().min(60).max(10_080).default(60),
+  /** How long a warm backend keeps the target it read: the most a flip takes to reach it. */
+  targetTtlSeconds: z.number().int().min(0).max(300).default(15),
+  /** Primary: deploy the sample portal page (S3 + CloudFront). */
+  portal: z.boolean().default(true),
+  /** Primary: a custom domain for the portal and its ACM certificate (us-east-1, for CloudFront). */
+  portalDomain: z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a host name such as chat.example-bank.co.jp"),
+      certificateArn: z
+        .string()
+        .regex(
+          /^arn:aws[-a-z]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+          "an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from there)",
+        ),
+    })
+    .optional(),
+  /** Primary: an AWS WAF web ACL (CLOUDFRONT scope) for the portal. */
+  webAclArn: z
+    .string()
+    .regex(
+      /^arn:aws[-a-z]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+$/,
+      "a WAFv2 global web ACL ARN",
+    )
+    .optional(),
+  /** Other pages that open chats (the bank's own site): allowed by CORS and approved origins. */
+  extraOrigins: z.array(httpsOrigin).max(20).default([]),
+  /**
+   * Primary: the dr stack's chat outputs, once it has run. Until then chats start in the primary
+   * region only and the portal knows no DR backend.
+   */
+  dr: z
+    .strictObject({
+      endpoint: z.url({ protocol: /^https$/ }),
+      targetParameterArn: z
+        .string()
+        .regex(/^arn:aws[-a-z]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/, "an SSM parameter ARN"),
+      instanceArn: z
+        .string()
+        .regex(
+          /^arn:aws[-a-z]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]+$/,
+          "a Connect instance ARN",
+        ),
+    })
+    .optional(),
+});
+
 /** Where DR traffic goes (Failover, dr stack in replica mode). */
 const failoverSchema = z.strictObject({
   /** primary: everything in the primary region; dr: failed over. */
@@ -503,6 +568,7 @@ export const rawSchema = z.strictObject({
   phoneNumbers: obj(phoneNumberRecord).prefault(DEFAULT_PHONE_NUMBERS as never),
   configBackup: obj(configBackupSchema).prefault({}),
   monitoring: obj(monitoringSchema).prefault({}),
+  chat: obj(chatSchema).prefault({}),
   phoneNumberQuota: int(1, 10_000),
   trafficDistributionGroupArn: z.string(),
 });
@@ -516,6 +582,7 @@ export const STRUCTURED_KEYS = [
   "phoneNumbers",
   "configBackup",
   "monitoring",
+  "chat",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -531,6 +598,7 @@ export type FailoverConfig = Raw["failover"];
 export type PhoneNumbersConfig = Raw["phoneNumbers"];
 export type ConfigBackupConfig = Raw["configBackup"];
 export type MonitoringConfig = Raw["monitoring"];
+export type ChatConfig = Raw["chat"];
 export type QueuesConfig = Raw["queues"];
 export type RoutingProfilesConfig = Raw["routingProfiles"];
 export type SecurityProfilesConfig = Raw["securityProfiles"];
@@ -590,6 +658,7 @@ export interface StackConfig {
   readonly trafficDistributionGroupArn?: string;
   readonly configBackup: ConfigBackupConfig;
   readonly monitoring: MonitoringConfig;
+  readonly chat: ChatConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -733,6 +802,45 @@ function readSaml(
  * Validate and type a stack's config. `all` is the full config map (`customerchannel:key` →
  * value); values may be strings (as Pulumi hands them over) or native values (tests).
  */
+/** What the chat settings cannot be, beyond their own schema. */
+function chatProblems(c: Raw, stack: string): ConfigProblem[] {
+  const k = `${PROJECT}:chat`;
+  const out: ConfigProblem[] = [];
+  const { chat } = c;
+  if (chat.burst < chat.requestsPerSecond)
+    out.push({
+      key: k,
+      message: `burst has ${chat.burst}, below requestsPerSecond ${chat.requestsPerSecond}; API Gateway would refuse the rate. Fix: pulumi config set --path '${k}.burst' ${chat.requestsPerSecond * 2} --stack ${stack}`,
+    });
+  if (c.role === "dr") {
+    for (const f of ["dr", "portalDomain", "webAclArn"] as const)
+      if (chat[f] !== undefined)
+        out.push({
+          key: k,
+          message: `${f} is set on the dr stack; it belongs to the primary (the portal and the link to DR live there). Fix: pulumi config rm --path '${k}.${f}' --stack ${stack}`,
+        });
+  } else if (chat.dr) {
+    const region = (arn: string) => arn.split(":")[3];
+    const fromDr = `"$(pulumi stack output chatDr --stack dr --json | jq -r .<field>)"`;
+    if (region(chat.dr.targetParameterArn) !== c.drRegion)
+      out.push({
+        key: k,
+        message: `dr.targetParameterArn is in ${region(chat.dr.targetParameterArn)}, not the DR region ${c.drRegion} (the dr stack's output chatDr.targetParameterArn). Fix: pulumi config set --path '${k}.dr.targetParameterArn' ${fromDr.replace("<field>", "targetParameterArn")} --stack ${stack}`,
+      });
+    if (region(chat.dr.instanceArn) !== c.drRegion)
+      out.push({
+        key: k,
+        message: `dr.instanceArn is in ${region(chat.dr.instanceArn)}, not the DR region ${c.drRegion} (the dr stack's output chatDr.instanceArn). Fix: pulumi config set --path '${k}.dr.instanceArn' ${fromDr.replace("<field>", "instanceArn")} --stack ${stack}`,
+      });
+    if (!chat.dr.endpoint.includes(`.${c.drRegion}.`))
+      out.push({
+        key: k,
+        message: `dr.endpoint ${q(chat.dr.endpoint)} is not an API in the DR region ${c.drRegion} (the dr stack's output chatDr.endpoint). Fix: pulumi config set --path '${k}.dr.endpoint' ${fromDr.replace("<field>", "endpoint")} --stack ${stack}`,
+      });
+  }
+  return out;
+}
+
 export function parseConfig(
   all: Readonly<Record<string, unknown>>,
   ctx: ParseContext,
@@ -860,6 +968,7 @@ export function parseConfig(
       message: `has ${numbers} numbers, over the phone number quota of ${c.phoneNumberQuota} per instance (Connect's default is 5). Remove numbers, or after AWS raises the quota: ${fix(ctx.stack, "phoneNumberQuota", String(numbers))}`,
     });
   }
+  problems.push(...chatProblems(c, ctx.stack));
   if (c.trafficDistributionGroupArn) {
     const tdg =
       /^arn:aws[-a-z]*:connect:([a-z0-9-]+):\d{12}:traffic-distribution-group\/[A-Za-z0-9-]+$/.exec(
@@ -989,6 +1098,7 @@ export function parseConfig(
     trafficDistributionGroupArn: c.trafficDistributionGroupArn || undefined,
     configBackup: c.configBackup,
     monitoring: c.monitoring,
+    chat: c.chat,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

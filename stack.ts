@@ -7,6 +7,9 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import {
   BackupVault,
+  ChatChannel,
+  ChatPortal,
+  ChatTarget,
   ContactCenterRegion,
   CompliancePipeline,
   AuditTrail,
@@ -43,6 +46,134 @@ export const PRIMARY_OUTPUTS = [
   "vaultKeyArn",
   "vaultRegion",
 ] as const;
+
+/** The chat flow, deployed with the other flows when chat is on. */
+export const CHAT_FLOW = "chat-inbound";
+const chatFlows = (cfg: StackConfig): string[] => (cfg.chat.enabled ? [CHAT_FLOW] : []);
+
+/** The ChatChannel settings every stack takes from config and its region. */
+const chatSettings = (cfg: StackConfig, region: ContactCenterRegion) => ({
+  region: cfg.region,
+  instanceId: region.instanceId,
+  instanceArn: region.instanceArn,
+  logsKeyArn: region.logsKeyArn,
+  stack: cfg.stack,
+  logRetentionDays: cfg.logRetentionDays,
+  requestsPerSecond: cfg.chat.requestsPerSecond,
+  burst: cfg.chat.burst,
+  chatDurationMinutes: cfg.chat.chatDurationMinutes,
+  targetTtlSeconds: cfg.chat.targetTtlSeconds,
+  concurrency: cfg.chat.concurrency,
+});
+
+/**
+ * Primary: the chat backend, and the sample portal page whose config.json lists this backend and,
+ * once the dr stack's outputs are in config (chat.dr), the DR backend after it.
+ */
+function deployChatPrimary(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  flows: ContactFlows,
+  opts: pulumi.ComponentResourceOptions,
+) {
+  const c = cfg.chat;
+  if (!c.enabled) return {};
+  const portal = c.portal
+    ? new ChatPortal(
+        `${cfg.stack}-chat-portal`,
+        {
+          region: cfg.region,
+          aliasPrefix: `${cfg.project}/${cfg.stack}`,
+          chatRegions: [...new Set([cfg.region, cfg.drRegion])],
+          accessLogBucket: region.accessLogBucketName,
+          noncurrentVersionExpirationDays: cfg.storage.noncurrentVersionExpirationDays,
+          domain: c.portalDomain,
+          webAclArn: c.webAclArn,
+        },
+        opts,
+      )
+    : undefined;
+  const origins = [...(portal ? [portal.origin] : []), ...c.extraOrigins];
+  const channel = new ChatChannel(
+    `${cfg.stack}-chat`,
+    {
+      ...chatSettings(cfg, region),
+      contactFlowId: flows.ids[CHAT_FLOW],
+      peerInstanceArn: c.dr?.instanceArn,
+      targetParameterArn: c.dr?.targetParameterArn,
+      origins,
+    },
+    opts,
+  );
+  portal?.publishConfig([channel.endpoint, ...(c.dr ? [c.dr.endpoint] : [])]);
+  return {
+    chatEndpoint: channel.endpoint,
+    chatContactFlowId: flows.ids[CHAT_FLOW],
+    chatPortalUrl: portal?.url,
+    chatPortalDistributionId: portal?.distributionId,
+    // The dr stack approves the same origin (its StackReference reads this).
+    chatPortalOrigin: origins[0],
+    chatFollowsFailover: Boolean(c.dr),
+  };
+}
+
+/**
+ * DR: the target parameter both backends read (here, where failover is applied from) and this
+ * region's backend. Chats go to DR when the failover config sends all calls there.
+ */
+function deployChatDr(
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  flows: ContactFlows | undefined,
+  primary: pulumi.StackReference,
+  drPercent: number,
+  opts: pulumi.ComponentResourceOptions,
+) {
+  const c = cfg.chat;
+  if (!c.enabled) return {};
+  const out = (k: string) => primary.requireOutput(k).apply(String);
+  // A replica runs the primary's mirrored chat flow, which keeps its id.
+  const primaryFlowId = out("chatContactFlowId");
+  const drFlowId = flows ? flows.ids[CHAT_FLOW] : primaryFlowId;
+  const target = new ChatTarget(
+    `${cfg.stack}-chat-target`,
+    {
+      region: cfg.region,
+      aliasPrefix: `${cfg.project}/${cfg.stack}`,
+      parameterName: `/${cfg.project}/${cfg.stack}/chat-target`,
+      primary: {
+        region: out("region"),
+        instanceId: out("instanceId"),
+        contactFlowId: primaryFlowId,
+      },
+      dr: { region: cfg.region, instanceId: region.instanceId, contactFlowId: drFlowId },
+      active: drPercent === 100 ? "dr" : "primary",
+    },
+    opts,
+  );
+  const channel = new ChatChannel(
+    `${cfg.stack}-chat`,
+    {
+      ...chatSettings(cfg, region),
+      contactFlowId: drFlowId,
+      peerInstanceArn: out("instanceArn"),
+      targetParameterArn: target.parameterArn,
+      origins: [out("chatPortalOrigin"), ...c.extraOrigins],
+    },
+    opts,
+  );
+  return {
+    // What the primary's config takes (chat.dr), in one output.
+    chatDr: {
+      endpoint: channel.endpoint,
+      targetParameterArn: target.parameterArn,
+      instanceArn: region.instanceArn,
+    },
+    chatEndpoint: channel.endpoint,
+    chatTargetParameter: target.parameterName,
+    chatActiveRegion: target.activeRegion,
+  };
+}
 
 export function providers(cfg: StackConfig): { aws: aws.Provider; awsNative: awsNative.Provider } {
   const tags = {
@@ -413,7 +544,14 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   const audit = deployAuditTrail(cfg, region, vaultTarget(vault), backup.bucketArn, opts);
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts);
-  const flows = deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg)], opts);
+  const flows = deployFlows(
+    cfg,
+    region,
+    auth,
+    [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg)],
+    opts,
+  );
+  const chat = deployChatPrimary(cfg, region, flows, opts);
   // With Global Resiliency the numbers belong in the replica's traffic distribution group, which
   // exists only once the dr stack has run: until the operator sets its ARN here they ring this
   // instance only, then they move to the group in place (README "DR runbook").
@@ -479,6 +617,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
     outboundDeadLetterQueueUrl: outbound?.deadLetterQueueUrl,
     outboundContactFlowId: flows.ids.outbound,
     flowArns: flows.arns,
+    ...chat,
     phoneNumbers: numbers.numbers.apply(numberOutputs),
     phoneNumbersTarget: group ? "traffic-distribution-group" : "instance",
     agentsInGroup: membership?.agentsAssociated,
@@ -542,7 +681,13 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   const audit = deployAuditTrail(cfg, region, vault, backup.bucketArn, opts);
   const flows = replica
     ? undefined
-    : deployFlows(cfg, region, auth, [...INBOUND_FLOWS, ...authFlows(cfg), standby], opts);
+    : deployFlows(
+        cfg,
+        region,
+        auth,
+        [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg), standby],
+        opts,
+      );
   const primaryRegion = out("region");
   // The primary's numbers: callers dial these (an older primary without the output has none).
   const primaryNumbers = primary.getOutput("phoneNumbers").apply((ns) =>
@@ -602,11 +747,13 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
           },
           opts,
         );
+  const chat = deployChatDr(cfg, region, flows, primary, drPercent, opts);
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
     ...backup.outputs,
     ...audit,
+    ...chat,
     flowArns: flows?.arns ?? {},
     complianceFindingsTable: compliance.tableName,
     complianceAlertTopicArn: compliance.topicArn,

@@ -25,3 +25,6 @@ export * from "./monitoring";
 export * from "./changeAudit";
 export * from "./eventLog";
 export * from "./auditTrail";
+export * from "./chatChannel";
+export * from "./chatTarget";
+export * from "./chatPortal";

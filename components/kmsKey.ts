@@ -15,6 +15,8 @@ export interface KmsKeyArgs {
   readonly allowServices?: string[];
   /** A CloudTrail trail (name, same region and account) that encrypts its logs with the key. */
   readonly allowCloudTrail?: string;
+  /** Let this account's CloudFront distributions decrypt (origin access control). Default false. */
+  readonly allowCloudFrontReads?: boolean;
   /** Days KMS waits before deleting the key after a destroy (7-30). Default 30. */
   readonly deletionWindowInDays?: number;
 }
@@ -42,6 +44,7 @@ export function createKmsKey(
           allowCloudWatchLogs: args.allowCloudWatchLogs,
           allowServices: args.allowServices,
           allowCloudTrail: args.allowCloudTrail,
+          allowCloudFrontReads: args.allowCloudFrontReads,
         }),
       ),
     );

@@ -52,6 +52,7 @@ export const FUNCTION_ENTRIES = [
   "functions/compliance-detector/index.ts",
   "functions/config-backup/index.ts",
   "functions/change-window/index.ts",
+  "functions/chat-start/index.ts",
 ];
 
 /**

@@ -73,6 +73,12 @@ export interface KeyPolicyArgs {
   allowServices?: string[];
   /** Let this CloudTrail trail (by name, in this region) encrypt its log files. */
   allowCloudTrail?: string;
+  /**
+   * Let CloudFront distributions of this account decrypt (origin access control reading SSE-KMS
+   * objects). The distribution's id does not exist when the key is made; the bucket policy names
+   * the one distribution that may read.
+   */
+  allowCloudFrontReads?: boolean;
 }
 
 /**
@@ -143,6 +149,20 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
         Condition: { StringEquals: { "aws:SourceArn": trailArn } },
       },
     );
+  }
+  if (a.allowCloudFrontReads) {
+    statements.push({
+      Sid: "CloudFrontOfThisAccountDecrypts",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: ["kms:Decrypt"],
+      Resource: "*",
+      Condition: {
+        StringLike: {
+          "aws:SourceArn": `arn:${a.partition}:cloudfront::${a.accountId}:distribution/*`,
+        },
+      },
+    });
   }
   if (a.allowServices?.length) {
     statements.push({
@@ -673,3 +693,60 @@ export const cloudTrailDeliveryStatements = (
     },
   },
 ];
+
+/**
+ * The chat backend: start chats on the instances chats may go to (its own and the other region's),
+ * and read the dr stack's target parameter. The parameter is a SecureString under the dr stack's
+ * key, whose ARN this stack does not know: KMS is allowed on keys of the parameter's region only
+ * through SSM and only for this parameter (SSM's encryption context names it).
+ */
+export const chatStartPolicy = (a: {
+  readonly instanceArns: readonly string[];
+  readonly targetParameterArn?: string;
+}): PolicyStatement[] => {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "StartChatsOnTheTargetInstances",
+      Effect: "Allow",
+      Action: "connect:StartChatContact",
+      Resource: a.instanceArns.map((arn) => `${arn}/contact/*`),
+    },
+  ];
+  if (a.targetParameterArn) {
+    const [, partition, , region, account] = a.targetParameterArn.split(":");
+    statements.push(
+      {
+        Sid: "ReadChatTarget",
+        Effect: "Allow",
+        Action: "ssm:GetParameter",
+        Resource: a.targetParameterArn,
+      },
+      {
+        Sid: "DecryptChatTargetThroughSsm",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: `arn:${partition}:kms:${region}:${account}:key/*`,
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": `ssm.${region}.amazonaws.com`,
+            "kms:EncryptionContext:PARAMETER_ARN": a.targetParameterArn,
+          },
+        },
+      },
+    );
+  }
+  return statements;
+};
+
+/** Bucket policy statement: only this CloudFront distribution (origin access control) may read. */
+export const cloudFrontReadStatement = (
+  bucketArn: string,
+  distributionArn: string,
+): PolicyStatement => ({
+  Sid: "ThisDistributionReads",
+  Effect: "Allow",
+  Principal: { Service: "cloudfront.amazonaws.com" },
+  Action: "s3:GetObject",
+  Resource: `${bucketArn}/*`,
+  Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+});

@@ -46,6 +46,8 @@ export interface PrivateBucketArgs {
   readonly noncurrentVersionExpirationDays: number;
   /** Extra bucket policy statements (bucket ARN and account in, statements out). Default none. */
   readonly extraStatements?: (bucketArn: string, accountId: string) => PolicyStatement[];
+  /** Statements that name other resources (known only once they exist). Default none. */
+  readonly grants?: pulumi.Input<PolicyStatement[]>;
   /** Refuse `pulumi destroy` of the bucket. Default false. */
   readonly protect?: boolean;
 }
@@ -183,13 +185,14 @@ export class PrivateBucket extends pulumi.ComponentResource {
         region,
         bucket: bucketId,
         policy: pulumi
-          .all([this.bucket.arn, accountId, keyArn])
-          .apply(([arn, account, key]) =>
+          .all([this.bucket.arn, accountId, keyArn, args.grants ?? []])
+          .apply(([arn, account, key, grants]) =>
             JSON.stringify(
               doc(
                 ...bucketBaselineStatements(arn, key),
                 ...(args.isAccessLogTarget ? [accessLogDeliveryStatement(arn, account)] : []),
                 ...(args.extraStatements?.(arn, account) ?? []),
+                ...(grants as PolicyStatement[]),
               ),
             ),
           ),

@@ -289,6 +289,55 @@ export function securityFacts(r: RecordedResource): Facts {
         stage: text(i.stageName),
         accessLogs: text(get(i, "accessLogSettings", "destinationArn")),
       };
+    case "aws:apigatewayv2/api:Api":
+      return {
+        protocol: text(i.protocolType),
+        corsOrigins: list(get(i, "corsConfiguration", "allowOrigins")),
+        corsMethods: list(get(i, "corsConfiguration", "allowMethods")),
+      };
+    case "aws:apigatewayv2/route:Route":
+      return { route: text(i.routeKey), authorization: text(i.authorizationType) };
+    case "aws:apigatewayv2/stage:Stage":
+      return {
+        stage: text(i.name),
+        throttling: `${text(get(i, "defaultRouteSettings", "throttlingRateLimit"))}/s burst ${text(get(i, "defaultRouteSettings", "throttlingBurstLimit"))}`,
+        accessLogs: text(get(i, "accessLogSettings", "destinationArn")),
+      };
+    case "aws-native:connect:ApprovedOrigin":
+      return { origin: text(i.origin) };
+    case "aws:ssm/parameter:Parameter":
+      return { parameter: text(i.name), type: text(i.type), kmsKey: text(i.keyId) };
+    case "aws:cloudfront/distribution:Distribution": {
+      const b = get(i, "defaultCacheBehavior");
+      return {
+        viewerProtocol: text(get(b, "viewerProtocolPolicy")),
+        methods: list(get(b, "allowedMethods")),
+        originAccessControl: list(get(i, "origins")).length
+          ? text(get(i, "origins", 0, "originAccessControlId"))
+          : "none",
+        tls: get(i, "viewerCertificate", "cloudfrontDefaultCertificate")
+          ? "CloudFront default certificate"
+          : text(get(i, "viewerCertificate", "minimumProtocolVersion")),
+        webAcl: i.webAclId === undefined ? "none" : text(i.webAclId),
+      };
+    }
+    case "aws:cloudfront/originAccessControl:OriginAccessControl":
+      return { signing: `${text(i.signingBehavior)} ${text(i.signingProtocol)}` };
+    case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":
+      return {
+        hsts: `max-age=${text(get(i, "securityHeadersConfig", "strictTransportSecurity", "accessControlMaxAgeSec"))}`,
+        frameOptions: text(get(i, "securityHeadersConfig", "frameOptions", "frameOption")),
+        csp: text(
+          get(i, "securityHeadersConfig", "contentSecurityPolicy", "contentSecurityPolicy"),
+        ),
+      };
+    case "aws:s3/bucketObjectv2:BucketObjectv2":
+      return {
+        key: text(i.key),
+        encryption: text(i.serverSideEncryption),
+        kmsKey: text(i.kmsKeyId),
+        cacheControl: text(i.cacheControl),
+      };
     case "aws:apigateway/methodSettings:MethodSettings":
       return {
         throttling: `${text(get(i, "settings", "throttlingRateLimit"))}/s burst ${text(get(i, "settings", "throttlingBurstLimit"))}`,

@@ -433,6 +433,36 @@ function fakeState(
         },
       };
     }
+    case "aws:apigatewayv2/api:Api": {
+      const apiId = hex(seed, 10);
+      return {
+        id: apiId,
+        state: {
+          apiEndpoint: `https://${apiId}.execute-api.${region}.amazonaws.com`,
+          executionArn: `arn:aws:execute-api:${region}:${acct}:${apiId}`,
+          arn: `arn:aws:apigateway:${region}::/apis/${apiId}`,
+        },
+      };
+    }
+    case "aws:cloudfront/distribution:Distribution": {
+      // CloudFront ids: 14 upper-case alphanumerics; global, so no region in the ARN.
+      const id = `E${hex(seed, 13).toUpperCase()}`;
+      return {
+        id,
+        state: {
+          domainName: `d${hex(`${seed}/domain`, 13)}.cloudfront.net`,
+          arn: `arn:aws:cloudfront::${acct}:distribution/${id}`,
+        },
+      };
+    }
+    case "aws:cloudfront/originAccessControl:OriginAccessControl":
+    case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":
+      return { id: `E${hex(seed, 13).toUpperCase()}`, state: {} };
+    case "aws:ssm/parameter:Parameter":
+      return {
+        id: text(inputs.name),
+        state: { arn: `arn:aws:ssm:${region}:${acct}:parameter${text(inputs.name)}` },
+      };
     case "aws:apigateway/stage:Stage":
       return {
         id: `ags-${text(inputs.restApi)}-${text(inputs.stageName)}`,
@@ -647,7 +677,7 @@ async function runOnce(opts: RunOptions): Promise<RunResult> {
 }
 
 /** IAM is a global service: its resources ignore the provider's region. */
-export const GLOBAL_TYPE_PREFIXES = ["aws:iam/"];
+export const GLOBAL_TYPE_PREFIXES = ["aws:iam/", "aws:cloudfront/"];
 
 function regionOf(
   p: RecordingMocks["pending"][number],

@@ -44,6 +44,7 @@ describe("chat backend", () => {
     const r = await post({
       displayName: " 山田 花子 ",
       attributes: { page: "card-loan" },
+      topic: "card-loan-screening",
       initialMessage: "カードローンの審査について",
       clientToken: "0123456789abcdef-01",
     });
@@ -59,7 +60,12 @@ describe("chat backend", () => {
       InstanceId: TOKYO.instanceId,
       ContactFlowId: "flow-chat-main",
       ParticipantDetails: { DisplayName: "山田 花子" },
-      Attributes: { page: "card-loan", "cc.channel": "web-portal", "cc.region": "ap-northeast-1" },
+      Attributes: {
+        page: "card-loan",
+        cc_channel: "web-portal",
+        cc_region: "ap-northeast-1",
+        cc_topic: "card-loan-screening",
+      },
       InitialMessage: { ContentType: "text/plain", Content: "カードローンの審査について" },
       ClientToken: "0123456789abcdef-01",
       ChatDurationInMinutes: 60,
@@ -81,9 +87,9 @@ describe("chat backend", () => {
     ["an unknown field", { displayName: "a", phone: "090" }, "(body)", ""],
     [
       "a reserved attribute",
-      { displayName: "a", attributes: { "cc.region": "x" } },
-      "attributes.cc.region",
-      "the prefix cc. is reserved",
+      { displayName: "a", attributes: { cc_region: "x" } },
+      "attributes.cc_region",
+      "the prefix cc_ is reserved",
     ],
     [
       "a bad attribute name",
@@ -102,6 +108,13 @@ describe("chat backend", () => {
       "attributes",
       "at most 16384 bytes",
     ],
+    [
+      "a dotted attribute name (flows could not read it)",
+      { displayName: "a", attributes: { "a.b": "x" } },
+      "attributes.a.b",
+      "letters, digits",
+    ],
+    ["a topic no queue takes", { displayName: "a", topic: "dunning" }, "topic", ""],
     ["a short client token", { displayName: "a", clientToken: "abc" }, "clientToken", "16-64"],
   ];
   for (const [what, body, field, reason] of bad)

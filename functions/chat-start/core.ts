@@ -6,14 +6,20 @@
  *
  * The endpoint is public (the portal's visitors have no AWS identity), so nothing the caller
  * sends is trusted: the display name and attributes are bounded and validated, the program's own
- * attributes (`cc.*`) cannot be set by the caller, and identification happens in the chat flow
+ * attributes (`cc_*`) cannot be set by the caller, and identification happens in the chat flow
  * (the Lex bot and caller-auth function), never from attributes.
  */
 import { z } from "zod";
 import { json, parseBody, problem, isResponse, type ApiResponse } from "../shared/http";
 
-/** Attributes the backend sets; a caller cannot. */
-export const RESERVED_PREFIX = "cc.";
+/**
+ * Attributes the backend sets; a caller cannot. An underscore, not a dot, so flows can read them
+ * as `$.Attributes.cc_topic`.
+ */
+export const RESERVED_PREFIX = "cc_";
+
+/** What the portal's visitor may ask about: the queues that take chats (chat-inbound flow). */
+export const CHAT_TOPICS = ["customer-desk", "agency-desk", "card-loan-screening"] as const;
 
 /** Connect's limit for all contact attributes together. */
 export const MAX_ATTRIBUTE_BYTES = 32_768;
@@ -26,11 +32,11 @@ export const chatBody = z.strictObject({
     // Keys are checked here rather than by a key schema, so the 400 says what is wrong.
     .superRefine((a, ctx) => {
       for (const k of Object.keys(a)) {
-        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(k))
+        if (!/^[A-Za-z0-9_-]{1,64}$/.test(k))
           ctx.addIssue({
             code: "custom",
             path: [k],
-            message: "letters, digits, '_', '.', '-' (1-64)",
+            message: "letters, digits, '_', '-' (1-64)",
           });
         else if (k.startsWith(RESERVED_PREFIX))
           ctx.addIssue({
@@ -45,6 +51,8 @@ export const chatBody = z.strictObject({
           message: `at most ${MAX_ATTRIBUTE_BYTES / 2} bytes of attributes (half of Connect's limit: the flows add theirs)`,
         });
     }),
+  /** The portal's menu: which desk the chat queues for. */
+  topic: z.enum(CHAT_TOPICS).default("customer-desk"),
   initialMessage: z.string().trim().min(1).max(1024).optional(),
   /** Retries of the same request start the same chat. */
   clientToken: z
@@ -97,7 +105,12 @@ export function makeChatApi(d: ChatDeps) {
       InstanceId: target.instanceId,
       ContactFlowId: target.contactFlowId,
       ParticipantDetails: { DisplayName: body.displayName },
-      Attributes: { ...body.attributes, "cc.channel": "web-portal", "cc.region": target.region },
+      Attributes: {
+        ...body.attributes,
+        cc_channel: "web-portal",
+        cc_region: target.region,
+        cc_topic: body.topic,
+      },
       ...(body.initialMessage
         ? { InitialMessage: { ContentType: "text/plain" as const, Content: body.initialMessage } }
         : {}),

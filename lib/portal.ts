@@ -1,0 +1,64 @@
+/**
+ * The sample chat portal (portal/): built with esbuild into three static files, plus the
+ * config.json each deployment writes (its chat backends). Deterministic output, so an unchanged
+ * page gives no diff in `pulumi preview`.
+ */
+import { buildSync } from "esbuild";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { PortalConfig } from "../portal/start";
+
+export const PORTAL_DIR = path.resolve(__dirname, "..", "portal");
+
+export interface PortalFile {
+  readonly content: string;
+  readonly contentType: string;
+  /** Cache-Control for CloudFront and browsers. */
+  readonly cacheControl: string;
+}
+
+let built: Record<string, PortalFile> | undefined;
+
+/** index.html, style.css and app.js (amazon-connect-chatjs bundled in). */
+export function buildPortal(): Record<string, PortalFile> {
+  if (built) return built;
+  const out = buildSync({
+    entryPoints: [path.join(PORTAL_DIR, "app.ts")],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: ["es2020"],
+    minify: true,
+    write: false,
+    legalComments: "none",
+    logLevel: "silent",
+    outfile: "app.js",
+  });
+  // Short caching: a new deployment reaches visitors within minutes without versioned names.
+  const cacheControl = "public, max-age=300";
+  built = {
+    "index.html": {
+      content: fs.readFileSync(path.join(PORTAL_DIR, "index.html"), "utf8"),
+      contentType: "text/html; charset=utf-8",
+      cacheControl,
+    },
+    "style.css": {
+      content: fs.readFileSync(path.join(PORTAL_DIR, "style.css"), "utf8"),
+      contentType: "text/css; charset=utf-8",
+      cacheControl,
+    },
+    "app.js": {
+      content: out.outputFiles[0].text,
+      contentType: "text/javascript; charset=utf-8",
+      cacheControl,
+    },
+  };
+  return built;
+}
+
+/** config.json: never cached, so a new DR endpoint is used at the next page load. */
+export const portalConfigFile = (config: PortalConfig): PortalFile => ({
+  content: `${JSON.stringify(config, null, 2)}\n`,
+  contentType: "application/json",
+  cacheControl: "no-store",
+});
