@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { ConnectClient, StartChatContactCommand } from "@aws-sdk/client-connect";
 import { mockClient } from "aws-sdk-client-mock";
 import { makeChatApi, type ChatTarget } from "../functions/chat-start/core";
+import { parseTarget, targetFrom } from "../functions/chat-start/target";
 
 const TOKYO: ChatTarget = {
   region: "ap-northeast-1",
@@ -162,5 +163,77 @@ describe("chat backend", () => {
     let thrown = "";
     await post({ displayName: "a" }).catch((e: Error) => (thrown = e.name));
     expect(thrown).to.equal("InternalServiceException");
+  });
+});
+
+describe("chat target (the dr stack's parameter)", () => {
+  const own: ChatTarget = {
+    region: "ap-northeast-1",
+    instanceId: "11111111-2222-4333-8444-555555555555",
+    contactFlowId: "66666666-7777-4888-9999-000000000000",
+  };
+  const dr = { ...own, region: "ap-northeast-3" };
+  let clock = 0;
+  let value: string | Error = JSON.stringify(dr);
+  let reads = 0;
+  const fallbacks: string[] = [];
+  const target = () =>
+    targetFrom({
+      read: async () => {
+        reads++;
+        if (value instanceof Error) throw value;
+        return value;
+      },
+      own,
+      ttlMs: 15_000,
+      now: () => clock,
+      onFallback: (r) => fallbacks.push(r),
+    });
+  beforeEach(() => {
+    clock = 0;
+    reads = 0;
+    value = JSON.stringify(dr);
+    fallbacks.length = 0;
+  });
+
+  it("reads the parameter at most once per TTL, so a flip reaches a warm function within it", async () => {
+    const t = target();
+    expect(await t()).to.deep.equal(dr);
+    value = JSON.stringify(own);
+    clock = 14_999;
+    expect(await t()).to.deep.equal(dr);
+    clock = 15_000;
+    expect(await t()).to.deep.equal(own);
+    expect(reads).to.equal(2);
+  });
+
+  it("uses its own instance, and says why, when the parameter cannot be read or is wrong", async () => {
+    value = Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError" });
+    expect(await target()()).to.deep.equal(own);
+    value = JSON.stringify({ ...dr, instanceId: "not-an-id" });
+    const t = target();
+    expect(await t()).to.deep.equal(own);
+    // A bad value is not cached: the fixed parameter is used at the next request.
+    value = JSON.stringify(dr);
+    expect(await t()).to.deep.equal(dr);
+    expect(fallbacks).to.deep.equal([
+      "connect ETIMEDOUT",
+      "chat target parameter is invalid: instanceId: a Connect instance id (UUID)",
+    ]);
+  });
+
+  it("without a parameter (dr stack not deployed yet) every chat goes to its own instance", async () => {
+    const t = targetFrom({ own, ttlMs: 0, now: () => 0, onFallback: () => {} });
+    expect(await t()).to.deep.equal(own);
+  });
+
+  it("parseTarget names the field that is wrong", () => {
+    expect(() => parseTarget("{")).to.throw("chat target parameter is not JSON");
+    expect(() => parseTarget(JSON.stringify({ ...dr, extra: 1 }))).to.throw(
+      /\(value\): Unrecognized key/,
+    );
+    expect(() => parseTarget(JSON.stringify({ ...dr, region: "Osaka" }))).to.throw(
+      "region: an AWS region such as ap-northeast-3",
+    );
   });
 });
