@@ -170,7 +170,10 @@ function deployChatDr(
       instanceArn: region.instanceArn,
     },
     chatEndpoint: channel.endpoint,
+    chatContactFlowId: drFlowId,
     chatTargetParameter: target.parameterName,
+    // The drill writes the parameter under this key (not SSM's default key).
+    chatTargetKeyArn: target.keyArn,
     chatActiveRegion: target.activeRegion,
   };
 }

@@ -192,7 +192,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
                 ...bucketBaselineStatements(arn, key),
                 ...(args.isAccessLogTarget ? [accessLogDeliveryStatement(arn, account)] : []),
                 ...(args.extraStatements?.(arn, account) ?? []),
-                ...(grants as PolicyStatement[]),
+                ...grants,
               ),
             ),
           ),

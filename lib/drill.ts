@@ -24,6 +24,8 @@ import {
   ListUsersCommand,
   type ConnectClient,
 } from "@aws-sdk/client-connect";
+import { GetParameterCommand, PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { parseTarget } from "../functions/chat-start/target";
 import {
   allPages,
   associateRoutes,
@@ -65,6 +67,8 @@ export interface DrillRequest {
 
 export interface DrillDeps {
   readonly client: (region: string) => ConnectClient;
+  /** SSM in the DR region: the chat target parameter (when the dr stack has chat). */
+  readonly ssm?: (region: string) => SSMClient;
   readonly pace: Pace;
   /** Asked before the first mutating call of a real run; false aborts. */
   readonly confirm: (question: string) => Promise<boolean>;
@@ -114,7 +118,7 @@ export interface DrillReport {
   readonly error?: string;
 }
 
-const MUTATING = /^(Update|Associate|Claim|Replicate|Delete|Release|Disassociate)/;
+const MUTATING = /^(Update|Associate|Claim|Replicate|Delete|Release|Disassociate|Put)/;
 const THROTTLE = new Set(["TooManyRequestsException", "ThrottlingException"]);
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -142,38 +146,35 @@ export async function runDrill(req: DrillRequest, deps: DrillDeps): Promise<Dril
   const steps: StepRecord[] = [];
   const allCalls: ApiCall[] = [];
   let current: ApiCall[] = [];
-  const raw = deps.client(drRegion);
   // Every call of the drill goes through the DR region's endpoint (the primary may be down) and
   // is written down with its request id in the step that made it.
-  const client = {
-    send: async (command: { constructor: { name: string } }) => {
-      const name = command.constructor.name.replace(/Command$/, "");
-      try {
-        const r = (await raw.send(command as never)) as { $metadata?: { requestId?: string } };
-        const call = {
-          command: name,
-          region: drRegion,
-          requestId: r.$metadata?.requestId ?? "",
-          at: iso(),
-        };
-        current.push(call);
-        allCalls.push(call);
-        return r;
-      } catch (e) {
-        const err = e as { name?: string; $metadata?: { requestId?: string } };
-        const call = {
-          command: name,
-          region: drRegion,
-          requestId: err.$metadata?.requestId ?? "",
-          at: iso(),
-          error: err.name ?? "Error",
-        };
-        current.push(call);
-        allCalls.push(call);
-        throw e;
-      }
-    },
-  } as unknown as ConnectClient;
+  const recorded = <C>(raw: { send(c: never): Promise<unknown> }): C =>
+    ({
+      send: async (command: { constructor: { name: string } }) => {
+        const name = command.constructor.name.replace(/Command$/, "");
+        const at = { command: name, region: drRegion };
+        try {
+          const r = (await raw.send(command as never)) as { $metadata?: { requestId?: string } };
+          const call = { ...at, requestId: r.$metadata?.requestId ?? "", at: iso() };
+          current.push(call);
+          allCalls.push(call);
+          return r;
+        } catch (e) {
+          const err = e as { name?: string; $metadata?: { requestId?: string } };
+          const call = {
+            ...at,
+            requestId: err.$metadata?.requestId ?? "",
+            at: iso(),
+            error: err.name ?? "Error",
+          };
+          current.push(call);
+          allCalls.push(call);
+          throw e;
+        }
+      },
+    }) as unknown as C;
+  const client = recorded<ConnectClient>(deps.client(drRegion));
+  const ssm = deps.ssm && recorded<SSMClient>(deps.ssm(drRegion));
 
   const step = async (
     kind: StepRecord["kind"],
@@ -216,7 +217,8 @@ export async function runDrill(req: DrillRequest, deps: DrillDeps): Promise<Dril
       throw new StepFailed(
         `--percent ${req.percent}: a standalone dr's numbers ring one flow, so only 0 or 100`,
       );
-    const p = mode === "replica" ? replicaPlan(req) : standalonePlan(req);
+    const modePlan = mode === "replica" ? replicaPlan(req) : standalonePlan(req);
+    const p = req.dr.chatTargetParameter ? withChat(modePlan, req, ssm) : modePlan;
 
     // Preflight: every check runs, so the report lists all that is wrong at once.
     const checks = p.preflight(client, pace);
@@ -612,5 +614,100 @@ function standalonePlan(req: DrillRequest): ModePlan {
         out.push(`Carrier: end any forwarding of ${list(primaryNumbers)} to the DR numbers.`);
       return out;
     },
+  };
+}
+
+/**
+ * Chat follows the calls: after a full failover (100%) the dr stack's chat target parameter names
+ * the DR instance, after a failback (0%) the primary's; a partial split leaves chat where it is
+ * (a chat is not split). Both regions' chat backends read the parameter within their cache time
+ * (chat.targetTtlSeconds).
+ */
+function withChat(p: ModePlan, req: DrillRequest, ssm: SSMClient | undefined): ModePlan {
+  const name = str(req.dr.chatTargetParameter);
+  const primary = {
+    region: str(req.primary.region),
+    instanceId: str(req.primary.instanceId),
+    contactFlowId: str(req.primary.chatContactFlowId),
+  };
+  const dr = {
+    region: str(req.dr.region),
+    instanceId: str(req.dr.instanceId),
+    contactFlowId: str(req.dr.chatContactFlowId),
+  };
+  const want = (percent: number) => (percent === 100 ? dr : percent === 0 ? primary : undefined);
+  const need = () => {
+    if (!ssm) throw new Error(`the drill has no SSM client for the chat target ${name}`);
+    return ssm;
+  };
+  const read = async () => {
+    const r = await need().send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    return parseTarget(r.Parameter?.Value ?? "");
+  };
+  const same = (a: { region: string; instanceId: string; contactFlowId: string }, b: typeof a) =>
+    a.region === b.region && a.instanceId === b.instanceId && a.contactFlowId === b.contactFlowId;
+  const describe = (percent: number) => {
+    const w = want(percent);
+    return w ? `chats to ${w.region}` : "chats stay where they are";
+  };
+  return {
+    describe: (percent) => `${p.describe(percent)}; ${describe(percent)}`,
+    preflight: (client, pace) => [
+      ...p.preflight(client, pace),
+      [
+        "chat target parameter readable",
+        async () => {
+          for (const [what, t] of [
+            ["primary", primary],
+            ["dr", dr],
+          ] as const)
+            if (!t.instanceId || !t.contactFlowId)
+              throw new Error(`the ${what} stack's outputs lack chatContactFlowId or instanceId`);
+          if (!str(req.dr.chatTargetKeyArn))
+            throw new Error("the dr stack's outputs lack chatTargetKeyArn: run pulumi up on it");
+          const now = await read();
+          return `${name}: chats start in ${now.region} (${now.instanceId})`;
+        },
+      ],
+    ],
+    async plan(client, pace, percent) {
+      const calls = await p.plan(client, pace, percent);
+      const w = want(percent);
+      if (!w) return `${calls}; chat target unchanged`;
+      const now = await read();
+      return same(now, w)
+        ? `${calls}; chat target already ${w.region}`
+        : `${calls}; PutParameter ${name}: chats ${now.region} → ${w.region}`;
+    },
+    async flip(client, pace, percent) {
+      const done = await p.flip(client, pace, percent);
+      const w = want(percent);
+      if (!w) return `${done}; chat target unchanged`;
+      // Re-running a half-done drill: a target already written is not written again.
+      if (same(await read(), w)) return `${done}; chat target already ${w.region}`;
+      await need().send(
+        new PutParameterCommand({
+          Name: name,
+          Value: JSON.stringify(w),
+          Type: "SecureString",
+          // Without it SSM would re-encrypt under its default key, not the stack's CMK.
+          KeyId: str(req.dr.chatTargetKeyArn),
+          Overwrite: true,
+        }),
+      );
+      return `${done}; chat target → ${w.region}`;
+    },
+    async verify(client, pace, percent) {
+      const checked = await p.verify(client, pace, percent);
+      const w = want(percent);
+      if (!w) return checked;
+      const now = await read();
+      return expectThat(
+        same(now, w),
+        `${checked}; chat target ${now.region}`,
+        `the chat target names ${now.region} (${now.instanceId}), not ${w.region}`,
+      );
+    },
+    actions: (final) => p.actions(final),
   };
 }

@@ -55,7 +55,7 @@ startForm.addEventListener("submit", (ev) => {
         loggerConfig: { level: connect.ChatSession.LogLevel.WARN },
         // Not in the typings, but chatjs reads it: the participant service's address.
         ...(config.participantEndpoint ? { endpoint: config.participantEndpoint } : {}),
-      } as connect.ChatGlobalConfig);
+      });
       const s = connect.ChatSession.create({
         chatDetails: {
           contactId: chat.contactId,

@@ -9,6 +9,7 @@
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { rateGate, realPace, type Pace } from "../components/drConnect";
 import { runDrill, type Outputs } from "../lib/drill";
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
   let primary: Outputs;
   let dr: Outputs;
   let client: (region: string) => ConnectClient;
+  let ssm: (region: string) => SSMClient;
   let pace: Pace;
   let restore = () => undefined as void;
   let environment = "AWS";
@@ -94,8 +96,9 @@ async function main(argv: string[]): Promise<number> {
     const fake = FakeConnectDr.fromOutputs(primary, dr);
     fake.clock = Date.now();
     restore = () => fake.restore();
-    client = (region) =>
-      new ConnectClient({ region, credentials: { accessKeyId: "fake", secretAccessKey: "fake" } });
+    const credentials = { accessKeyId: "fake", secretAccessKey: "fake" };
+    client = (region) => new ConnectClient({ region, credentials });
+    ssm = (region) => new SSMClient({ region, credentials });
     pace = {
       sleep: fake.sleep,
       now: fake.now,
@@ -115,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     client = (region) => new ConnectClient({ region });
+    ssm = (region) => new SSMClient({ region });
     pace = realPace({ pollMs: 1_000, timeoutMs: 15 * 60_000 });
   }
   const reads = typeof dr.primaryStack === "string" ? dr.primaryStack.split("/").pop() : undefined;
@@ -139,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
         yes: o.yes === true,
         environment,
       },
-      { client, pace, confirm, log: (line) => process.stdout.write(`${line}\n`) },
+      { client, ssm, pace, confirm, log: (line) => process.stdout.write(`${line}\n`) },
     );
     const files = writeReport(report, o.reportDir);
     process.stdout.write(`report: ${files.markdown}\nreport: ${files.json}\n`);

@@ -67,8 +67,8 @@ describe("chat components", () => {
       /body|requestBody/i,
     );
     const permission = tokyo.get("aws:lambda/permission:Permission", "tokyo-chat-start");
-    expect(permission.inputs.sourceArn).to.equal(`${api.state.executionArn}/*/POST/chat`);
-    expect(tokyo.run.outputs.chatEndpoint).to.equal(`${api.state.apiEndpoint}/chat`);
+    expect(permission.inputs.sourceArn).to.equal(`${String(api.state.executionArn)}/*/POST/chat`);
+    expect(tokyo.run.outputs.chatEndpoint).to.equal(`${String(api.state.apiEndpoint)}/chat`);
   });
 
   it("tokyo: the function may start chats on its own instance only until chat.dr is set", () => {
@@ -205,7 +205,7 @@ describe("chat components", () => {
         Effect: "Allow",
         Principal: { Service: "cloudfront.amazonaws.com" },
         Action: "s3:GetObject",
-        Resource: `${bucket.state.arn}/*`,
+        Resource: `${String(bucket.state.arn)}/*`,
         Condition: { StringEquals: { "AWS:SourceArn": dist.state.arn } },
       },
     ]);
@@ -368,7 +368,9 @@ describe("chat components", () => {
       ],
     ];
     for (const [stack, overrides, pattern] of cases) {
-      const message = await failureOf(async () => stackConfig(stack, overrides));
+      const message = await failureOf(() =>
+        Promise.resolve().then(() => stackConfig(stack, overrides)),
+      );
       expect(message, JSON.stringify(overrides)).to.match(pattern);
     }
   });

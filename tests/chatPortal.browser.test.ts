@@ -58,9 +58,10 @@ describe("chat portal in Chromium", function () {
     await page.fill("#message", "審査の結果はいつわかりますか");
     await page.click("#sendButton");
     await page.waitForSelector('#transcript li[data-role="AGENT"]', { timeout: 20_000 });
-    const lines = await page.$$eval("#transcript li", (ls) =>
-      ls.map((l) => [l.getAttribute("data-role"), l.textContent]),
-    );
+    const items = page.locator("#transcript li");
+    const lines: [string | null, string | null][] = [];
+    for (let i = 0; i < (await items.count()); i++)
+      lines.push([await items.nth(i).getAttribute("data-role"), await items.nth(i).textContent()]);
     expect(lines).to.deep.equal([
       ["CUSTOMER", "山田 花子: 審査の結果はいつわかりますか"],
       ["AGENT", "担当者: 担当の佐藤です。ご用件を承ります。"],

@@ -179,10 +179,9 @@ describe("chat target (the dr stack's parameter)", () => {
   const fallbacks: string[] = [];
   const target = () =>
     targetFrom({
-      read: async () => {
+      read: () => {
         reads++;
-        if (value instanceof Error) throw value;
-        return value;
+        return value instanceof Error ? Promise.reject(value) : Promise.resolve(value);
       },
       own,
       ttlMs: 15_000,

@@ -54,6 +54,7 @@ describe("flows: catalog", () => {
       ["auth-enrol", "CONTACT_FLOW", ["inbound-main"]],
       ["auth-verify", "CONTACT_FLOW", ["auth-enrol", "inbound-main"]],
       ["auth-voiceid", "CONTACT_FLOW", ["auth-verify", "inbound-main"]],
+      ["chat-inbound", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
       ["customer-queue", "CUSTOMER_QUEUE", []],
       ["dr-standby", "CONTACT_FLOW", []],
       ["dr-standby-transfer", "CONTACT_FLOW", []],
@@ -347,7 +348,7 @@ describe("flows in the stacks", () => {
         .ofType("aws:connect/contactFlow:ContactFlow")
         .map((f) => f.inputs.name)
         .sort(),
-    ).to.deep.equal([...INBOUND, "auth-enrol", "auth-verify", "dr-standby"].sort());
+    ).to.deep.equal([...INBOUND, "auth-enrol", "auth-verify", "chat-inbound", "dr-standby"].sort());
     const transfer = await runStack("dr", { ...base, drFallbackNumber: "+81312345678" });
     const flow = transfer.get(
       "aws:connect/contactFlow:ContactFlow",

@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { rateGate, type Pace } from "../components/drConnect";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { runDrill, type DrillReport, type DrillRequest, type Outputs } from "../lib/drill";
 import { renderMarkdown, uploadReport, writeReport } from "../lib/drillReport";
 import { PROJECT_ROOT } from "../config";
@@ -20,6 +21,8 @@ import { FakeConnectDr } from "./support/fakeConnectDr";
 
 const client = (region: string) =>
   new ConnectClient({ region, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+const ssm = (region: string) =>
+  new SSMClient({ region, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
 const paceOf = (fake: FakeConnectDr, gate = true): Pace => {
   const p = { sleep: fake.sleep, now: fake.now, timeoutMs: 600_000, pollMs: 500, maxAttempts: 8 };
   return gate ? { ...p, gate: rateGate(p) } : p;
@@ -75,6 +78,7 @@ describe("DR drill", () => {
       },
       {
         client,
+        ssm,
         pace: deps.pace ?? paceOf(fake),
         confirm: deps.confirm ?? (() => Promise.resolve(true)),
         log: (l) => lines.push(l),
@@ -93,14 +97,14 @@ describe("DR drill", () => {
       const { report, lines } = await drill(replica, { failback: true });
       expect(report.result).to.equal("passed");
       expect(kinds(report)).to.deep.equal([
-        ...Array<string>(6).fill("preflight:ok"),
+        ...Array<string>(7).fill("preflight:ok"),
         "plan:ok",
         "flip:ok",
         "verify:ok",
         "failback:ok",
         "failback-verify:ok",
       ]);
-      // One update there, one back, both through Osaka's endpoint.
+      // One update there, one back, both through Osaka's endpoint (the chat target too).
       expect(fake.mutatingCalls()).to.deep.equal([
         "UpdateTrafficDistribution",
         "UpdateTrafficDistribution",
@@ -118,11 +122,14 @@ describe("DR drill", () => {
         "DescribeTrafficDistributionGroup",
         "GetTrafficDistribution",
         "UpdateTrafficDistribution",
+        "GetParameter",
+        "PutParameter",
       ]);
       expect(flip?.calls.every((c) => /^req-\d+$/.test(c.requestId))).to.equal(true);
       expect(report.apiCalls).to.deep.equal({
         total: fake.calls.length,
-        mutating: 2,
+        // Two traffic updates and two chat target writes.
+        mutating: 4,
         throttled: 0,
       });
       // Back where the stack declares it: nothing left to record.
@@ -141,7 +148,7 @@ describe("DR drill", () => {
       const again = await drill(replica);
       expect(again.report.result).to.equal("passed");
       expect(again.report.steps.find((s) => s.kind === "flip")?.detail).to.equal(
-        "already at 100%: nothing to send",
+        "already at 100%: nothing to send; chat target already ap-northeast-3",
       );
       expect(fake.mutatingCalls()).to.deep.equal(["UpdateTrafficDistribution"]);
     });
@@ -149,9 +156,9 @@ describe("DR drill", () => {
     it("dry run: preflight and plan only, no mutating call", async () => {
       const { report } = await drill(replica, { dryRun: true, yes: false });
       expect(report.result).to.equal("dry-run");
-      expect(kinds(report)).to.deep.equal([...Array<string>(6).fill("preflight:ok"), "plan:ok"]);
+      expect(kinds(report)).to.deep.equal([...Array<string>(7).fill("preflight:ok"), "plan:ok"]);
       expect(report.steps.at(-1)?.detail).to.equal(
-        'UpdateTrafficDistribution 99359a0c: telephony 0% → 100%, agents 0% → 100% in ap-northeast-3; sign-in {"ap-northeast-1":false,"ap-northeast-3":true}',
+        'UpdateTrafficDistribution 99359a0c: telephony 0% → 100%, agents 0% → 100% in ap-northeast-3; sign-in {"ap-northeast-1":false,"ap-northeast-3":true}; PutParameter /customerchannel/dr/chat-target: chats ap-northeast-1 → ap-northeast-3',
       );
       expect(fake.mutatingCalls()).to.deep.equal([]);
       expect(report.rtoSeconds).to.equal(undefined);
@@ -170,13 +177,15 @@ describe("DR drill", () => {
         "preflight:ok",
         "preflight:ok",
         "preflight:failed",
+        // The chat target is readable.
+        "preflight:ok",
       ]);
       // From Osaka a number outside the group is not even visible (Connect answers not found).
       expect(report.steps[2].detail).to.equal(
         `main ${(tokyo.phoneNumbers as { address: string }[])[0].address} is not visible from ap-northeast-3: not claimed to the traffic distribution group`,
       );
       expect(report.steps[5].detail).to.include("no agents are associated");
-      expect(report.error).to.equal("preflight failed (2 of 6 checks): nothing was changed");
+      expect(report.error).to.equal("preflight failed (2 of 7 checks): nothing was changed");
       expect(fake.mutatingCalls()).to.deep.equal([]);
     });
 
@@ -210,9 +219,63 @@ describe("DR drill", () => {
       const second = await drill(replica);
       expect(second.report.result).to.equal("passed");
       expect(second.report.steps.find((s) => s.kind === "flip")?.detail).to.equal(
-        "already at 100%: nothing to send",
+        "already at 100%: nothing to send; chat target already ap-northeast-3",
       );
       expect(fake.mutatingCalls()).to.deep.equal(["UpdateTrafficDistribution"]);
+    });
+  });
+
+  describe("chat follows the failover", () => {
+    const target = () => {
+      const [k, v] = [...fake.parameters.entries()][0];
+      return { where: k, keyId: v.keyId, ...(JSON.parse(v.value) as Record<string, string>) };
+    };
+    beforeEach(() => {
+      fake = FakeConnectDr.fromOutputs(tokyo, replica);
+    });
+
+    it("a full failover points the chat target at Osaka under the stack's key; failback points it back", async () => {
+      expect(target()).to.deep.include({ region: "ap-northeast-1" });
+      const { report } = await drill(replica);
+      expect(report.result).to.equal("passed");
+      expect(target()).to.deep.equal({
+        where: `ap-northeast-3|${String(replica.chatTargetParameter)}`,
+        // Not SSM's default key: the parameter stays under the dr stack's CMK.
+        keyId: replica.chatTargetKeyArn,
+        region: "ap-northeast-3",
+        instanceId: replica.instanceId,
+        contactFlowId: tokyo.chatContactFlowId,
+      });
+      expect(report.steps.find((s) => s.kind === "verify")?.detail).to.match(
+        /; chat target ap-northeast-3$/,
+      );
+      const back = await drill(replica, { percent: 0 });
+      expect(back.report.result).to.equal("passed");
+      expect(target()).to.deep.include({
+        region: "ap-northeast-1",
+        instanceId: tokyo.instanceId,
+        contactFlowId: tokyo.chatContactFlowId,
+      });
+    });
+
+    it("a partial split leaves chat where it is; a re-run writes nothing twice", async () => {
+      const { report } = await drill(replica, { percent: 30 });
+      expect(report.result).to.equal("passed");
+      expect(target()).to.deep.include({ region: "ap-northeast-1" });
+      expect(fake.calls.filter((c) => c.command === "PutParameter")).to.have.length(0);
+      await drill(replica);
+      await drill(replica);
+      expect(fake.calls.filter((c) => c.command === "PutParameter")).to.have.length(1);
+    });
+
+    it("an unreadable chat target fails preflight and nothing moves", async () => {
+      fake.parameters.clear();
+      const { report } = await drill(replica);
+      expect(report.result).to.equal("failed");
+      const chat = report.steps.find((s) => s.name === "chat target parameter readable");
+      expect(chat?.ok).to.equal(false);
+      expect(chat?.detail).to.match(/not found in ap-northeast-3/);
+      expect(fake.mutatingCalls()).to.deep.equal([]);
     });
   });
 
@@ -254,16 +317,17 @@ describe("DR drill", () => {
       const first = await drill(standalone);
       expect(first.report.result).to.equal("failed");
       expect(first.report.error).to.equal(
-        'flip "the 10 DR number(s) to their live flows" failed: Internal failure',
+        'flip "the 10 DR number(s) to their live flows; chats to ap-southeast-1" failed: Internal failure',
       );
       expect(onLive()).to.equal(4);
       const second = await drill(standalone);
       expect(second.report.result).to.equal("passed");
       expect(onLive()).to.equal(10);
-      // 4 + 1 refused in the first run, only the remaining 6 in the second.
-      expect(second.report.apiCalls.mutating).to.equal(6);
+      // 4 + 1 refused in the first run, only the remaining 6 in the second (and the chat target,
+      // which the first run never reached).
+      expect(second.report.apiCalls.mutating).to.equal(7);
       expect(second.report.steps.find((s) => s.kind === "flip")?.detail).to.equal(
-        "6 number(s) re-associated",
+        "6 number(s) re-associated; chat target → ap-southeast-1",
       );
     });
 
@@ -359,7 +423,7 @@ describe("DR drill", () => {
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.include("▶ preflight: replica instance ACTIVE");
       expect(r.stdout).to.include("▶ plan: 100% of calls and agents to ap-northeast-3");
-      expect(r.stdout).to.match(/· drill dry-run; 8 API calls \(0 mutating, 0 throttled\)/);
+      expect(r.stdout).to.match(/· drill dry-run; 10 API calls \(0 mutating, 0 throttled\)/);
       expect(fs.readdirSync(dir).sort()).to.have.length(2);
     });
 

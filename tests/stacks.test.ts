@@ -5,25 +5,25 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 10,
-  "aws:kms/alias:Alias": 10,
-  "aws:s3/bucket:Bucket": 6,
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 6,
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 6,
-  "aws:s3/bucketVersioning:BucketVersioning": 6,
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 6,
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 6,
-  "aws:s3/bucketPolicy:BucketPolicy": 6,
-  "aws:s3/bucketLogging:BucketLogging": 4,
+  "aws:kms/key:Key": 11,
+  "aws:kms/alias:Alias": 11,
+  "aws:s3/bucket:Bucket": 7,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 7,
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 7,
+  "aws:s3/bucketVersioning:BucketVersioning": 7,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 7,
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 7,
+  "aws:s3/bucketPolicy:BucketPolicy": 7,
+  "aws:s3/bucketLogging:BucketLogging": 5,
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 3,
-  "aws:iam/role:Role": 15,
-  "aws:iam/rolePolicy:RolePolicy": 15,
+  "aws:iam/role:Role": 16,
+  "aws:iam/rolePolicy:RolePolicy": 16,
   "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
   "aws:iam/samlProvider:SamlProvider": 1,
   "aws:connect/instance:Instance": 1,
   "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 12,
+  "aws:cloudwatch/logGroup:LogGroup": 14,
   "aws:cloudwatch/logStream:LogStream": 1,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 2,
   "aws:cloudwatch/eventRule:EventRule": 5,
@@ -32,12 +32,12 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
   "aws:connect/securityProfile:SecurityProfile": 2,
-  "aws:connect/contactFlow:ContactFlow": 7,
-  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 7,
+  "aws:connect/contactFlow:ContactFlow": 8,
+  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 8,
   // Caller authentication (VoiceIdAuth, knowledge provider).
   "aws:dynamodb/table:Table": 3,
-  "aws:lambda/function:Function": 7,
-  "aws:lambda/permission:Permission": 4,
+  "aws:lambda/function:Function": 8,
+  "aws:lambda/permission:Permission": 5,
   "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": 1,
   "aws-native:lex:Bot": 1,
   "aws-native:lex:BotVersion": 1,
@@ -76,12 +76,23 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 69,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 75,
   // One per function: throttled AWS API calls counted from its log.
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 7,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 8,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   // The audit trail (AuditTrail): its key, bucket and replication are counted above.
   "aws:cloudtrail/trail:Trail": 1,
+  // Web portal chat: the backend API (ChatChannel; function, role, log groups counted above),
+  // the approved origin, and the portal (ChatPortal; key and bucket counted above).
+  "aws:apigatewayv2/api:Api": 1,
+  "aws:apigatewayv2/integration:Integration": 1,
+  "aws:apigatewayv2/route:Route": 1,
+  "aws:apigatewayv2/stage:Stage": 1,
+  "aws-native:connect:ApprovedOrigin": 1,
+  "aws:cloudfront/distribution:Distribution": 1,
+  "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
+  "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": 1,
+  "aws:s3/bucketObjectv2:BucketObjectv2": 4,
 };
 
 describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
@@ -103,6 +114,8 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
       "customerchannel:auth:VoiceIdAuth::tokyo-auth",
       "customerchannel:backup:BackupVault::vault",
       "customerchannel:backup:ConfigBackup::tokyo-config-backup",
+      "customerchannel:chat:ChatChannel::tokyo-chat",
+      "customerchannel:chat:ChatPortal::tokyo-chat-portal",
       "customerchannel:compliance:CompliancePipeline::tokyo-compliance",
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
@@ -115,14 +128,14 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
     ]);
   });
 
-  it("places the vault in Osaka and everything else regional in Tokyo (IAM is global)", () => {
+  it("places the vault in Osaka and everything else regional in Tokyo (IAM, CloudFront global)", () => {
     for (const r of rec.resources.filter(
       (x) => x.custom && x.region && !x.type.startsWith("pulumi-nodejs:"),
     )) {
       const inVault =
         rec.childrenOf("vault").some((c) => r.parentUrn?.endsWith(`::${c.name}`)) ||
         r.name.startsWith("vault-");
-      const expected = r.type.startsWith("aws:iam/")
+      const expected = /^aws:(iam|cloudfront)\//.test(r.type)
         ? "global"
         : inVault
           ? "ap-northeast-3"
@@ -210,8 +223,8 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
     // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance,
-    // configuration backups and alarm topic.
-    expect(c["aws:kms/key:Key"]).to.equal(7);
+    // configuration backups, alarm topic and chat target.
+    expect(c["aws:kms/key:Key"]).to.equal(8);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
@@ -277,6 +290,7 @@ describe("stack dr (standalone) builds a full second instance", () => {
         .sort(),
     ).to.deep.equal([
       "dr-auth-function",
+      "dr-chat-start",
       "dr-compliance-detector",
       "dr-config-backup-exporter",
       "dr-config-backup-machine",

@@ -48,19 +48,20 @@ export async function startFakeChatBackend(
   const sockets = new Set<WebSocket>();
   let displayName = "";
   const api = makeChatApi({
-    target: async () => ({
-      region,
-      instanceId: "11111111-2222-4333-8444-555555555555",
-      contactFlowId: "66666666-7777-4888-9999-000000000000",
-    }),
-    start: async (r, request) => {
+    target: () =>
+      Promise.resolve({
+        region,
+        instanceId: "11111111-2222-4333-8444-555555555555",
+        contactFlowId: "66666666-7777-4888-9999-000000000000",
+      }),
+    start: (r, request) => {
       started.push({ region: r, request });
       displayName = request.ParticipantDetails.DisplayName;
-      return {
+      return Promise.resolve({
         ContactId: CONTACT.contactId,
         ParticipantId: CONTACT.participantId,
         ParticipantToken: PARTICIPANT_TOKEN,
-      };
+      });
     },
     chatDurationMinutes: 60,
   });
@@ -102,7 +103,7 @@ export async function startFakeChatBackend(
         if (path === "/config.json") {
           const endpoints = opts.endpoints?.(base) ?? [`${base}/chat`];
           const config = {
-            ...JSON.parse(portalConfigFile({ endpoints }).content),
+            ...(JSON.parse(portalConfigFile({ endpoints }).content) as Record<string, unknown>),
             participantEndpoint: base,
           };
           return send(res, 200, config);
@@ -139,7 +140,7 @@ export async function startFakeChatBackend(
               },
             });
           case "message": {
-            const content = String(input.Content ?? "");
+            const content = typeof input.Content === "string" ? input.Content : "";
             messages.push({ content, contentType: String(input.ContentType) });
             const id = randomUUID();
             send(res, 200, { Id: id, AbsoluteTime: now });
@@ -192,7 +193,7 @@ export async function startFakeChatBackend(
     sockets.add(ws);
     ws.on("close", () => sockets.delete(ws));
     ws.on("message", (data) => {
-      const msg = JSON.parse(data.toString()) as {
+      const msg = JSON.parse((data as Buffer).toString()) as {
         topic?: string;
         content?: { topics?: string[] };
       };

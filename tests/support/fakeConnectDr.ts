@@ -18,6 +18,7 @@
  *   - injectable faults (the next call of a command fails with a given error).
  * Virtual time: `sleep` advances the clock instead of waiting, so tests run in milliseconds.
  */
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   AssociatePhoneNumberContactFlowCommand,
   AssociateTrafficDistributionGroupUserCommand,
@@ -114,6 +115,9 @@ export interface FakeConnectDrOptions {
 
 export class FakeConnectDr {
   readonly stub: AwsClientStub<ConnectClient>;
+  /** SSM parameters (the chat target), by region and name: value and the key it is under. */
+  readonly ssmStub: AwsClientStub<SSMClient>;
+  readonly parameters = new Map<string, { value: string; keyId: string }>();
   readonly instances: Instance[] = [];
   readonly groups: Group[] = [];
   readonly numbers: FakeNumber[] = [];
@@ -139,6 +143,47 @@ export class FakeConnectDr {
       ...options,
     };
     this.tokens = this.o.burst;
+    this.ssmStub = mockClient(SSMClient);
+    // SSM's own quota is far above what a drill sends: no token bucket here.
+    const ssmCall = async <T>(
+      name: string,
+      getClient: () => SSMClient,
+      f: (region: string) => T,
+    ) => {
+      const region = await getClient().config.region();
+      this.calls.push({ command: name, region, at: this.clock, throttled: false });
+      const fault = this.faults.get(name)?.shift();
+      if (fault) throw fault;
+      return {
+        ...f(region),
+        $metadata: { httpStatusCode: 200, requestId: `req-${this.calls.length}` },
+      };
+    };
+    this.ssmStub
+      .on(GetParameterCommand)
+      .callsFake((i: { Name: string }, getClient: () => SSMClient) =>
+        ssmCall("GetParameter", getClient, (region) => {
+          const p = this.parameters.get(`${region}|${i.Name}`);
+          if (!p) throw err("ParameterNotFound", `${i.Name} not found in ${region}`);
+          return { Parameter: { Name: i.Name, Type: "SecureString", Value: p.value } };
+        }),
+      );
+    this.ssmStub
+      .on(PutParameterCommand)
+      .callsFake(
+        (
+          i: { Name: string; Value: string; KeyId?: string; Overwrite?: boolean },
+          getClient: () => SSMClient,
+        ) =>
+          ssmCall("PutParameter", getClient, (region) => {
+            const k = `${region}|${i.Name}`;
+            const had = this.parameters.get(k);
+            if (had && !i.Overwrite) throw err("ParameterAlreadyExists", i.Name);
+            // As SSM does: no KeyId means its default key, whatever the parameter had before.
+            this.parameters.set(k, { value: i.Value, keyId: i.KeyId ?? "alias/aws/ssm" });
+            return { Version: 2, Tier: "Standard" };
+          }),
+      );
     this.stub = mockClient(ConnectClient);
     const on = <I, O>(cmd: { name: string }, f: (input: I, region: string) => O) =>
       this.stub.on(cmd as never).callsFake(async (input: I, getClient: () => ConnectClient) => {
@@ -490,6 +535,18 @@ export class FakeConnectDr {
       const live = Number(dr.failoverDrPercent ?? 0) === 100;
       for (const n of numbers(dr)) claim(n, drRegion, inst.arn, live ? flows(dr)[n.flow] : standby);
     }
+    // The chat target as the dr stack's pulumi up wrote it.
+    if (dr.chatTargetParameter) {
+      const active = Number(dr.failoverDrPercent ?? 0) === 100 ? dr : primary;
+      fake.parameters.set(`${drRegion}|${s(dr.chatTargetParameter)}`, {
+        value: JSON.stringify({
+          region: s(active.region),
+          instanceId: s(active.instanceId),
+          contactFlowId: s(active.chatContactFlowId),
+        }),
+        keyId: s(dr.chatTargetKeyArn),
+      });
+    }
     return fake;
   }
 
@@ -532,6 +589,7 @@ export class FakeConnectDr {
 
   restore(): void {
     this.stub.restore();
+    this.ssmStub.restore();
   }
 
   /** The next call of `command` fails with `error`. */
