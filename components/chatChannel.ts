@@ -16,6 +16,7 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeFunction } from "./nodeFunction";
 import { chatStartPolicy } from "./policies";
+import { watch } from "./watch";
 
 export const CHAT_CHANNEL_TOKEN = "customerchannel:chat:ChatChannel";
 
@@ -96,6 +97,15 @@ export class ChatChannel extends pulumi.ComponentResource {
       p,
     );
 
+    // Chats that do not follow the DR target (its region down, or IAM or the ARN wrong).
+    watch({
+      kind: "logEvent",
+      id: `${name}-target-unreadable`,
+      logGroupName: fn.logGroupName,
+      pattern: '"chat target unreadable"',
+      description:
+        "The chat backend could not read the DR target parameter and started chats on its own instance",
+    });
     const api = new aws.apigatewayv2.Api(
       `${name}-api`,
       {

@@ -222,13 +222,8 @@ export class ChatPortal extends pulumi.ComponentResource {
    * the backends approve this portal's origin, so they are made after it.
    */
   publishConfig(endpoints: readonly pulumi.Input<string>[]): void {
-    const file = pulumi
-      .all([...endpoints])
-      .apply((e) => portalConfigFile({ endpoints: e }).content);
-    this.upload("config.json", {
-      content: file,
-      contentType: "application/json",
-      cacheControl: "no-store",
-    });
+    const file = pulumi.all([...endpoints]).apply((e) => portalConfigFile({ endpoints: e }));
+    const { contentType, cacheControl } = portalConfigFile({ endpoints: [] });
+    this.upload("config.json", { content: file.content, contentType, cacheControl });
   }
 }

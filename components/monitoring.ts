@@ -73,6 +73,8 @@ export interface AlarmSpec {
 
 /** Where the log metric filters count throttled AWS API calls, one metric per function. */
 export const API_THROTTLING_NAMESPACE = "customerchannel/ApiThrottling";
+/** Where the log metric filters count the log lines components registered (`logEvent`). */
+export const LOG_EVENTS_NAMESPACE = "customerchannel/LogEvents";
 
 const bucketName = (arn: string) => arn.replace(/^arn:aws[-a-z]*:s3:::/, "");
 
@@ -274,6 +276,8 @@ export function alarmsFor(w: Watched, t: MonitoringThresholds): AlarmSpec[] {
           t.longestQueueWaitSeconds,
         ),
       ];
+    case "logEvent":
+      return [at("event", w.description, LOG_EVENTS_NAMESPACE, `Events-${w.id}`, "Sum", {}, 1)];
     case "flow": {
       const d = {
         InstanceId: w.instanceId,
@@ -371,24 +375,43 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     this.changeLogGroup = audit.logGroupName;
 
-    for (const w of args.watched)
+    // Log lines counted as metrics: throttled AWS calls of every function (the SDK's error names
+    // for a 429, wherever the function logs them), and the lines components registered.
+    const countLines = (
+      id: string,
+      logGroupName: pulumi.Input<string>,
+      pattern: string,
+      namespace: string,
+      metric: string,
+    ) =>
+      new aws.cloudwatch.LogMetricFilter(
+        `${name}-${id}`,
+        {
+          region,
+          logGroupName,
+          pattern,
+          metricTransformation: { namespace, name: metric, value: "1", defaultValue: "0" },
+        },
+        p,
+      );
+    for (const w of args.watched) {
       if (w.kind === "function")
-        new aws.cloudwatch.LogMetricFilter(
-          `${name}-${w.id}-api-throttled`,
-          {
-            region,
-            logGroupName: w.logGroupName,
-            // The SDK's error names for a 429, wherever the function logs them.
-            pattern: '?TooManyRequestsException ?ThrottlingException ?"Rate exceeded"',
-            metricTransformation: {
-              namespace: API_THROTTLING_NAMESPACE,
-              name: `Throttled-${w.id}`,
-              value: "1",
-              defaultValue: "0",
-            },
-          },
-          p,
+        countLines(
+          `${w.id}-api-throttled`,
+          w.logGroupName,
+          '?TooManyRequestsException ?ThrottlingException ?"Rate exceeded"',
+          API_THROTTLING_NAMESPACE,
+          `Throttled-${w.id}`,
         );
+      if (w.kind === "logEvent")
+        countLines(
+          `${w.id}-event`,
+          w.logGroupName,
+          w.pattern,
+          LOG_EVENTS_NAMESPACE,
+          `Events-${w.id}`,
+        );
+    }
     const specs = args.watched.flatMap((w) => alarmsFor(w, args.thresholds));
     this.alarmNames = specs.map((a) => `customerchannel-${a.id}`);
     for (const a of specs) {

@@ -43,6 +43,15 @@ export type Watched =
       readonly queueName: string;
     }
   | {
+      /** A line a function logs that someone must look at (a metric filter counts it). */
+      readonly kind: "logEvent";
+      readonly id: string;
+      readonly logGroupName: pulumi.Input<string>;
+      /** CloudWatch Logs filter pattern, e.g. '"chat target unreadable"'. */
+      readonly pattern: string;
+      readonly description: string;
+    }
+  | {
       readonly kind: "flow";
       readonly id: string;
       readonly instanceId: pulumi.Input<string>;

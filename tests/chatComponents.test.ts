@@ -119,6 +119,27 @@ describe("chat components", () => {
     expect(t.run.outputs.chatFollowsFailover).to.equal(true);
   });
 
+  it("a chat that does not follow the DR target raises an alarm (log metric filter on the function)", () => {
+    const filter = tokyo.get(
+      "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+      "tokyo-monitoring-tokyo-chat-target-unreadable-event",
+    );
+    expect(filter.inputs).to.deep.include({
+      logGroupName: "/aws/lambda/customerchannel-chat-start-tokyo",
+      pattern: '"chat target unreadable"',
+    });
+    const alarm = tokyo.get(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "tokyo-monitoring-tokyo-chat-target-unreadable-event",
+    );
+    expect(alarm.inputs).to.deep.include({
+      name: "customerchannel-tokyo-chat-target-unreadable-event",
+      namespace: "customerchannel/LogEvents",
+      metricName: "Events-tokyo-chat-target-unreadable",
+      threshold: 1,
+    });
+  });
+
   it("chatStartPolicy: KMS only through SSM and only for the target parameter", () => {
     expect(
       chatStartPolicy({

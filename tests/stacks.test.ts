@@ -76,9 +76,9 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 75,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 76,
   // One per function: throttled AWS API calls counted from its log.
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 8,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 9,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   // The audit trail (AuditTrail): its key, bucket and replication are counted above.
   "aws:cloudtrail/trail:Trail": 1,
