@@ -37,9 +37,10 @@ export interface ChatPortalArgs {
 /**
  * The content security policy of the page. The chat backends are allowed by region
  * (execute-api of each chat region), not by exact URL: the backends approve the portal's origin
- * (CORS), so naming them here would make each wait for the other.
+ * (CORS), so naming them here would make each wait for the other. `extraConnect`: more sources
+ * (the browser test's local server).
  */
-export function contentSecurityPolicy(regions: readonly string[]) {
+export function contentSecurityPolicy(regions: readonly string[], extraConnect: string[] = []) {
   const connect = [...regions]
     .sort()
     .flatMap((r) => [
@@ -52,7 +53,7 @@ export function contentSecurityPolicy(regions: readonly string[]) {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    `connect-src 'self' ${connect.join(" ")}`,
+    `connect-src 'self' ${[...connect, ...extraConnect].join(" ")}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -20,6 +20,8 @@ describe("chat portal in Chromium", function () {
   let backend: FakeChatBackend;
   let page: Page;
   const pageErrors: string[] = [];
+  /** Console errors, CSP violations among them ("Refused to ..."). */
+  const consoleErrors: string[] = [];
 
   before(async function () {
     const c = ensureChromium();
@@ -38,8 +40,12 @@ describe("chat portal in Chromium", function () {
   });
   beforeEach(async () => {
     pageErrors.length = 0;
+    consoleErrors.length = 0;
     page = await browser.newPage({ locale: "ja-JP", viewport: { width: 800, height: 900 } });
     page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
   });
   afterEach(async () => {
     await page?.close();
@@ -85,6 +91,15 @@ describe("chat portal in Chromium", function () {
     ]);
     expect(backend.calls[0]).to.equal("connection");
     expect(pageErrors).to.deep.equal([]);
+    // The page and chatjs run under the production content security policy, and nothing the page
+    // does needed an exception; the policy is in force: an injected inline script is refused.
+    const violations = () =>
+      consoleErrors.filter((e) => /Content Security Policy|Refused to/.test(e));
+    expect(violations()).to.deep.equal([]);
+    await page.addScriptTag({ content: "document.title = 'injected'" }).catch(() => undefined);
+    expect(await page.title()).to.equal("チャットでのお問い合わせ");
+    expect(violations()).to.have.length(1);
+    expect(violations()[0]).to.include("script-src 'self'");
   });
 
   it("falls over to the DR backend when the primary's cannot be reached", async () => {

@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import { makeChatApi, type StartChatRequest } from "../../functions/chat-start/core";
 import { buildPortal, portalConfigFile } from "../../lib/portal";
+import { contentSecurityPolicy } from "../../components/chatPortal";
 
 export interface FakeChatBackend {
   readonly url: string;
@@ -92,7 +93,15 @@ export async function startFakeChatBackend(
     value: unknown,
     type = "application/json",
   ) => {
-    res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+    res.writeHead(status, {
+      "content-type": type,
+      "cache-control": "no-store",
+      // The portal's production policy (CloudFront's response headers), plus this server.
+      "content-security-policy": contentSecurityPolicy(
+        [region],
+        [base, base.replace("http", "ws")],
+      ),
+    });
     res.end(typeof value === "string" ? value : JSON.stringify(value));
   };
 
