@@ -298,7 +298,10 @@ const chatSchema = z.strictObject({
   chatDurationMinutes: z.number().int().min(60).max(10_080).default(60),
   /** How long a warm backend keeps the target it read: the most a flip takes to reach it. */
   targetTtlSeconds: z.number().int().min(0).max(300).default(15),
-  /** Primary: deploy the sample portal page (S3 + CloudFront). */
+  /**
+   * Primary: deploy the sample portal page (S3 + CloudFront). DR: keep a copy of the page, which
+   * the primary's CloudFront reads when Tokyo's bucket does not answer.
+   */
   portal: z.boolean().default(true),
   /** Primary: a custom domain for the portal and its ACM certificate (us-east-1, for CloudFront). */
   portalDomain: z
@@ -340,6 +343,11 @@ const chatSchema = z.strictObject({
           /^arn:aws[-a-z]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]+$/,
           "a Connect instance ARN",
         ),
+      /** The dr stack's copy of the page (its bucket's regional domain name). */
+      portalBucketDomain: z
+        .string()
+        .regex(/^[a-z0-9.-]+\.s3\.[a-z0-9-]+\.amazonaws\.com$/, "an S3 regional domain name")
+        .optional(),
     })
     .optional(),
 });
@@ -831,6 +839,12 @@ function chatProblems(c: Raw, stack: string): ConfigProblem[] {
       out.push({
         key: k,
         message: `dr.instanceArn is in ${region(chat.dr.instanceArn)}, not the DR region ${c.drRegion} (the dr stack's output chatDr.instanceArn). Fix: pulumi config set --path '${k}.dr.instanceArn' ${fromDr.replace("<field>", "instanceArn")} --stack ${stack}`,
+      });
+    const bucketRegion = chat.dr.portalBucketDomain?.split(".s3.")[1]?.split(".")[0];
+    if (bucketRegion && bucketRegion !== c.drRegion)
+      out.push({
+        key: k,
+        message: `dr.portalBucketDomain is in ${bucketRegion}, not the DR region ${c.drRegion} (the dr stack's output chatDr.portalBucketDomain). Fix: pulumi config set --path '${k}.dr.portalBucketDomain' ${fromDr.replace("<field>", "portalBucketDomain")} --stack ${stack}`,
       });
     if (!chat.dr.endpoint.includes(`.${c.drRegion}.`))
       out.push({

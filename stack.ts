@@ -10,6 +10,7 @@ import {
   ChatChannel,
   ChatPortal,
   ChatTarget,
+  PortalSite,
   ContactCenterRegion,
   CompliancePipeline,
   AuditTrail,
@@ -89,6 +90,7 @@ function deployChatPrimary(
           noncurrentVersionExpirationDays: cfg.storage.noncurrentVersionExpirationDays,
           domain: c.portalDomain,
           webAclArn: c.webAclArn,
+          failoverDomainName: c.dr?.portalBucketDomain,
         },
         opts,
       )
@@ -111,6 +113,9 @@ function deployChatPrimary(
     chatContactFlowId: flows.ids[CHAT_FLOW],
     chatPortalUrl: portal?.url,
     chatPortalDistributionId: portal?.distributionId,
+    // The dr stack's copy of the page admits this distribution (its StackReference reads this).
+    chatPortalDistributionArn: portal?.distributionArn,
+    chatPortalFailover: Boolean(portal && c.dr?.portalBucketDomain),
     // The dr stack approves the same origin (its StackReference reads this).
     chatPortalOrigin: origins[0],
     chatFollowsFailover: Boolean(c.dr),
@@ -162,12 +167,28 @@ function deployChatDr(
     },
     opts,
   );
+  // A copy of the primary's page, for its CloudFront to fail over to while Tokyo is down.
+  const site = c.portal
+    ? new PortalSite(
+        `${cfg.stack}-chat-portal`,
+        {
+          region: cfg.region,
+          aliasPrefix: `${cfg.project}/${cfg.stack}`,
+          accessLogBucket: region.accessLogBucketName,
+          noncurrentVersionExpirationDays: cfg.storage.noncurrentVersionExpirationDays,
+          reader: out("chatPortalDistributionArn"),
+          endpoints: [out("chatEndpoint"), channel.endpoint],
+        },
+        opts,
+      )
+    : undefined;
   return {
     // What the primary's config takes (chat.dr), in one output.
     chatDr: {
       endpoint: channel.endpoint,
       targetParameterArn: target.parameterArn,
       instanceArn: region.instanceArn,
+      ...(site ? { portalBucketDomain: site.domainName } : {}),
     },
     chatEndpoint: channel.endpoint,
     chatContactFlowId: drFlowId,

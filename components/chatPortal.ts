@@ -7,6 +7,10 @@
  * Every answer carries security headers (response headers policy): HSTS, a content security
  * policy that allows scripts from the page's own origin only and connections to the chat backends
  * and Connect's participant service of both regions, no framing, no sniffing, no referrer.
+ *
+ * The files live in a PortalSite; the dr stack keeps a second PortalSite, and once its bucket is
+ * known (`failoverDomainName`) the distribution reads through an origin group that turns to it
+ * when Tokyo's bucket fails, so the page outlives a Tokyo outage.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -32,6 +36,8 @@ export interface ChatPortalArgs {
   readonly domain?: { readonly name: string; readonly certificateArn: string };
   /** AWS WAF web ACL (us-east-1, CLOUDFRONT scope) to attach. Default none. */
   readonly webAclArn?: string;
+  /** The dr stack's copy of the site (its bucket's regional domain name): the failover origin. */
+  readonly failoverDomainName?: string;
 }
 
 /**
@@ -60,19 +66,37 @@ export function contentSecurityPolicy(regions: readonly string[], extraConnect: 
   ].join("; ");
 }
 
-export class ChatPortal extends pulumi.ComponentResource {
-  /** https://<domain>: the page, and the origin the chat backends and instances approve. */
-  public readonly origin: pulumi.Output<string>;
-  public readonly url: pulumi.Output<string>;
-  public readonly distributionId: pulumi.Output<string>;
+export const PORTAL_SITE_TOKEN = "customerchannel:chat:PortalSite";
+
+export interface PortalSiteArgs {
+  readonly region: string;
+  readonly aliasPrefix: string;
+  /** Where the bucket's access logs go. */
+  readonly accessLogBucket: pulumi.Input<string>;
+  readonly noncurrentVersionExpirationDays: number;
+  /** The CloudFront distribution (ARN) that may read the files; the only reader. */
+  readonly reader: pulumi.Input<string>;
+  /** config.json's chat backends, primary first; absent: call publishConfig later. */
+  readonly endpoints?: readonly pulumi.Input<string>[];
+}
+
+/**
+ * The page's files (portal/ built by esbuild, and config.json) in a private, versioned bucket
+ * under its own key, readable only by one CloudFront distribution (origin access control): the
+ * portal's origin in the primary region and, in the dr stack, its failover origin.
+ */
+export class PortalSite extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
+  public readonly bucketArn: pulumi.Output<string>;
+  /** What CloudFront's origin names (`<bucket>.s3.<region>.amazonaws.com`). */
+  public readonly domainName: pulumi.Output<string>;
   private readonly upload: (
     file: string,
     f: { content: pulumi.Input<string>; contentType: string; cacheControl: string },
   ) => aws.s3.BucketObjectv2;
 
-  constructor(name: string, args: ChatPortalArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(CHAT_PORTAL_TOKEN, name, {}, opts);
+  constructor(name: string, args: PortalSiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(PORTAL_SITE_TOKEN, name, {}, opts);
     const p = { parent: this };
     const region = args.region;
     const { key } = createKmsKey(
@@ -85,23 +109,6 @@ export class ChatPortal extends pulumi.ComponentResource {
       },
       p,
     );
-    const oac = new aws.cloudfront.OriginAccessControl(
-      name,
-      {
-        name: `${name}-portal`,
-        description: "Chat portal bucket, signed requests only",
-        originAccessControlOriginType: "s3",
-        signingBehavior: "always",
-        signingProtocol: "sigv4",
-      },
-      p,
-    );
-    // The bucket policy names the distribution, which needs the bucket first: its statement
-    // arrives through a promise resolved once the distribution exists.
-    let grant!: (s: pulumi.Output<ReturnType<typeof cloudFrontReadStatement>[]>) => void;
-    const grants = new Promise<pulumi.Output<ReturnType<typeof cloudFrontReadStatement>[]>>(
-      (resolve) => (grant = resolve),
-    );
     const bucket = new PrivateBucket(
       `${name}-bucket`,
       {
@@ -110,11 +117,81 @@ export class ChatPortal extends pulumi.ComponentResource {
         encryption: { kind: "kms", keyArn: key.arn },
         accessLogs: { bucket: args.accessLogBucket, prefix: "chat-portal/" },
         noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
-        grants: pulumi.output(grants).apply((g) => g),
+        grants: (arn) =>
+          pulumi.output(args.reader).apply((reader) => [cloudFrontReadStatement(arn, reader)]),
       },
       p,
     );
+    this.upload = (file, f) =>
+      new aws.s3.BucketObjectv2(
+        `${name}-${file}`,
+        {
+          region,
+          bucket: bucket.bucketName,
+          key: file,
+          content: f.content,
+          contentType: f.contentType,
+          cacheControl: f.cacheControl,
+          serverSideEncryption: "aws:kms",
+          kmsKeyId: key.arn,
+        },
+        { parent: this, dependsOn: [bucket.policy] },
+      );
+    for (const [file, f] of Object.entries(buildPortal())) this.upload(file, f);
+    if (args.endpoints) this.publishConfig(args.endpoints);
+    this.bucketName = bucket.bucketName;
+    this.bucketArn = bucket.arn;
+    this.domainName = bucket.bucket.bucketRegionalDomainName;
+    this.registerOutputs({ bucketName: this.bucketName });
+  }
 
+  /** Writes config.json: the chat backends, primary first. */
+  publishConfig(endpoints: readonly pulumi.Input<string>[]): void {
+    const file = pulumi.all([...endpoints]).apply((e) => portalConfigFile({ endpoints: e }));
+    const { contentType, cacheControl } = portalConfigFile({ endpoints: [] });
+    this.upload("config.json", { content: file.content, contentType, cacheControl });
+  }
+}
+
+export class ChatPortal extends pulumi.ComponentResource {
+  /** https://<domain>: the page, and the origin the chat backends and instances approve. */
+  public readonly origin: pulumi.Output<string>;
+  public readonly url: pulumi.Output<string>;
+  public readonly distributionId: pulumi.Output<string>;
+  public readonly distributionArn: pulumi.Output<string>;
+  public readonly bucketName: pulumi.Output<string>;
+  private readonly site: PortalSite;
+
+  constructor(name: string, args: ChatPortalArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(CHAT_PORTAL_TOKEN, name, {}, opts);
+    const p = { parent: this };
+    const region = args.region;
+    // The bucket admits this distribution only, and the distribution needs the bucket first: the
+    // distribution's ARN reaches the bucket policy through a promise resolved once it exists.
+    let resolveReader!: (arn: pulumi.Output<string>) => void;
+    const reader = new Promise<pulumi.Output<string>>((r) => (resolveReader = r));
+    const site = new PortalSite(
+      name,
+      {
+        region,
+        aliasPrefix: args.aliasPrefix,
+        accessLogBucket: args.accessLogBucket,
+        noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays,
+        reader: pulumi.output(reader),
+      },
+      p,
+    );
+    const oac = new aws.cloudfront.OriginAccessControl(
+      name,
+      {
+        name: `${name}-portal`,
+        description: "Chat portal buckets, signed requests only",
+        originAccessControlOriginType: "s3",
+        signingBehavior: "always",
+        signingProtocol: "sigv4",
+      },
+      p,
+    );
     const headers = new aws.cloudfront.ResponseHeadersPolicy(
       name,
       {
@@ -160,14 +237,29 @@ export class ChatPortal extends pulumi.ComponentResource {
         aliases: args.domain ? [args.domain.name] : [],
         webAclId: args.webAclArn,
         origins: [
-          {
-            originId: "portal",
-            domainName: bucket.bucket.bucketRegionalDomainName,
-            originAccessControlId: oac.id,
-          },
+          { originId: "portal", domainName: site.domainName, originAccessControlId: oac.id },
+          ...(args.failoverDomainName
+            ? [
+                {
+                  originId: "portal-dr",
+                  domainName: args.failoverDomainName,
+                  originAccessControlId: oac.id,
+                },
+              ]
+            : []),
         ],
+        // With the dr stack's copy: CloudFront reads from it when Tokyo's bucket fails to answer.
+        originGroups: args.failoverDomainName
+          ? [
+              {
+                originId: "portal-group",
+                failoverCriteria: { statusCodes: [500, 502, 503, 504] },
+                members: [{ originId: "portal" }, { originId: "portal-dr" }],
+              },
+            ]
+          : [],
         defaultCacheBehavior: {
-          targetOriginId: "portal",
+          targetOriginId: args.failoverDomainName ? "portal-group" : "portal",
           viewerProtocolPolicy: "redirect-to-https",
           allowedMethods: ["GET", "HEAD"],
           cachedMethods: ["GET", "HEAD"],
@@ -188,33 +280,16 @@ export class ChatPortal extends pulumi.ComponentResource {
       },
       p,
     );
-    grant(
-      pulumi.all([bucket.arn, distribution.arn]).apply(([b, d]) => [cloudFrontReadStatement(b, d)]),
-    );
-
-    this.upload = (file, f) =>
-      new aws.s3.BucketObjectv2(
-        `${name}-${file}`,
-        {
-          region,
-          bucket: bucket.bucketName,
-          key: file,
-          content: f.content,
-          contentType: f.contentType,
-          cacheControl: f.cacheControl,
-          serverSideEncryption: "aws:kms",
-          kmsKeyId: key.arn,
-        },
-        { parent: this, dependsOn: [bucket.policy] },
-      );
-    for (const [file, f] of Object.entries(buildPortal())) this.upload(file, f);
+    resolveReader(distribution.arn);
+    this.site = site;
 
     this.origin = args.domain
       ? pulumi.output(`https://${args.domain.name}`)
       : pulumi.interpolate`https://${distribution.domainName}`;
     this.url = pulumi.interpolate`${this.origin}/`;
     this.distributionId = distribution.id;
-    this.bucketName = bucket.bucketName;
+    this.distributionArn = distribution.arn;
+    this.bucketName = site.bucketName;
     this.registerOutputs({ url: this.url });
   }
 
@@ -223,8 +298,6 @@ export class ChatPortal extends pulumi.ComponentResource {
    * the backends approve this portal's origin, so they are made after it.
    */
   publishConfig(endpoints: readonly pulumi.Input<string>[]): void {
-    const file = pulumi.all([...endpoints]).apply((e) => portalConfigFile({ endpoints: e }));
-    const { contentType, cacheControl } = portalConfigFile({ endpoints: [] });
-    this.upload("config.json", { content: file.content, contentType, cacheControl });
+    this.site.publishConfig(endpoints);
   }
 }

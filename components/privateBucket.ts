@@ -46,8 +46,8 @@ export interface PrivateBucketArgs {
   readonly noncurrentVersionExpirationDays: number;
   /** Extra bucket policy statements (bucket ARN and account in, statements out). Default none. */
   readonly extraStatements?: (bucketArn: string, accountId: string) => PolicyStatement[];
-  /** Statements that name other resources (known only once they exist). Default none. */
-  readonly grants?: pulumi.Input<PolicyStatement[]>;
+  /** Statements that name other resources, known only once they exist. Default none. */
+  readonly grants?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
   /** Refuse `pulumi destroy` of the bucket. Default false. */
   readonly protect?: boolean;
 }
@@ -185,7 +185,12 @@ export class PrivateBucket extends pulumi.ComponentResource {
         region,
         bucket: bucketId,
         policy: pulumi
-          .all([this.bucket.arn, accountId, keyArn, args.grants ?? []])
+          .all([
+            this.bucket.arn,
+            accountId,
+            keyArn,
+            this.bucket.arn.apply((arn) => args.grants?.(arn) ?? []),
+          ])
           .apply(([arn, account, key, grants]) =>
             JSON.stringify(
               doc(

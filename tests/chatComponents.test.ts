@@ -9,7 +9,7 @@ import { chatStartPolicy, contentSecurityPolicy } from "../components";
 import { CHAT_FLOW } from "../stack";
 import { failureOf, runStack, stackConfig, type Recorded } from "./harness";
 
-const DR_CHAT = {
+const DR_CHAT: Record<string, string> = {
   endpoint: "https://abcdef1234.execute-api.ap-northeast-3.amazonaws.com/chat",
   targetParameterArn:
     "arn:aws:ssm:ap-northeast-3:123456789012:parameter/customerchannel/dr/chat-target",
@@ -270,6 +270,77 @@ describe("chat components", () => {
     );
   });
 
+  it("dr keeps a copy of the page that only the primary's distribution may read, listing both backends", () => {
+    const bucket = dr.get("aws:s3/bucket:Bucket", "dr-chat-portal-bucket");
+    const allows = dr
+      .policy(dr.get("aws:s3/bucketPolicy:BucketPolicy", "dr-chat-portal-bucket"))
+      .Statement.filter((x) => x.Effect === "Allow");
+    expect(allows).to.deep.equal([
+      {
+        Sid: "ThisDistributionReads",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Resource: `${String(bucket.state.arn)}/*`,
+        Condition: {
+          StringEquals: { "AWS:SourceArn": tokyo.run.outputs.chatPortalDistributionArn },
+        },
+      },
+    ]);
+    const config = dr.get("aws:s3/bucketObjectv2:BucketObjectv2", "dr-chat-portal-config.json");
+    expect(JSON.parse(String(config.inputs.content))).to.deep.equal({
+      endpoints: [tokyo.run.outputs.chatEndpoint, dr.run.outputs.chatEndpoint],
+    });
+    // The same page as Tokyo's.
+    for (const f of ["index.html", "app.js", "style.css"])
+      expect(
+        dr.get("aws:s3/bucketObjectv2:BucketObjectv2", `dr-chat-portal-${f}`).inputs.content,
+      ).to.equal(
+        tokyo.get("aws:s3/bucketObjectv2:BucketObjectv2", `tokyo-chat-portal-${f}`).inputs.content,
+      );
+    expect((dr.run.outputs.chatDr as Record<string, string>).portalBucketDomain).to.equal(
+      bucket.state.bucketRegionalDomainName,
+    );
+  });
+
+  it("tokyo with the dr copy: CloudFront fails over to it when Tokyo's bucket answers 5xx", async () => {
+    const domain = "dr-chat-portal-bucket-1337f89.s3.ap-northeast-3.amazonaws.com";
+    const t = await runStack("tokyo", { chat: { dr: { ...DR_CHAT, portalBucketDomain: domain } } });
+    const dist = t.get("aws:cloudfront/distribution:Distribution", "tokyo-chat-portal");
+    const oac = t.get(
+      "aws:cloudfront/originAccessControl:OriginAccessControl",
+      "tokyo-chat-portal",
+    );
+    expect(
+      (
+        dist.inputs.origins as {
+          originId: string;
+          domainName: string;
+          originAccessControlId: string;
+        }[]
+      ).map((o) => [o.originId, o.domainName, o.originAccessControlId]),
+    ).to.deep.equal([
+      [
+        "portal",
+        t.get("aws:s3/bucket:Bucket", "tokyo-chat-portal-bucket").state.bucketRegionalDomainName,
+        oac.id,
+      ],
+      ["portal-dr", domain, oac.id],
+    ]);
+    expect(dist.inputs.originGroups).to.deep.equal([
+      {
+        originId: "portal-group",
+        failoverCriteria: { statusCodes: [500, 502, 503, 504] },
+        members: [{ originId: "portal" }, { originId: "portal-dr" }],
+      },
+    ]);
+    expect(
+      (dist.inputs.defaultCacheBehavior as { targetOriginId: string }).targetOriginId,
+    ).to.equal("portal-group");
+    expect(t.run.outputs.chatPortalFailover).to.equal(true);
+    expect(tokyo.run.outputs.chatPortalFailover).to.equal(false);
+  });
+
   it("the content security policy allows only the page's own scripts and the chat services of both regions", () => {
     expect(contentSecurityPolicy(["ap-northeast-3", "ap-northeast-1"]).split("; ")).to.deep.equal([
       "default-src 'none'",
@@ -310,6 +381,8 @@ describe("chat components", () => {
       endpoint: dr.run.outputs.chatEndpoint,
       targetParameterArn: p.state.arn,
       instanceArn: dr.run.outputs.instanceArn,
+      portalBucketDomain: dr.get("aws:s3/bucket:Bucket", "dr-chat-portal-bucket").state
+        .bucketRegionalDomainName,
     });
   });
 

@@ -72,7 +72,7 @@ describe("plan (in-process)", () => {
     const text = renderPlan(tokyo);
     const lines = text.split("\n");
     expect(lines[0]).to.equal(
-      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 350 cloud resources in 28 components (+2 providers/references)",
+      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 352 cloud resources in 29 components (+2 providers/references)",
     );
     expect(lines.slice(1, 5)).to.deep.equal([
       `warning: ${tokyo.warnings[0]}`,
@@ -94,7 +94,7 @@ describe("plan (in-process)", () => {
       "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
     );
     expect(lines).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 380 resources: 0 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 383 resources: 0 mandatory, 0 advisory violations",
     );
   });
 
@@ -168,7 +168,7 @@ describe("plan CLI", () => {
       "  - log-group-retention-kms: tokyo-flow-logs: retentionInDays must be at least 365 (has 30)",
     );
     expect(r.stdout).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 380 resources: 14 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 383 resources: 14 mandatory, 0 advisory violations",
     );
   });
 

@@ -223,8 +223,8 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
     // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance,
-    // configuration backups, alarm topic and chat target.
-    expect(c["aws:kms/key:Key"]).to.equal(8);
+    // configuration backups, alarm topic, chat target and the copy of the chat page.
+    expect(c["aws:kms/key:Key"]).to.equal(9);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
