@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import { ConnectClient, StartChatContactCommand } from "@aws-sdk/client-connect";
-import { mockClient } from "aws-sdk-client-mock";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { makeChatApi, type ChatTarget } from "../functions/chat-start/core";
 import { parseTarget, targetFrom } from "../functions/chat-start/target";
 
@@ -234,5 +235,88 @@ describe("chat target (the dr stack's parameter)", () => {
     expect(() => parseTarget(JSON.stringify({ ...dr, region: "Osaka" }))).to.throw(
       "region: an AWS region such as ap-northeast-3",
     );
+  });
+});
+
+describe("chat backend Lambda entry (API Gateway HTTP API event)", () => {
+  // Made in before(): a Connect mock made while the describe above still has its own would be
+  // undone by that one's restore.
+  let ssmMock: AwsClientStub<SSMClient>;
+  let connectMock: AwsClientStub<ConnectClient>;
+  const PARAM = "arn:aws:ssm:ap-northeast-3:123456789012:parameter/customerchannel/dr/chat-target";
+  const DR_TARGET = {
+    region: "ap-northeast-3",
+    instanceId: "22222222-3333-4444-8555-666666666666",
+    contactFlowId: "77777777-8888-4999-8aaa-bbbbbbbbbbbb",
+  };
+  const seen: { ssmRegion: string; connectRegion: string; name?: string; decrypt?: boolean }[] = [];
+  let handler: (e: {
+    body?: string;
+    isBase64Encoded?: boolean;
+    requestContext?: { requestId?: string };
+  }) => Promise<{ statusCode: number; body: string }>;
+  const saved = { ...process.env };
+  before(async () => {
+    ssmMock = mockClient(SSMClient);
+    connectMock = mockClient(ConnectClient);
+    Object.assign(process.env, {
+      TARGET_PARAMETER_ARN: PARAM,
+      OWN_REGION: "ap-northeast-1",
+      OWN_INSTANCE_ID: "11111111-2222-4333-8444-555555555555",
+      OWN_CONTACT_FLOW_ID: "66666666-7777-4888-9999-000000000000",
+      CHAT_DURATION_MINUTES: "90",
+      TARGET_TTL_SECONDS: "15",
+      AWS_ACCESS_KEY_ID: "x",
+      AWS_SECRET_ACCESS_KEY: "x",
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+    });
+    ssmMock
+      .on(GetParameterCommand)
+      .callsFake(
+        async (input: { Name: string; WithDecryption: boolean }, getClient: () => SSMClient) => {
+          seen.push({
+            ssmRegion: await getClient().config.region(),
+            connectRegion: "",
+            name: input.Name,
+            decrypt: input.WithDecryption,
+          });
+          return { Parameter: { Value: JSON.stringify(DR_TARGET) } };
+        },
+      );
+    connectMock
+      .on(StartChatContactCommand)
+      .callsFake(async (_i, getClient: () => ConnectClient) => {
+        seen.push({ ssmRegion: "", connectRegion: await getClient().config.region() });
+        return { ContactId: "c-9", ParticipantId: "p-9", ParticipantToken: "t-9" };
+      });
+    ({ handler } = await import("../functions/chat-start/index"));
+  });
+  after(() => {
+    ssmMock.restore();
+    connectMock.restore();
+    process.env = saved;
+  });
+
+  it("reads the DR target in its region (decrypted) and starts the chat there; a base64 body is decoded", async () => {
+    const body = Buffer.from(JSON.stringify({ displayName: "田中" })).toString("base64");
+    const r = await handler({ body, isBase64Encoded: true, requestContext: { requestId: "r-1" } });
+    expect(r.statusCode).to.equal(200);
+    expect(JSON.parse(r.body)).to.deep.include({
+      region: "ap-northeast-3",
+      participantToken: "t-9",
+    });
+    expect(seen).to.deep.equal([
+      { ssmRegion: "ap-northeast-3", connectRegion: "", name: PARAM, decrypt: true },
+      { ssmRegion: "", connectRegion: "ap-northeast-3" },
+    ]);
+    const start = connectMock.commandCalls(StartChatContactCommand)[0].args[0].input;
+    expect([start.InstanceId, start.ContactFlowId, start.ChatDurationInMinutes]).to.deep.equal([
+      DR_TARGET.instanceId,
+      DR_TARGET.contactFlowId,
+      90,
+    ]);
+    // Within the TTL the parameter is not read again.
+    await handler({ body: JSON.stringify({ displayName: "田中" }) });
+    expect(ssmMock.commandCalls(GetParameterCommand)).to.have.length(1);
   });
 });
