@@ -820,6 +820,11 @@ function chatProblems(c: Raw, stack: string): ConfigProblem[] {
       key: k,
       message: `burst has ${chat.burst}, below requestsPerSecond ${chat.requestsPerSecond}; API Gateway would refuse the rate. Fix: pulumi config set --path '${k}.burst' ${chat.requestsPerSecond * 2} --stack ${stack}`,
     });
+  if (chat.enabled && c.role === "primary" && !chat.portal && !chat.extraOrigins.length)
+    out.push({
+      key: k,
+      message: `portal is false and extraOrigins is empty: no page could open a chat (CORS and the approved origins need the page's origin). Fix: pulumi config set --path '${k}.extraOrigins[0]' https://www.example-bank.co.jp --stack ${stack}, and set chat.portal false on the dr stack too (it keeps no copy then)`,
+    });
   if (c.role === "dr") {
     for (const f of ["dr", "portalDomain", "webAclArn"] as const)
       if (chat[f] !== undefined)

@@ -445,6 +445,11 @@ describe("chat components", () => {
       ],
       [
         "tokyo",
+        { chat: { portal: false } },
+        /portal is false and extraOrigins is empty: no page could open a chat.*extraOrigins\[0\]/,
+      ],
+      [
+        "tokyo",
         { chat: { extraOrigins: ["http://www.example-bank.co.jp"] } },
         /customerchannel:chat: extraOrigins.0 has .*an https origin/,
       ],
