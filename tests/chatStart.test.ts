@@ -213,8 +213,11 @@ describe("chat target (the dr stack's parameter)", () => {
     value = JSON.stringify({ ...dr, instanceId: "not-an-id" });
     const t = target();
     expect(await t()).to.deep.equal(own);
-    // A bad value is not cached: the fixed parameter is used at the next request.
+    // The fallback is kept for the TTL (no read per chat while a region is down), then the fixed
+    // parameter is read.
     value = JSON.stringify(dr);
+    expect(await t()).to.deep.equal(own);
+    clock = 15_000;
     expect(await t()).to.deep.equal(dr);
     expect(fallbacks).to.deep.equal([
       "connect ETIMEDOUT",

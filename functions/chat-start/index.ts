@@ -26,8 +26,13 @@ const env = z
   .parse(process.env);
 
 const parameterRegion = env.TARGET_PARAMETER_ARN.split(":")[3];
+// Short timeouts: when the DR region is down the read fails fast and the chat starts here.
 const ssm = env.TARGET_PARAMETER_ARN
-  ? new SSMClient({ region: parameterRegion, maxAttempts: 2 })
+  ? new SSMClient({
+      region: parameterRegion,
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    })
   : undefined;
 
 /** One Connect client per region a chat has been started in. */

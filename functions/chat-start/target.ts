@@ -48,21 +48,22 @@ export interface TargetSource {
 /**
  * `target()` for makeChatApi: the parameter's value, read at most once per `ttlMs` (a flip
  * reaches every warm function within that time), or the own instance when it cannot be read.
- * A bad value is not cached, so a fixed parameter is picked up on the next request.
+ * The fallback is kept for `ttlMs` too: while the DR region is down, chats do not each wait for
+ * a read that times out; a fixed parameter is picked up at the next read.
  */
 export function targetFrom(s: TargetSource): () => Promise<ChatTarget> {
   let cached: { value: ChatTarget; at: number } | undefined;
   return async () => {
     if (!s.read) return s.own;
     if (cached && s.now() - cached.at < s.ttlMs) return cached.value;
+    let value: ChatTarget;
     try {
-      const value = parseTarget(await s.read());
-      cached = { value, at: s.now() };
-      return value;
+      value = parseTarget(await s.read());
     } catch (e) {
-      cached = undefined;
       s.onFallback((e as Error).message || (e as Error).name);
-      return s.own;
+      value = s.own;
     }
+    cached = { value, at: s.now() };
+    return value;
   };
 }
