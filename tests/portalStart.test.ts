@@ -20,7 +20,7 @@ const request = { displayName: "a", topic: "customer-desk", clientToken: "012345
 const fakeFetch = (answers: Record<string, Error | [number, unknown]>) => {
   const calls: string[] = [];
   const f = (url: string, init: RequestInit) => {
-    calls.push(`${init.method} ${url} ${String(init.body)}`);
+    calls.push(`${init.method} ${url} ${typeof init.body === "string" ? init.body : ""}`);
     const a = answers[url];
     if (a instanceof Error) return Promise.reject(a);
     return Promise.resolve(new Response(JSON.stringify(a[1]), { status: a[0] }));
