@@ -18,7 +18,8 @@ import type { VaultTarget } from "./backupVault";
 import { encryptedQueue } from "./encryptedStores";
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
-import { assumeRolePolicy, configBackupPolicy, doc, queuePolicy } from "./policies";
+import { configBackupPolicy, doc, queuePolicy } from "./policies";
+import { serviceRole } from "./serviceRole";
 import { PrivateBucket } from "./privateBucket";
 import { replicateToVault } from "./vaultReplication";
 import { watch } from "./watch";
@@ -175,29 +176,19 @@ export class ConfigBackup extends pulumi.ComponentResource {
 
     // Step Functions: invoke the exporter, nothing else. Its state ({snapshotId, status}) holds
     // no customer data, so the service's own encryption is enough; the manifest is the record.
-    const machineRole = new aws.iam.Role(
+    const { role: machineRole } = serviceRole(
       `${name}-machine`,
       {
+        service: "states.amazonaws.com",
         description: "Config backup state machine: invokes the exporter",
-        assumeRolePolicy: identity.accountId.apply((a) =>
-          JSON.stringify(assumeRolePolicy("states.amazonaws.com", a)),
-        ),
-      },
-      p,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-machine`,
-      {
-        role: machineRole.id,
+        accountId: identity.accountId,
         policy: fn.arn.apply((arn) =>
-          JSON.stringify(
-            doc({
-              Sid: "InvokeExporter",
-              Effect: "Allow",
-              Action: ["lambda:InvokeFunction"],
-              Resource: [arn, `${arn}:*`],
-            }),
-          ),
+          doc({
+            Sid: "InvokeExporter",
+            Effect: "Allow",
+            Action: ["lambda:InvokeFunction"],
+            Resource: [arn, `${arn}:*`],
+          }),
         ),
       },
       p,
@@ -229,38 +220,28 @@ export class ConfigBackup extends pulumi.ComponentResource {
       },
       p,
     );
-    const schedulerRole = new aws.iam.Role(
+    const { role: schedulerRole } = serviceRole(
       `${name}-scheduler`,
       {
+        service: "scheduler.amazonaws.com",
         description: "Config backup schedule: starts the state machine",
-        assumeRolePolicy: identity.accountId.apply((a) =>
-          JSON.stringify(assumeRolePolicy("scheduler.amazonaws.com", a)),
-        ),
-      },
-      p,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-scheduler`,
-      {
-        role: schedulerRole.id,
+        accountId: identity.accountId,
         policy: pulumi.all([machine.arn, dlq.arn, key.arn]).apply(([sm, q, k]) =>
-          JSON.stringify(
-            doc(
-              {
-                Sid: "StartBackup",
-                Effect: "Allow",
-                Action: ["states:StartExecution"],
-                Resource: sm,
-              },
-              { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: q },
-              {
-                Sid: "DeadLetterKey",
-                Effect: "Allow",
-                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-                Resource: k,
-                Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
-              },
-            ),
+          doc(
+            {
+              Sid: "StartBackup",
+              Effect: "Allow",
+              Action: ["states:StartExecution"],
+              Resource: sm,
+            },
+            { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: q },
+            {
+              Sid: "DeadLetterKey",
+              Effect: "Allow",
+              Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+              Resource: k,
+              Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
+            },
           ),
         ),
       },

@@ -12,12 +12,8 @@ import { ReplicaInstance } from "./replicaInstance";
 import { eventLog } from "./eventLog";
 import { replicateToVault } from "./vaultReplication";
 import { watch } from "./watch";
-import {
-  assumeRolePolicy,
-  federationPolicy,
-  firehoseDeliveryPolicy,
-  samlTrustPolicy,
-} from "./policies";
+import { federationPolicy, firehoseDeliveryPolicy, samlTrustPolicy } from "./policies";
+import { serviceRole } from "./serviceRole";
 import { createAccessLogBucket, PrivateBucket } from "./privateBucket";
 
 export const CONTACT_CENTER_REGION_TOKEN = "customerchannel:connect:ContactCenterRegion";
@@ -372,30 +368,20 @@ export class ContactCenterRegion extends pulumi.ComponentResource {
       { region, logGroupName: firehoseLogs.name, name: "DestinationDelivery" },
       p,
     );
-    const firehoseRole = new aws.iam.Role(
+    const { role: firehoseRole, policy: firehosePolicy } = serviceRole(
       `${name}-ctr-firehose`,
       {
+        service: "firehose.amazonaws.com",
         description: `Firehose delivery of ${region} contact trace records to S3`,
-        assumeRolePolicy: identity.accountId.apply((a) =>
-          JSON.stringify(assumeRolePolicy("firehose.amazonaws.com", a)),
-        ),
-      },
-      p,
-    );
-    const firehosePolicy = new aws.iam.RolePolicy(
-      `${name}-ctr-firehose`,
-      {
-        role: firehoseRole.id,
+        accountId: identity.accountId,
         policy: pulumi.all([contactData.arn, data.arn, firehoseLogs.arn]).apply(([b, k, lg]) =>
-          JSON.stringify(
-            firehoseDeliveryPolicy({
-              bucketArn: b,
-              keyArn: k,
-              region,
-              logGroupArn: lg,
-              prefix: ctrPrefix,
-            }),
-          ),
+          firehoseDeliveryPolicy({
+            bucketArn: b,
+            keyArn: k,
+            region,
+            logGroupArn: lg,
+            prefix: ctrPrefix,
+          }),
         ),
       },
       p,

@@ -28,3 +28,4 @@ export * from "./auditTrail";
 export * from "./chatChannel";
 export * from "./chatTarget";
 export * from "./chatPortal";
+export * from "./serviceRole";

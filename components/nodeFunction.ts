@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { watch } from "./watch";
 import { buildSync } from "esbuild";
 import * as path from "node:path";
-import { assumeRolePolicy, doc, functionLogStatement, type PolicyStatement } from "./policies";
+import { doc, functionLogStatement, type PolicyStatement } from "./policies";
+import { serviceRole } from "./serviceRole";
 
 export const NODE_FUNCTION_TOKEN = "customerchannel:lambda:NodeFunction";
 
@@ -118,23 +119,15 @@ export class NodeFunction extends pulumi.ComponentResource {
       },
       p,
     );
-    const role = new aws.iam.Role(
+    const { role, policy } = serviceRole(
       name,
       {
+        service: "lambda.amazonaws.com",
         description: `Execution role of ${args.functionName}: ${args.description}`,
-        assumeRolePolicy: identity.accountId.apply((a) =>
-          JSON.stringify(assumeRolePolicy("lambda.amazonaws.com", a)),
-        ),
-      },
-      p,
-    );
-    const policy = new aws.iam.RolePolicy(
-      name,
-      {
-        role: role.id,
+        accountId: identity.accountId,
         policy: pulumi
           .all([logGroup.arn, args.statements])
-          .apply(([lg, st]) => JSON.stringify(doc(functionLogStatement(lg), ...st))),
+          .apply(([lg, st]) => doc(functionLogStatement(lg), ...st)),
       },
       p,
     );

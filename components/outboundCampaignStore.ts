@@ -7,7 +7,6 @@ import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "./encryp
 import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import {
-  assumeRolePolicy,
   dialerPolicy,
   doc,
   functionLogStatement,
@@ -16,6 +15,7 @@ import {
   recorderPolicy,
   type OutboundPolicyArgs,
 } from "./policies";
+import { serviceRole } from "./serviceRole";
 
 export const OUTBOUND_TOKEN = "customerchannel:outbound:OutboundCampaignStore";
 export const OUTBOUND_TABLE = "customerchannel-outbound";
@@ -417,21 +417,13 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
       p,
     );
     // API Gateway writes access logs with a per-region account role.
-    const cwRole = new aws.iam.Role(
+    const { role: cwRole, policy: cwPolicy } = serviceRole(
       `${name}-api-logs`,
       {
+        service: "apigateway.amazonaws.com",
         description: `API Gateway access logging (${region})`,
-        assumeRolePolicy: identity.accountId.apply((a) =>
-          JSON.stringify(assumeRolePolicy("apigateway.amazonaws.com", a)),
-        ),
-      },
-      p,
-    );
-    const cwPolicy = new aws.iam.RolePolicy(
-      `${name}-api-logs`,
-      {
-        role: cwRole.id,
-        policy: accessLogs.arn.apply((arn) => JSON.stringify(doc(functionLogStatement(arn)))),
+        accountId: identity.accountId,
+        policy: accessLogs.arn.apply((arn) => doc(functionLogStatement(arn))),
       },
       p,
     );

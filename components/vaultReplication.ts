@@ -6,7 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { VaultTarget } from "./backupVault";
-import { assumeRolePolicy, replicationPolicy } from "./policies";
+import { replicationPolicy } from "./policies";
+import { serviceRole } from "./serviceRole";
 import type { PrivateBucket } from "./privateBucket";
 import { watch } from "./watch";
 
@@ -33,33 +34,23 @@ export function replicateToVault(
   parent: pulumi.Resource,
 ): aws.s3.BucketReplicationConfig {
   const p = { parent };
-  const role = new aws.iam.Role(
+  const { role } = serviceRole(
     names.roleName,
     {
+      service: "s3.amazonaws.com",
       description: `S3 replication of ${a.what} to the backup vault`,
-      assumeRolePolicy: pulumi
-        .output(a.accountId)
-        .apply((acct) => JSON.stringify(assumeRolePolicy("s3.amazonaws.com", acct))),
-    },
-    p,
-  );
-  new aws.iam.RolePolicy(
-    names.roleName,
-    {
-      role: role.id,
+      accountId: a.accountId,
       policy: pulumi
         .all([a.source.arn, a.sourceKeyArn, a.vault.bucketArn, a.vault.keyArn, a.vault.region])
         .apply(([sb, sk, db, dk, dr]) =>
-          JSON.stringify(
-            replicationPolicy({
-              sourceBucketArn: sb,
-              sourceKeyArn: sk,
-              sourceRegion: a.region,
-              destinationBucketArn: db,
-              destinationKeyArn: dk,
-              destinationRegion: dr,
-            }),
-          ),
+          replicationPolicy({
+            sourceBucketArn: sb,
+            sourceKeyArn: sk,
+            sourceRegion: a.region,
+            destinationBucketArn: db,
+            destinationKeyArn: dk,
+            destinationRegion: dr,
+          }),
         ),
     },
     p,
