@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { targetText } from "../functions/chat-start/target";
 import { createKmsKey } from "./kmsKey";
 
 export const CHAT_TARGET_TOKEN = "customerchannel:chat:ChatTarget";
@@ -31,12 +32,12 @@ export interface ChatTargetArgs {
   readonly active: "primary" | "dr";
 }
 
-/** The parameter's text: what functions/chat-start/target.ts parses. */
-export const targetText = (v: ChatTargetValue): pulumi.Output<string> =>
+/** The parameter's text, in the one format functions/chat-start/target.ts reads and writes. */
+const valueText = (v: ChatTargetValue): pulumi.Output<string> =>
   pulumi
     .all([v.region, v.instanceId, v.contactFlowId])
     .apply(([region, instanceId, contactFlowId]) =>
-      JSON.stringify({ region, instanceId, contactFlowId }),
+      targetText({ region, instanceId, contactFlowId }),
     );
 
 export class ChatTarget extends pulumi.ComponentResource {
@@ -68,7 +69,7 @@ export class ChatTarget extends pulumi.ComponentResource {
         type: "SecureString",
         keyId: key.arn,
         tier: "Standard",
-        value: targetText(value),
+        value: valueText(value),
       },
       { parent: this },
     );

@@ -25,7 +25,7 @@ import {
   type ConnectClient,
 } from "@aws-sdk/client-connect";
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { parseTarget } from "../functions/chat-start/target";
+import { parseTarget, targetText } from "../functions/chat-start/target";
 import {
   allPages,
   associateRoutes,
@@ -688,7 +688,7 @@ function withChat(p: ModePlan, req: DrillRequest, ssm: SSMClient | undefined): M
       await need().send(
         new PutParameterCommand({
           Name: name,
-          Value: JSON.stringify(w),
+          Value: targetText(w),
           Type: "SecureString",
           // Without it SSM would re-encrypt under its default key, not the stack's CMK.
           KeyId: str(req.dr.chatTargetKeyArn),

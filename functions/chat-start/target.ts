@@ -17,6 +17,13 @@ export const chatTargetSchema = z.strictObject({
   contactFlowId: z.string().regex(CONNECT_ID, "a contact flow id (UUID)"),
 });
 
+/**
+ * The parameter's text, as every writer writes it (the dr stack, the drill, the tests' fake): one
+ * format, so a drill's write and the next `pulumi up` agree on the value.
+ */
+export const targetText = (t: ChatTarget): string =>
+  JSON.stringify({ region: t.region, instanceId: t.instanceId, contactFlowId: t.contactFlowId });
+
 /** The parameter's value, or an error naming the field that is wrong. */
 export function parseTarget(text: string): ChatTarget {
   let raw: unknown;

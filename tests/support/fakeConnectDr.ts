@@ -19,6 +19,7 @@
  * Virtual time: `sleep` advances the clock instead of waiting, so tests run in milliseconds.
  */
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { targetText } from "../../functions/chat-start/target";
 import {
   AssociatePhoneNumberContactFlowCommand,
   AssociateTrafficDistributionGroupUserCommand,
@@ -539,7 +540,7 @@ export class FakeConnectDr {
     if (dr.chatTargetParameter) {
       const active = Number(dr.failoverDrPercent ?? 0) === 100 ? dr : primary;
       fake.parameters.set(`${drRegion}|${s(dr.chatTargetParameter)}`, {
-        value: JSON.stringify({
+        value: targetText({
           region: s(active.region),
           instanceId: s(active.instanceId),
           contactFlowId: s(active.chatContactFlowId),
