@@ -14,7 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { buildPortal, portalConfigFile } from "../lib/portal";
+import { buildPortal, CONFIG_FILE, portalConfigText } from "../lib/portal";
 import { createKmsKey } from "./kmsKey";
 import { cloudFrontReadStatement } from "./policies";
 import { PrivateBucket } from "./privateBucket";
@@ -147,9 +147,10 @@ export class PortalSite extends pulumi.ComponentResource {
 
   /** Writes config.json: the chat backends, primary first. */
   publishConfig(endpoints: readonly pulumi.Input<string>[]): void {
-    const file = pulumi.all([...endpoints]).apply((e) => portalConfigFile({ endpoints: e }));
-    const { contentType, cacheControl } = portalConfigFile({ endpoints: [] });
-    this.upload("config.json", { content: file.content, contentType, cacheControl });
+    this.upload("config.json", {
+      ...CONFIG_FILE,
+      content: pulumi.all([...endpoints]).apply((e) => portalConfigText({ endpoints: e })),
+    });
   }
 }
 

@@ -56,9 +56,9 @@ export function buildPortal(): Record<string, PortalFile> {
   return built;
 }
 
-/** config.json: never cached, so a new DR endpoint is used at the next page load. */
-export const portalConfigFile = (config: PortalConfig): PortalFile => ({
-  content: `${JSON.stringify(config, null, 2)}\n`,
-  contentType: "application/json",
-  cacheControl: "no-store",
-});
+/** config.json's headers: never cached, so a new DR endpoint is used at the next page load. */
+export const CONFIG_FILE = { contentType: "application/json", cacheControl: "no-store" } as const;
+
+/** config.json's text. */
+export const portalConfigText = (config: PortalConfig): string =>
+  `${JSON.stringify(config, null, 2)}\n`;

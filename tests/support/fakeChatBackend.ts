@@ -16,7 +16,8 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import { makeChatApi, type StartChatRequest } from "../../functions/chat-start/core";
-import { buildPortal, portalConfigFile } from "../../lib/portal";
+import { buildPortal, portalConfigText } from "../../lib/portal";
+import type { PortalConfig } from "../../portal/start";
 import { contentSecurityPolicy } from "../../components/chatPortal";
 
 export interface FakeChatBackend {
@@ -110,12 +111,11 @@ export async function startFakeChatBackend(
       const path = (req.url ?? "/").split("?")[0];
       if (req.method === "GET") {
         if (path === "/config.json") {
-          const endpoints = opts.endpoints?.(base) ?? [`${base}/chat`];
-          const config = {
-            ...(JSON.parse(portalConfigFile({ endpoints }).content) as Record<string, unknown>),
+          const config: PortalConfig = {
+            endpoints: opts.endpoints?.(base) ?? [`${base}/chat`],
             participantEndpoint: base,
           };
-          return send(res, 200, config);
+          return send(res, 200, portalConfigText(config));
         }
         const f = files[path === "/" ? "index.html" : path.slice(1)];
         return f
