@@ -152,13 +152,7 @@ export class FakeConnectDr {
       f: (region: string) => T,
     ) => {
       const region = await getClient().config.region();
-      this.calls.push({ command: name, region, at: this.clock, throttled: false });
-      const fault = this.faults.get(name)?.shift();
-      if (fault) throw fault;
-      return {
-        ...f(region),
-        $metadata: { httpStatusCode: 200, requestId: `req-${this.calls.length}` },
-      };
+      return this.call(name, region, () => f(region), { quota: false });
     };
     this.ssmStub
       .on(GetParameterCommand)
@@ -639,19 +633,27 @@ export class FakeConnectDr {
       .map((c) => c.command);
   }
 
-  private call<T>(command: string, region: string, f: () => T): T & { $metadata: object } {
-    // Token bucket on the virtual clock.
-    this.tokens = Math.min(
-      this.o.burst,
-      this.tokens + ((this.clock - this.last) / 1000) * this.o.rate,
-    );
-    this.last = this.clock;
+  /** Records a call, applies its fault, answers with a request id; `quota`: Connect's bucket. */
+  private call<T>(
+    command: string,
+    region: string,
+    f: () => T,
+    { quota = true } = {},
+  ): T & { $metadata: object } {
     const name = command.replace(/Command$/, "");
-    if (this.tokens < 1) {
-      this.calls.push({ command: name, region, at: this.clock, throttled: true });
-      throw err("TooManyRequestsException", "Rate exceeded");
+    if (quota) {
+      // Token bucket on the virtual clock.
+      this.tokens = Math.min(
+        this.o.burst,
+        this.tokens + ((this.clock - this.last) / 1000) * this.o.rate,
+      );
+      this.last = this.clock;
+      if (this.tokens < 1) {
+        this.calls.push({ command: name, region, at: this.clock, throttled: true });
+        throw err("TooManyRequestsException", "Rate exceeded");
+      }
+      this.tokens -= 1;
     }
-    this.tokens -= 1;
     this.calls.push({ command: name, region, at: this.clock, throttled: false });
     const fault = this.faults.get(name)?.shift();
     if (fault) throw fault;
