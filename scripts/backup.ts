@@ -20,7 +20,7 @@ import {
 import { apiGates } from "../functions/config-backup/runtime";
 import { applyRestore, planRestore, renderPlan } from "../lib/configRestore";
 import { diffSnapshots, openSnapshot, renderDiff, type Records } from "../lib/configSnapshot";
-import { confirmStackName, readStackOutputs, USAGE_ERROR } from "./cli";
+import { confirmStackName, readStackOutputs, runMain, USAGE_ERROR } from "./cli";
 
 const s3 = () => new S3Client({});
 
@@ -166,12 +166,4 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(process.argv).then(
-  (c) => {
-    process.exitCode = c;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -8,6 +8,22 @@ import * as readline from "node:readline/promises";
 export const USAGE_ERROR = 2;
 
 /**
+ * Runs a CLI's `main` and sets the exit code: its answer, or 1 with the stack of an unexpected
+ * error. `process.exitCode`, not `process.exit`, so pending output is flushed.
+ */
+export function runMain(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+/**
  * Parses argv with the project's conventions: errors to stderr, `--help` exits 0, bad usage
  * exits 2. Returns the exit code to stop with, or undefined to go on.
  */

@@ -14,7 +14,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { rateGate, realPace, type Pace } from "../components/drConnect";
 import { runDrill, type Outputs } from "../lib/drill";
 import { uploadReport, writeReport } from "../lib/drillReport";
-import { confirmStackName, parseArgs, readStackOutputs, USAGE_ERROR } from "./cli";
+import { confirmStackName, parseArgs, readStackOutputs, runMain, USAGE_ERROR } from "./cli";
 
 interface Options {
   from: string;
@@ -166,12 +166,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);
