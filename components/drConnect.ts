@@ -21,6 +21,7 @@ import {
   UpdateTrafficDistributionCommand,
   type ConnectClient,
 } from "@aws-sdk/client-connect";
+import { backoffMs, THROTTLES_AND_LIMITS } from "../functions/shared/throttle";
 
 export interface Pace {
   readonly sleep: (ms: number) => Promise<void>;
@@ -79,12 +80,6 @@ export function realPace(over: Partial<Pace> = {}): Pace {
   };
 }
 
-const THROTTLED = new Set([
-  "TooManyRequestsException",
-  "ThrottlingException",
-  "LimitExceededException",
-]);
-
 /** One call, retried on throttling with exponential backoff (500 ms doubling, capped at 8 s). */
 export async function throttled<T>(pace: Pace, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -93,8 +88,8 @@ export async function throttled<T>(pace: Pace, call: () => Promise<T>): Promise<
       return await call();
     } catch (e) {
       const name = (e as { name?: string }).name ?? "";
-      if (!THROTTLED.has(name) || attempt >= pace.maxAttempts) throw e;
-      await pace.sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)));
+      if (!THROTTLES_AND_LIMITS.has(name) || attempt >= pace.maxAttempts) throw e;
+      await pace.sleep(backoffMs(attempt));
     }
   }
 }

@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { json, parseBody, problem, isResponse, type ApiResponse } from "../shared/http";
+import { RATE_THROTTLES } from "../shared/throttle";
 
 /**
  * Attributes the backend sets; a caller cannot. An underscore, not a dot, so flows can read them
@@ -89,8 +90,6 @@ export interface ChatDeps {
   readonly chatDurationMinutes: number;
 }
 
-const THROTTLES = new Set(["TooManyRequestsException", "ThrottlingException"]);
-
 export function makeChatApi(d: ChatDeps) {
   return async (event: { body?: string | null }): Promise<ApiResponse> => {
     const body = parseBody(chatBody, event.body);
@@ -129,7 +128,7 @@ export function makeChatApi(d: ChatDeps) {
       });
     } catch (e) {
       const name = (e as { name?: string }).name ?? "";
-      if (THROTTLES.has(name))
+      if (RATE_THROTTLES.has(name))
         return problem(429, "too many chats are starting: try again shortly", undefined, {
           "retry-after": "5",
         });

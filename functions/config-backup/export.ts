@@ -15,6 +15,7 @@
  * between the list and its describe is recorded as vanished, not as a failure.
  */
 import * as crypto from "node:crypto";
+import { backoffMs, RATE_THROTTLES } from "../shared/throttle";
 import { COLLECTIONS, type CollectionSpec, type Send } from "./collections";
 
 export const PART_SIZE = 100;
@@ -99,7 +100,6 @@ export interface ExportTarget {
 
 export type ExportStatus = "CONTINUE" | "DONE" | "FAILED";
 
-const THROTTLES = new Set(["TooManyRequestsException", "ThrottlingException"]);
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
 /** Snapshot ids sort by time: 2026-12-01T03-00-00-000Z. */
@@ -169,11 +169,12 @@ export async function exportSnapshot(
         return r;
       } catch (e) {
         const name = (e as { name?: string }).name ?? "";
-        if (!THROTTLES.has(name) || attempt >= maxAttempts) throw e;
+        // LimitExceededException is a resource limit here, not a rate: not retried.
+        if (!RATE_THROTTLES.has(name) || attempt >= maxAttempts) throw e;
         stats.throttled += 1;
         deps.onThrottle?.(api, name);
         // Adaptive: back off more the longer the API keeps refusing (0.5 s doubling, 8 s cap).
-        await deps.sleep(Math.min(8_000, 500 * 2 ** (attempt - 1)));
+        await deps.sleep(backoffMs(attempt));
       }
     }
   };

@@ -13,6 +13,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { ThrottledError, type DialMessage, type StartCall } from "./dialer";
+import { THROTTLES_AND_LIMITS } from "../shared/throttle";
 import { OutboundStore } from "./store";
 
 export const logger = new Logger({ serviceName: "outbound" });
@@ -55,12 +56,6 @@ export const enqueueTo =
     }
   };
 
-const THROTTLES = new Set([
-  "TooManyRequestsException",
-  "ThrottlingException",
-  "LimitExceededException",
-]);
-
 export function connectCalls(client: ConnectClient, instanceId: string) {
   return {
     startCall: async (c: StartCall): Promise<string> => {
@@ -80,7 +75,7 @@ export function connectCalls(client: ConnectClient, instanceId: string) {
         return r.ContactId;
       } catch (e) {
         if (
-          THROTTLES.has((e as Error).name) ||
+          THROTTLES_AND_LIMITS.has((e as Error).name) ||
           (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 429
         )
           throw new ThrottledError((e as Error).name);
