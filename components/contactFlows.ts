@@ -57,7 +57,7 @@ export class ContactFlows extends pulumi.ComponentResource {
           Object.fromEntries(names.map((n, i) => [n, values[i]])),
         );
         const problems = errorsOnly(
-          validateFlow(text, { type: f.type, multiRegion: args.multiRegion }),
+          validateFlow(text, { type: f.type, multiRegion: args.multiRegion, templateRules: true }),
         );
         if (problems.length) {
           throw new pulumi.ResourceError(

@@ -4,6 +4,11 @@
  * without saying much about where; this catches what it would refuse, and what it would accept
  * but a caller would hit (dangling branches, unreachable blocks, a Lambda ARN pinned to one
  * region in a flow that must work in both), each with the action identifier and a fix hint.
+ *
+ * Errors are only what Connect itself requires (flow-language-actions.html, and what real console
+ * exports always carry: `flows/fixtures/exports/README.md`). What Connect accepts but this project
+ * wants of its own templates (every error type of an action routed) is a warning for any flow and
+ * an error only with `templateRules`.
  */
 
 export const FLOW_TYPES = [
@@ -27,7 +32,7 @@ export interface Problem {
   readonly rule: string;
   readonly message: string;
   readonly hint: string;
-  /** Warnings (unknown action types) do not fail validation. */
+  /** Warnings (unknown action types, unrouted errors outside templates) do not fail validation. */
   readonly severity: "error" | "warning";
 }
 
@@ -35,6 +40,12 @@ export interface ValidateOptions {
   readonly type: FlowType;
   /** The flow runs in both regions (Global Resiliency): Lambda and Lex ARNs must use $.AwsRegion. */
   readonly multiRegion?: boolean;
+  /**
+   * This project's own templates: every error type an action can raise must be routed. Connect
+   * accepts unrouted errors (console exports leave e.g. CheckVoiceId's NoMatchingCondition or the
+   * Lex block's InputTimeLimitExceeded unrouted), so without this they are warnings.
+   */
+  readonly templateRules?: boolean;
 }
 
 interface Action {
@@ -50,9 +61,13 @@ interface Action {
 
 /** What this project knows of each action type it uses (Flow language reference, "contact-actions-*"). */
 interface ActionSpec {
-  /** Error types the flow must route (each needs an Errors entry). */
+  /** Error types the action can raise (project rule: each needs an Errors entry). */
   readonly errors: readonly string[];
-  /** Ends the flow: Transitions must be empty. */
+  /**
+   * Ends the flow: Transitions must be empty. Every other action needs `Transitions.NextAction`,
+   * branching ones included (flow-language-actions.html; console exports set it to the error or
+   * no-match target).
+   */
   readonly terminal?: boolean;
   /** Flow types the action is supported in; all when absent. */
   readonly flowTypes?: readonly FlowType[];
@@ -418,12 +433,14 @@ export function validateFlow(content: unknown, o: ValidateOptions): Problem[] {
           "remove its Transitions (use {})",
         );
     } else {
-      if (tr.NextAction === undefined && !(tr.Conditions?.length || tr.Errors?.length))
+      if (tr.NextAction === undefined)
         add(
           id,
-          "no-exit",
-          `${type} has no NextAction, condition or error branch`,
-          "connect the block to the next one",
+          "next-action",
+          `${type} has no Transitions.NextAction (Connect requires it on every action that does not end the flow, branching ones included)`,
+          tr.Conditions?.length || tr.Errors?.length
+            ? "set NextAction to the block its no-match or error branch goes to, as the console does"
+            : "connect the block to the next one",
         );
       const handled = new Set((tr.Errors ?? []).map((e) => String(e.ErrorType)));
       for (const err of spec.errors)
@@ -433,6 +450,7 @@ export function validateFlow(content: unknown, o: ValidateOptions): Problem[] {
             "unhandled-error",
             `${type} does not route the ${err} error`,
             `add an Errors entry for ${err}`,
+            o.templateRules ? "error" : "warning",
           );
     }
     if (spec.needsConditions && !tr.Conditions?.length)

@@ -29,10 +29,14 @@ function main(argv: string[]): number {
     .option(
       "--multi-region",
       "require $.AwsRegion in Lambda and Lex ARNs (flows mirrored by Global Resiliency)",
+    )
+    .option(
+      "--template-rules",
+      "this project's rules for its own templates: every error an action can raise is routed",
     );
   const stop = parseArgs(program, argv);
   if (stop !== undefined) return stop;
-  const o = program.opts<{ type?: FlowType; multiRegion?: boolean }>();
+  const o = program.opts<{ type?: FlowType; multiRegion?: boolean; templateRules?: boolean }>();
   let errors = 0;
   for (const file of program.args) {
     let text: string;
@@ -49,7 +53,11 @@ function main(argv: string[]): number {
       parsed = undefined;
     }
     const type = o.type ?? declaredType(parsed) ?? "CONTACT_FLOW";
-    const problems = validateFlow(text, { type, multiRegion: o.multiRegion });
+    const problems = validateFlow(text, {
+      type,
+      multiRegion: o.multiRegion,
+      templateRules: o.templateRules,
+    });
     const bad = errorsOnly(problems).length;
     errors += bad;
     for (const p of problems) process.stdout.write(`${formatProblem(file, p)}\n`);

@@ -119,6 +119,8 @@ interface Broken {
   readonly title: string;
   readonly type?: FlowType;
   readonly multiRegion?: boolean;
+  /** Validate as one of this project's templates (unrouted errors are errors then). */
+  readonly templateRules?: boolean;
   readonly breakIt: (f: Flow) => void;
   /** rule@action expected among the errors. */
   readonly expect: string;
@@ -226,7 +228,8 @@ const broken: Broken[] = [
     says: "Parameters.Text is an empty string",
   },
   {
-    title: "error not routed",
+    title: "error not routed in a template",
+    templateRules: true,
     breakIt: (f) =>
       (action(f, "transfer").Transitions.Errors = (
         action(f, "transfer").Transitions.Errors as unknown[]
@@ -237,8 +240,22 @@ const broken: Broken[] = [
   {
     title: "action with no way out",
     breakIt: (f) => (action(f, "hooks").Transitions = {}),
-    expect: "no-exit@hooks",
-    says: "has no NextAction, condition or error branch",
+    expect: "next-action@hooks",
+    says: "UpdateContactEventHooks has no Transitions.NextAction",
+  },
+  {
+    // Connect rejects branching actions without NextAction although their conditions and errors
+    // cover every outcome (flow-language-actions.html; every console export carries it).
+    title: "branching action routed by conditions and errors only",
+    breakIt: (f) => delete action(f, "menu").Transitions.NextAction,
+    expect: "next-action@menu",
+    says: "GetParticipantInput has no Transitions.NextAction",
+  },
+  {
+    title: "hours check routed by conditions only",
+    breakIt: (f) => delete action(f, "hours").Transitions.NextAction,
+    expect: "next-action@hours",
+    says: "CheckHoursOfOperation has no Transitions.NextAction",
   },
   {
     title: "menu without choices",
@@ -333,9 +350,37 @@ describe("flows: every shipped template", () => {
         [...t.variables, ...t.dependsOn.map((d) => `flow.${d}`)].map((v) => [v, sampleValue(v)]),
       );
       const out = renderFlow(t.name, t.template, vars);
-      expect(validateFlow(out, { type: t.type, multiRegion: true })).to.deep.equal([]);
+      expect(
+        validateFlow(out, { type: t.type, multiRegion: true, templateRules: true }),
+      ).to.deep.equal([]);
     });
   }
+});
+
+describe("flows: shapes of real console exports (flows/fixtures/exports)", () => {
+  const dir = path.join(PROJECT_ROOT, "flows/fixtures/exports");
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+  it("has the fixtures the README lists", () => {
+    expect(files.sort()).to.deep.equal(["inbound-voiceid-lex.json", "transfer-to-flow.json"]);
+  });
+  for (const file of files) {
+    it(`${file}: no errors; only the error types the export leaves unrouted are warned about`, () => {
+      const text = fs.readFileSync(path.join(dir, file), "utf8");
+      const problems = validateFlow(text, { type: "CONTACT_FLOW" });
+      expect(errorsOnly(problems)).to.deep.equal([]);
+      expect(problems.map((p) => `${p.severity}:${p.rule}@${p.action}`)).to.deep.equal(
+        file === "inbound-voiceid-lex.json"
+          ? ["warning:unhandled-error@bot", "warning:unhandled-error@check"]
+          : [],
+      );
+    });
+  }
+  it("the project's template rules turn those unrouted errors into errors", () => {
+    const text = fs.readFileSync(path.join(dir, "inbound-voiceid-lex.json"), "utf8");
+    expect(
+      rulesOf(validateFlow(text, { type: "CONTACT_FLOW", templateRules: true })),
+    ).to.deep.equal(["unhandled-error@bot", "unhandled-error@check"]);
+  });
 });
 
 describe("flows: validator", () => {
@@ -357,6 +402,7 @@ describe("flows: validator", () => {
       const problems = validateFlow(JSON.stringify(f), {
         type: b.type ?? "CONTACT_FLOW",
         multiRegion: b.multiRegion,
+        templateRules: b.templateRules,
       });
       expect(rulesOf(problems)).to.include(b.expect);
       const p = problems.find((x) => `${x.rule}@${x.action}` === b.expect);
