@@ -35,6 +35,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT, type StackConfig } from "./config";
 import { dictionaryProblems, dictionarySchema } from "./functions/compliance-detector/detect";
 import { loadTemplate } from "./flows/catalog";
+import { callerAuthMode } from "./lib/fidelity/regions";
 
 /** Outputs the dr stack reads from the primary through its StackReference. */
 export const PRIMARY_OUTPUTS = [
@@ -321,6 +322,7 @@ function deployAuth(
         lockoutMinutes: cfg.auth.lockoutMinutes,
       },
       lexRoleSuffix: `${cfg.project}-${cfg.stack}`,
+      lex: callerAuthMode(cfg.region) === "lex",
     },
     opts,
   );

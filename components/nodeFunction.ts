@@ -5,6 +5,7 @@ import { buildSync } from "esbuild";
 import * as path from "node:path";
 import { doc, functionLogStatement, type PolicyStatement } from "./policies";
 import { serviceRole } from "./serviceRole";
+import { SOURCE_TAG } from "../lib/fidelity/manifest";
 
 export const NODE_FUNCTION_TOKEN = "customerchannel:lambda:NodeFunction";
 
@@ -156,6 +157,9 @@ export class NodeFunction extends pulumi.ComponentResource {
         kmsKeyArn: args.envKeyArn,
         environment: { variables: args.environment },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        // Which code this is: an auditor traces the function to its source, and the plan's
+        // AWS-fidelity stage picks the function's call manifest by it.
+        tags: { [SOURCE_TAG]: args.entry },
       },
       // The role's policy must exist before the first invocation can log or read.
       { parent: this, dependsOn: [logGroup, policy] },

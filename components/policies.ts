@@ -110,7 +110,6 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
       Principal: { Service: `logs.${a.region}.amazonaws.com` },
       Action: [
         "kms:Decrypt",
-        "kms:DescribeKey",
         "kms:Encrypt",
         "kms:GenerateDataKey",
         "kms:ReEncryptFrom",
@@ -122,6 +121,15 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
           "kms:EncryptionContext:aws:logs:arn": `arn:${a.partition}:logs:${a.region}:${a.accountId}:log-group:*`,
         },
       },
+    });
+    // DescribeKey carries no encryption context (SAR: kms:DescribeKey has no
+    // kms:EncryptionContext key), so under the statement above it would never be granted.
+    statements.push({
+      Sid: "CloudWatchLogsDescribesKey",
+      Effect: "Allow",
+      Principal: { Service: `logs.${a.region}.amazonaws.com` },
+      Action: "kms:DescribeKey",
+      Resource: "*",
     });
   }
   if (a.allowCloudTrail) {
@@ -169,7 +177,9 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
       Sid: "ServicesDeliverForThisAccount",
       Effect: "Allow",
       Principal: { Service: [...a.allowServices].sort() },
-      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      // EventBridge needs DescribeKey too, to resolve and check the key of a bus or target
+      // (docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html).
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
     });
@@ -218,7 +228,14 @@ export function bucketBaselineStatements(bucketArn: string, kmsKeyArn?: string):
         Principal: "*",
         Action: "s3:PutObject",
         Resource: `${bucketArn}/*`,
-        Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+        // Only an upload that asks for another encryption: one with no header gets the bucket's
+        // default (its CMK). `...IfExists` would match a missing header and refuse every
+        // writer relying on default encryption (IAM condition operators: a missing key makes
+        // IfExists and negated operators match), so `Null: false` requires the header.
+        Condition: {
+          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+          Null: { "s3:x-amz-server-side-encryption": "false" },
+        },
       },
       {
         Sid: "DenyUploadsWithAnotherKey",
@@ -227,7 +244,8 @@ export function bucketBaselineStatements(bucketArn: string, kmsKeyArn?: string):
         Action: "s3:PutObject",
         Resource: `${bucketArn}/*`,
         Condition: {
-          StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+          StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
         },
       },
     );
@@ -323,8 +341,12 @@ export function replicationPolicy(a: ReplicationPolicyArgs): PolicyDocument {
       Action: "kms:Decrypt",
       Resource: a.sourceKeyArn,
       Condition: {
-        StringEquals: { "kms:ViaService": `s3.${a.sourceRegion}.amazonaws.com` },
-        StringLike: { "kms:EncryptionContext:aws:s3:arn": `${a.sourceBucketArn}/*` },
+        // Both buckets use S3 Bucket Keys: the encryption context is the bucket's ARN, not the
+        // object's (docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html).
+        StringEquals: {
+          "kms:ViaService": `s3.${a.sourceRegion}.amazonaws.com`,
+          "kms:EncryptionContext:aws:s3:arn": a.sourceBucketArn,
+        },
       },
     },
     {
@@ -333,8 +355,10 @@ export function replicationPolicy(a: ReplicationPolicyArgs): PolicyDocument {
       Action: ["kms:Encrypt", "kms:GenerateDataKey"],
       Resource: a.destinationKeyArn,
       Condition: {
-        StringEquals: { "kms:ViaService": `s3.${a.destinationRegion}.amazonaws.com` },
-        StringLike: { "kms:EncryptionContext:aws:s3:arn": `${a.destinationBucketArn}/*` },
+        StringEquals: {
+          "kms:ViaService": `s3.${a.destinationRegion}.amazonaws.com`,
+          "kms:EncryptionContext:aws:s3:arn": a.destinationBucketArn,
+        },
       },
     },
   );
@@ -370,8 +394,12 @@ export function firehoseDeliveryPolicy(a: FirehosePolicyArgs): PolicyDocument {
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: a.keyArn,
       Condition: {
-        StringEquals: { "kms:ViaService": `s3.${a.region}.amazonaws.com` },
-        StringLike: { "kms:EncryptionContext:aws:s3:arn": `${a.bucketArn}/${a.prefix}*` },
+        // The bucket uses S3 Bucket Keys, so the encryption context is the bucket's ARN; the
+        // statement above keeps writes to the prefix.
+        StringEquals: {
+          "kms:ViaService": `s3.${a.region}.amazonaws.com`,
+          "kms:EncryptionContext:aws:s3:arn": a.bucketArn,
+        },
       },
     },
     {
@@ -511,10 +539,12 @@ export const dialerPolicy = (a: OutboundPolicyArgs): PolicyStatement[] => [
     Resource: a.queueArn,
   },
   {
-    Sid: "StartOutboundCallsOnThisInstance",
+    Sid: "StartOutboundCalls",
     Effect: "Allow",
     Action: "connect:StartOutboundVoiceContact",
-    Resource: `${a.instanceArn}/contact/*`,
+    // AWS requires "*": the SAR lists no resource type for StartOutboundVoiceContact, so an ARN
+    // here grants nothing. The instance is the one in the dialer's environment (INSTANCE_ID).
+    Resource: "*",
   },
   ...outboundKey(a),
 ];
@@ -709,7 +739,8 @@ export const chatStartPolicy = (a: {
       Sid: "StartChatsOnTheTargetInstances",
       Effect: "Allow",
       Action: "connect:StartChatContact",
-      Resource: a.instanceArns.map((arn) => `${arn}/contact/*`),
+      // The SAR's required resource type of StartChatContact is the contact flow the chat starts in.
+      Resource: a.instanceArns.map((arn) => `${arn}/contact-flow/*`),
     },
   ];
   if (a.targetParameterArn) {

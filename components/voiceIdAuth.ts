@@ -40,6 +40,12 @@ export interface VoiceIdAuthArgs {
   };
   /** Service-linked role suffix for the Lex bot; IAM is global, so one per stack. */
   readonly lexRoleSuffix: string;
+  /**
+   * Whether Lex V2 exists in the region (lib/fidelity/regions.ts). Default true. Without it (Osaka)
+   * no bot is created and the function tells the flows there is none: the Lex block's error
+   * branch hands the caller to an agent as unverified, and the whisper says so.
+   */
+  readonly lex?: boolean;
   /** Parallel verifications at most (each ~100 ms of scrypt). Default 50. */
   readonly reservedConcurrency?: number;
 }
@@ -88,89 +94,14 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       p,
     );
 
-    // --- The bot. Lex V2 needs a role: its service-linked role, so no policy of ours is involved.
-    const lexRole = new aws.iam.ServiceLinkedRole(
-      `${name}-lex`,
-      {
-        awsServiceName: "lexv2.amazonaws.com",
-        customSuffix: args.lexRoleSuffix,
-        description: `Lex V2 bot ${CALLER_AUTH_BOT} (${region})`,
-      },
-      p,
-    );
-    const bot = new awsNative.lex.Bot(
-      `${name}-bot`,
-      {
-        name: CALLER_AUTH_BOT,
-        description:
-          "本人確認: お客さま番号と生年月日を伺う (Connect から呼ばれる; コードフックなし)",
-        roleArn: lexRole.arn,
-        dataPrivacy: { childDirected: false },
-        idleSessionTtlInSeconds: 300,
-        autoBuildBotLocales: true,
-        botLocales: [callerAuthBotLocale() as awsNative.types.input.lex.BotLocaleArgs],
-      },
-      p,
-    );
-    // A version per definition: the hash in the description replaces the version when the bot
-    // changes, and the alias follows. Without it the alias would keep serving the old bot.
-    const version = new awsNative.lex.BotVersion(
-      `${name}-bot-version`,
-      {
-        botId: bot.awsId,
-        description: `definition ${botDefinitionHash()}`,
-        botVersionLocaleSpecification: [
-          { localeId: BOT_LOCALE, botVersionLocaleDetails: { sourceBotVersion: "DRAFT" } },
-        ],
-      },
-      p,
-    );
-    const alias = new awsNative.lex.BotAlias(
-      `${name}-bot-alias`,
-      {
-        botId: bot.awsId,
-        botAliasName: BOT_ALIAS_NAME,
-        botVersion: version.botVersion,
-        description: "The version Connect talks to",
-        botAliasLocaleSettings: [
-          { localeId: BOT_LOCALE, botAliasLocaleSetting: { enabled: true } },
-        ],
-        // No sentiment analysis (Comprehend would receive what callers say) and no conversation
-        // logs: utterances contain customer numbers and birth dates.
-        sentimentAnalysisSettings: { detectSentiment: false },
-      },
-      p,
-    );
-    new awsNative.lex.ResourcePolicy(
-      `${name}-bot-policy`,
-      {
-        resourceArn: alias.arn,
-        policy: pulumi
-          .all([alias.arn, pulumi.output(args.instanceArn), identity.accountId])
-          .apply(([aliasArn, instanceArn, account]) => ({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "ConnectInstanceTalksToBot",
-                Effect: "Allow",
-                Principal: { Service: "connect.amazonaws.com" },
-                Action: ["lex:RecognizeText", "lex:StartConversation"],
-                Resource: aliasArn,
-                Condition: {
-                  StringEquals: { "AWS:SourceAccount": account },
-                  ArnEquals: { "AWS:SourceArn": instanceArn },
-                },
-              },
-            ],
-          })),
-      },
-      p,
-    );
-    const botAssociation = new awsNative.connect.IntegrationAssociation(
-      `${name}-bot-association`,
-      { instanceId: args.instanceArn, integrationType: "LEX_BOT", integrationArn: alias.arn },
-      p,
-    );
+    // --- The bot (only where Lex V2 exists). Lex V2 needs a role: its service-linked role, so
+    // no policy of ours is involved.
+    const lex = args.lex === false ? undefined : this.bot(name, args, identity.accountId);
+    if (!lex)
+      void pulumi.log.warn(
+        `${args.region} has no Lex V2 endpoint (docs.aws.amazon.com/general/latest/gr/lex.html): no caller-auth bot here; callers reach agents unverified and the whisper says so, until the keypad path is built (issue 17)`,
+        this,
+      );
 
     // --- The function the flows invoke.
     const fn = new NodeFunction(
@@ -182,7 +113,8 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
         description: "Caller authentication for contact flows (lookup, verify, enrol, opt-out)",
         environment: {
           TABLE_NAME: table.name,
-          LEX_ALIAS_ARN: alias.arn,
+          // "" where the region has no Lex: the flows then skip the bot.
+          LEX_ALIAS_ARN: lex?.alias.arn ?? "",
           MAX_FAILURES: String(args.lockout.maxFailures),
           WINDOW_MINUTES: String(args.lockout.windowMinutes),
           LOCKOUT_MINUTES: String(args.lockout.lockoutMinutes),
@@ -247,7 +179,7 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
     // Resolves only once the function may be invoked by the instance and the bot is associated,
     // so flows that use it are created after their dependencies exist.
     this.flowFunctionArn = pulumi
-      .all([partition, identity.accountId, fnAssociation.id, botAssociation.id, permission.id])
+      .all([partition, identity.accountId, fnAssociation.id, lex?.association.id, permission.id])
       .apply(
         ([part, account]) =>
           `arn:${part}:lambda:$.AwsRegion:${account}:function:${CALLER_AUTH_FUNCTION}`,
@@ -255,8 +187,96 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
     this.tableName = table.name;
     this.tableArn = table.arn;
     this.keyArn = key.arn;
-    this.botId = bot.awsId;
-    this.botAliasArn = alias.arn;
+    this.botId = lex?.bot.awsId ?? pulumi.output("");
+    this.botAliasArn = lex?.alias.arn ?? pulumi.output("");
     this.registerOutputs({ functionArn: this.functionArn, botAliasArn: this.botAliasArn });
+  }
+
+  /** The ja_JP bot, its version and alias, the alias policy and the Connect association. */
+  private bot(name: string, args: VoiceIdAuthArgs, accountId: pulumi.Output<string>) {
+    const p = { parent: this };
+    const lexRole = new aws.iam.ServiceLinkedRole(
+      `${name}-lex`,
+      {
+        awsServiceName: "lexv2.amazonaws.com",
+        customSuffix: args.lexRoleSuffix,
+        description: `Lex V2 bot ${CALLER_AUTH_BOT} (${args.region})`,
+      },
+      p,
+    );
+    const bot = new awsNative.lex.Bot(
+      `${name}-bot`,
+      {
+        name: CALLER_AUTH_BOT,
+        description:
+          "本人確認: お客さま番号と生年月日を伺う (Connect から呼ばれる; コードフックなし)",
+        roleArn: lexRole.arn,
+        dataPrivacy: { childDirected: false },
+        idleSessionTtlInSeconds: 300,
+        autoBuildBotLocales: true,
+        botLocales: [callerAuthBotLocale() as awsNative.types.input.lex.BotLocaleArgs],
+      },
+      p,
+    );
+    // A version per definition: the hash in the description replaces the version when the bot
+    // changes, and the alias follows. Without it the alias would keep serving the old bot.
+    const version = new awsNative.lex.BotVersion(
+      `${name}-bot-version`,
+      {
+        botId: bot.awsId,
+        description: `definition ${botDefinitionHash()}`,
+        botVersionLocaleSpecification: [
+          { localeId: BOT_LOCALE, botVersionLocaleDetails: { sourceBotVersion: "DRAFT" } },
+        ],
+      },
+      p,
+    );
+    const alias = new awsNative.lex.BotAlias(
+      `${name}-bot-alias`,
+      {
+        botId: bot.awsId,
+        botAliasName: BOT_ALIAS_NAME,
+        botVersion: version.botVersion,
+        description: "The version Connect talks to",
+        botAliasLocaleSettings: [
+          { localeId: BOT_LOCALE, botAliasLocaleSetting: { enabled: true } },
+        ],
+        // No sentiment analysis (Comprehend would receive what callers say) and no conversation
+        // logs: utterances contain customer numbers and birth dates.
+        sentimentAnalysisSettings: { detectSentiment: false },
+      },
+      p,
+    );
+    new awsNative.lex.ResourcePolicy(
+      `${name}-bot-policy`,
+      {
+        resourceArn: alias.arn,
+        policy: pulumi
+          .all([alias.arn, pulumi.output(args.instanceArn), accountId])
+          .apply(([aliasArn, instanceArn, account]) => ({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "ConnectInstanceTalksToBot",
+                Effect: "Allow",
+                Principal: { Service: "connect.amazonaws.com" },
+                Action: ["lex:RecognizeText", "lex:StartConversation"],
+                Resource: aliasArn,
+                Condition: {
+                  StringEquals: { "AWS:SourceAccount": account },
+                  ArnEquals: { "AWS:SourceArn": instanceArn },
+                },
+              },
+            ],
+          })),
+      },
+      p,
+    );
+    const association = new awsNative.connect.IntegrationAssociation(
+      `${name}-bot-association`,
+      { instanceId: args.instanceArn, integrationType: "LEX_BOT", integrationArn: alias.arn },
+      p,
+    );
+    return { bot, alias, association };
   }
 }

@@ -12,6 +12,7 @@ import {
   type ResourceView,
 } from "../policy/rules";
 import { securityFacts, type Facts } from "./describe";
+import { checkFidelity, fidelityErrors, fidelitySummary, type FidelityReport } from "./fidelity";
 import {
   readStackConfig,
   runOffline,
@@ -53,6 +54,8 @@ export interface Plan {
   readonly stackReferences: Record<string, string>;
   /** The policy pack's verdict on every resource of the stack. */
   readonly policy: Evaluation;
+  /** The stack checked against AWS's published rules (lib/fidelity). */
+  readonly fidelity: FidelityReport;
 }
 
 /** The resources as the policy pack sees them (state: inputs plus what AWS computes). */
@@ -64,6 +67,9 @@ export const policyViews = (resources: readonly RecordedResource[]): ResourceVie
     parentUrn: r.parentUrn,
     props: r.state,
   }));
+
+/** Fidelity errors fail the plan like mandatory policy violations. */
+export const blockingFidelity = (plan: Plan) => fidelityErrors(plan.fidelity);
 
 /** Mandatory violations fail the plan; advisory ones are shown. */
 export const mandatoryViolations = (plan: Plan) =>
@@ -128,7 +134,8 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
     const run = await runStackOffline(opts.stack, config, projectDir, stackReferences);
     outputsByConfig.set(JSON.stringify([projectDir, opts.stack, config]), run.outputs);
     const pack = { ...DEFAULT_PACK_CONFIG, ...opts.policyConfig };
-    return { ok: true, plan: toPlan(run, config, provenance, pack) };
+    const fidelity = await checkFidelity(run.resources);
+    return { ok: true, plan: toPlan(run, config, provenance, pack, fidelity) };
   } catch (e) {
     if (e instanceof ConfigError) return { ok: false, kind: "config", error: e.message };
     return {
@@ -181,6 +188,7 @@ function toPlan(
   config: Record<string, string>,
   provenance: Record<string, string>,
   pack: PackConfig,
+  fidelity: FidelityReport,
 ): Plan {
   const ids = readableIds(run.resources);
   const resources = [...run.resources].sort(byNameThenType).map((r: RecordedResource) => ({
@@ -201,6 +209,7 @@ function toPlan(
     warnings: run.warnings,
     stackReferences: provenance,
     policy: evaluate(policyViews(run.resources), pack),
+    fidelity,
   };
 }
 
@@ -251,6 +260,11 @@ export function renderPlan(plan: Plan): string {
   );
   for (const v of p.violations)
     out.push(`  ${v.level.toUpperCase()} ${v.rule}: ${v.name} (${v.type}): ${v.message}`);
+  out.push("", fidelitySummary(plan.fidelity));
+  for (const f of plan.fidelity.findings)
+    out.push(
+      `  ${f.severity.toUpperCase()} ${f.rule}: ${f.resource} (${f.type}): ${f.message} [${f.source}]`,
+    );
   out.push("", "Outputs:");
   for (const [k, v] of Object.entries(plan.outputs)) {
     if (v === undefined) continue;

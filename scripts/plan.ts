@@ -8,7 +8,7 @@ import { Command } from "commander";
 import * as fs from "node:fs";
 import { packConfigFromFile, type PackConfig } from "../policy/rules";
 import { parseArgs, USAGE_ERROR } from "./cli";
-import { buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
+import { blockingFidelity, buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -63,7 +63,14 @@ async function main(argv: string[]): Promise<number> {
         `${blocking.length} mandatory policy violation(s) in stack ${stack}:\n${blocking.map((v) => `  - ${v.rule}: ${v.name}: ${v.message}`).join("\n")}\n`,
       );
     }
-    json.push({ ok: blocking.length === 0, ...result.plan });
+    const fidelity = blockingFidelity(result.plan);
+    if (fidelity.length) {
+      code = 1;
+      process.stderr.write(
+        `${fidelity.length} AWS fidelity error(s) in stack ${stack}:\n${fidelity.map((f) => `  - ${f.rule}: ${f.resource}: ${f.message}`).join("\n")}\n`,
+      );
+    }
+    json.push({ ok: blocking.length === 0 && fidelity.length === 0, ...result.plan });
     if (!o.json) process.stdout.write(`${i > 0 ? "\n" : ""}${renderPlan(result.plan)}\n`);
   }
   if (o.json)

@@ -79,7 +79,8 @@ describe("chat components", () => {
         Sid: "StartChatsOnTheTargetInstances",
         Effect: "Allow",
         Action: "connect:StartChatContact",
-        Resource: [`${instanceArn}/contact/*`],
+        // The SAR's required resource type of StartChatContact is the contact flow.
+        Resource: [`${instanceArn}/contact-flow/*`],
       },
     ]);
     const fn = tokyo.get("aws:lambda/function:Function", "tokyo-chat-start");

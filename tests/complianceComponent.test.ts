@@ -103,7 +103,7 @@ describe("CompliancePipeline alerts: project event bus and Contact Lens real-tim
     );
     expect(svc).to.deep.include({
       Principal: { Service: ["events.amazonaws.com"] },
-      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
     });
     const fn = get("aws:lambda/function:Function", "detector").inputs;
     expect((fn.environment as Obj).variables).to.deep.include({

@@ -34,8 +34,17 @@ describe("policies: KMS key policy", () => {
   });
 
   it("lets CloudWatch Logs of this region use the key only for this account's log groups", () => {
-    const s = keyPolicy({ ...base, allowCloudWatchLogs: true }).Statement[2];
+    const [s, describe] = keyPolicy({ ...base, allowCloudWatchLogs: true }).Statement.slice(2);
     expect(s.Principal).to.deep.equal({ Service: "logs.ap-northeast-1.amazonaws.com" });
+    // DescribeKey carries no encryption context: under the condition it would never be granted.
+    expect(actions(s)).to.not.include("kms:DescribeKey");
+    expect(describe).to.deep.equal({
+      Sid: "CloudWatchLogsDescribesKey",
+      Effect: "Allow",
+      Principal: { Service: "logs.ap-northeast-1.amazonaws.com" },
+      Action: "kms:DescribeKey",
+      Resource: "*",
+    });
     expect(s.Condition).to.deep.equal({
       ArnLike: {
         "kms:EncryptionContext:aws:logs:arn":
@@ -48,7 +57,8 @@ describe("policies: KMS key policy", () => {
     const s = keyPolicy({ ...base, allowServices: ["sns.amazonaws.com", "events.amazonaws.com"] })
       .Statement[2];
     expect(s.Principal).to.deep.equal({ Service: ["events.amazonaws.com", "sns.amazonaws.com"] });
-    expect(s.Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
+    // EventBridge needs DescribeKey too (eb-encryption-key-policy.html).
+    expect(s.Action).to.deep.equal(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]);
     expect(s.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
   });
 });
@@ -78,13 +88,17 @@ describe("policies: bucket baseline", () => {
       "DenyUploadsNotUsingKms",
       "DenyUploadsWithAnotherKey",
     ]);
+    // Only a header that is present and wrong is refused: ...IfExists would also match a missing
+    // header and refuse every writer relying on default encryption.
     expect(s[2].Condition).to.deep.equal({
-      StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      Null: { "s3:x-amz-server-side-encryption": "false" },
     });
     expect(s[3].Condition).to.deep.equal({
-      StringNotEqualsIfExists: {
+      StringNotEquals: {
         "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:ap-northeast-1:1:key/k",
       },
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
     });
     for (const x of s) expect(x.Effect).to.equal("Deny");
   });
@@ -144,13 +158,18 @@ describe("policies: IAM roles", () => {
       Action: ["s3:ReplicateObject", "s3:ReplicateTags"],
       Resource: "arn:aws:s3:::vault/*",
     });
+    // Both buckets use S3 Bucket Keys: the encryption context is the bucket ARN.
     expect(p.Statement.find((s) => s.Sid === "DecryptSourceViaS3")?.Condition).to.deep.equal({
-      StringEquals: { "kms:ViaService": "s3.ap-northeast-1.amazonaws.com" },
-      StringLike: { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::src/*" },
+      StringEquals: {
+        "kms:ViaService": "s3.ap-northeast-1.amazonaws.com",
+        "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::src",
+      },
     });
     expect(p.Statement.find((s) => s.Sid === "EncryptReplicasViaS3")?.Condition).to.deep.equal({
-      StringEquals: { "kms:ViaService": "s3.ap-northeast-3.amazonaws.com" },
-      StringLike: { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::vault/*" },
+      StringEquals: {
+        "kms:ViaService": "s3.ap-northeast-3.amazonaws.com",
+        "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::vault",
+      },
     });
     for (const s of p.Statement) expect(s.Resource).to.not.equal("*");
   });

@@ -415,20 +415,8 @@ const cases: Case[] = [
   },
   {
     rule: "iam-resource-wildcard-allowlist",
+    // StartOutboundVoiceContact has no resource type in the SAR: "*" is the only way to grant it.
     pass: [
-      res("aws:iam/policy:Policy", "p", {
-        policy: JSON.stringify({
-          Statement: [
-            {
-              Effect: "Allow",
-              Action: "connect:StartOutboundVoiceContact",
-              Resource: "arn:aws:connect:ap-northeast-1:1:instance/i/contact/*",
-            },
-          ],
-        }),
-      }),
-    ],
-    fail: [
       res("aws:iam/policy:Policy", "p", {
         policy: JSON.stringify({
           Statement: [
@@ -437,7 +425,14 @@ const cases: Case[] = [
         }),
       }),
     ],
-    says: 'connect:StartOutboundVoiceContact on Resource "*" (not in the allow-list)',
+    fail: [
+      res("aws:iam/policy:Policy", "p", {
+        policy: JSON.stringify({
+          Statement: [{ Effect: "Allow", Action: "connect:StartChatContact", Resource: "*" }],
+        }),
+      }),
+    ],
+    says: 'connect:StartChatContact on Resource "*" (not in the allow-list)',
   },
   {
     rule: "apigateway-method-auth",

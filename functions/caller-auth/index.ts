@@ -13,7 +13,8 @@ import { DynamoAuthStore } from "./store";
 
 const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
-  LEX_ALIAS_ARN: z.string().startsWith("arn:"),
+  // "" in a region without Lex V2 (Osaka): the flows then skip the bot.
+  LEX_ALIAS_ARN: z.union([z.literal(""), z.string().startsWith("arn:")]),
   MAX_FAILURES: z.coerce.number().int().min(1).max(10).default(DEFAULT_POLICY.maxFailures),
   LOCKOUT_MINUTES: z.coerce
     .number()

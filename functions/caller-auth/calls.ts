@@ -1,0 +1,31 @@
+/** What caller-auth calls at run time (simulated by the plan's AWS-fidelity stage). */
+import { arn, type FunctionManifest } from "../../lib/fidelity/manifest";
+
+export const manifests: FunctionManifest[] = [
+  {
+    entry: "functions/caller-auth/index.ts",
+    commands: {
+      GetCommand: "dynamodb:GetItem",
+      PutCommand: "dynamodb:PutItem",
+      UpdateCommand: "dynamodb:UpdateItem",
+    },
+    calls: (env, at) =>
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((action) => ({
+        action,
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "customer lookup, enrolment and attempt window",
+      })),
+    denied: (env, at) => [
+      {
+        action: "dynamodb:Scan",
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "the function looks up by key only: no listing of customers",
+      },
+      {
+        action: "dynamodb:DeleteItem",
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "a consent or lockout record is never removed",
+      },
+    ],
+  },
+];

@@ -1,0 +1,101 @@
+/** What the outbound API, dialer and recorder call at run time (simulated by the fidelity stage). */
+import { arn, FOREIGN_INSTANCE, type FunctionManifest } from "../../lib/fidelity/manifest";
+
+/** `runtime.ts` and `store.ts` are shared by the three entries, so they share the command table. */
+const commands = {
+  GetCommand: "dynamodb:GetItem",
+  PutCommand: "dynamodb:PutItem",
+  UpdateCommand: "dynamodb:UpdateItem",
+  SendMessageCommand: "sqs:SendMessage",
+  SendMessageBatchCommand: "sqs:SendMessage",
+  StartOutboundVoiceContactCommand: "connect:StartOutboundVoiceContact",
+  GetContactAttributesCommand: "connect:GetContactAttributes",
+};
+
+const table = (env: Readonly<Record<string, string>>, at: Parameters<typeof arn.table>[0]) =>
+  ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((action) => ({
+    action,
+    resource: arn.table(at, env.TABLE_NAME),
+    why: "campaigns, requests and attempts",
+  }));
+
+export const manifests: FunctionManifest[] = [
+  {
+    entry: "functions/outbound/api.entry.ts",
+    commands,
+    calls: (env, at) => [
+      ...table(env, at),
+      {
+        action: "sqs:SendMessage",
+        resource: arn.queueFromUrl(at, env.QUEUE_URL),
+        why: "queue a dial request",
+      },
+    ],
+    denied: (env, at) => [
+      {
+        action: "connect:StartOutboundVoiceContact",
+        resource: "*",
+        why: "the API never dials: only the dialer does",
+      },
+      {
+        action: "dynamodb:DeleteItem",
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "attempt records are never deleted",
+      },
+    ],
+  },
+  {
+    entry: "functions/outbound/dialer.entry.ts",
+    commands,
+    calls: (env, at) => [
+      ...table(env, at),
+      {
+        action: "sqs:SendMessage",
+        resource: arn.queueFromUrl(at, env.QUEUE_URL),
+        why: "requeue a request outside its window",
+      },
+      {
+        // StartOutboundVoiceContact has no resource type: AWS authorises it on "*" only.
+        action: "connect:StartOutboundVoiceContact",
+        resource: "*",
+        why: "place an outbound call",
+      },
+    ],
+    denied: (_env, at) => [
+      {
+        action: "connect:GetContactAttributes",
+        resource: `${arn.instance(at, FOREIGN_INSTANCE)}/contact/c-1`,
+        why: "another instance's contacts",
+      },
+    ],
+  },
+  {
+    entry: "functions/outbound/recorder.entry.ts",
+    commands,
+    calls: (env, at) => [
+      ...table(env, at),
+      {
+        action: "sqs:SendMessage",
+        resource: arn.queueFromUrl(at, env.QUEUE_URL),
+        why: "queue a retry",
+      },
+      {
+        action: "connect:GetContactAttributes",
+        resource: `${arn.instance(at, env.INSTANCE_ID)}/contact/c-1`,
+        why: "read the flow's answer attributes of an ended contact",
+      },
+    ],
+    denied: (_env, at) => [
+      {
+        action: "connect:GetContactAttributes",
+        resource: `${arn.instance(at, FOREIGN_INSTANCE)}/contact/c-1`,
+        why: "another instance's contacts",
+      },
+      {
+        action: "connect:StartOutboundVoiceContact",
+        resource: "*",
+        why: "the recorder never dials",
+      },
+    ],
+  },
+];

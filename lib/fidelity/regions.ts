@@ -1,0 +1,76 @@
+/**
+ * Which services the program needs exist in which region, from AWS's endpoint pages (the General
+ * Reference's service endpoint tables), for the regions this program supports: Japan first, and
+ * the regions a standalone DR stack is most often placed in. A region not listed here is unknown:
+ * the plan warns instead of guessing. Checked 2026-12 against the pages cited per service.
+ */
+export const REGION_SOURCES = {
+  connect: "docs.aws.amazon.com/general/latest/gr/connect_region.html",
+  lexv2:
+    "docs.aws.amazon.com/general/latest/gr/lex.html (Lex V2 model building and runtime endpoints)",
+  voiceid: "docs.aws.amazon.com/general/latest/gr/voiceid.html",
+} as const;
+
+type Service = keyof typeof REGION_SOURCES;
+
+/** Regions with each service's endpoints. */
+const AVAILABLE: Record<Service, readonly string[]> = {
+  connect: [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-2",
+    "us-east-1",
+    "us-west-2",
+    "af-south-1",
+    // Osaka is a Global Resiliency replica region for Tokyo.
+    "ap-northeast-3",
+  ],
+  // No ap-northeast-3: Lex V2 has no Osaka endpoint.
+  lexv2: [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "us-east-1",
+    "us-west-2",
+    "af-south-1",
+  ],
+  voiceid: [
+    "ap-northeast-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-2",
+    "us-east-1",
+    "us-west-2",
+  ],
+};
+
+const KNOWN = new Set(Object.values(AVAILABLE).flat());
+
+/** true / false from the table; undefined for a region the table does not know. */
+export function hasService(service: Service, region: string): boolean | undefined {
+  if (!KNOWN.has(region)) return undefined;
+  return AVAILABLE[service].includes(region);
+}
+
+/** The service a resource type needs, for the types whose service is not everywhere. */
+export function serviceOfType(type: string): Service | undefined {
+  if (type.startsWith("aws-native:lex:") || type.startsWith("aws:lex/")) return "lexv2";
+  if (type.startsWith("aws-native:voiceid:")) return "voiceid";
+  if (type.startsWith("aws:connect/") || type.startsWith("aws-native:connect:")) return "connect";
+  return undefined;
+}
+
+/** How callers are authenticated in a region: by the Lex bot, or by keypad where Lex is absent. */
+export const callerAuthMode = (region: string): "lex" | "keypad" =>
+  hasService("lexv2", region) === false ? "keypad" : "lex";
