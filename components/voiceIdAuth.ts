@@ -113,7 +113,7 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
         description: "Caller authentication for contact flows (lookup, verify, enrol, opt-out)",
         environment: {
           TABLE_NAME: table.name,
-          // "" where the region has no Lex: the flows then skip the bot.
+          // "" where the region has no Lex: the flows' Lex block then takes its error branch.
           LEX_ALIAS_ARN: lex?.alias.arn ?? "",
           MAX_FAILURES: String(args.lockout.maxFailures),
           WINDOW_MINUTES: String(args.lockout.windowMinutes),

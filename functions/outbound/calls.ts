@@ -19,6 +19,13 @@ const table = (env: Readonly<Record<string, string>>, at: Parameters<typeof arn.
     why: "campaigns, requests and attempts",
   }));
 
+/** Reading another instance's contact: neither the dialer nor the recorder may. */
+const foreignContact = (at: Parameters<typeof arn.instance>[0]) => ({
+  action: "connect:GetContactAttributes",
+  resource: `${arn.instance(at, FOREIGN_INSTANCE)}/contact/c-1`,
+  why: "another instance's contacts",
+});
+
 export const manifests: FunctionManifest[] = [
   {
     entry: "functions/outbound/api.entry.ts",
@@ -61,13 +68,7 @@ export const manifests: FunctionManifest[] = [
         why: "place an outbound call",
       },
     ],
-    denied: (_env, at) => [
-      {
-        action: "connect:GetContactAttributes",
-        resource: `${arn.instance(at, FOREIGN_INSTANCE)}/contact/c-1`,
-        why: "another instance's contacts",
-      },
-    ],
+    denied: (_env, at) => [foreignContact(at)],
   },
   {
     entry: "functions/outbound/recorder.entry.ts",

@@ -21,7 +21,8 @@ import { SOURCES, type Finding } from "./types";
 
 interface ActionInfo {
   readonly name: string;
-  readonly resourceTypes: { name: string; required: boolean; arns: string[] }[];
+  /** With the condition keys the SAR lists for the action on that type. */
+  readonly resourceTypes: { name: string; required: boolean; arns: string[]; keys: string[] }[];
   readonly conditionKeys: RegExp[];
 }
 
@@ -51,11 +52,7 @@ export function actionInfo(action: string): Promise<ActionInfo | undefined> {
       );
       return {
         name: `${service}:${d.name}`,
-        resourceTypes: resourceTypes.map(({ name: n, required, arns }) => ({
-          name: n,
-          required,
-          arns,
-        })),
+        resourceTypes,
         conditionKeys: [...d.conditionKeys, ...resourceTypes.flatMap((t) => t.keys)].map(
           placeholderRegex,
         ),

@@ -48,18 +48,12 @@ export interface SimulatedCall extends RuntimeCall {
 
 /** What the simulation needs to know of the stack, indexed once. */
 class StackIndex {
-  readonly account: string;
   readonly partition = "aws";
   readonly identity = new Map<string, Document[]>();
   readonly resourcePolicies = new Map<string, Document[]>();
   readonly byType = new Map<string, RecordedResource[]>();
 
-  constructor(
-    readonly resources: readonly RecordedResource[],
-    docs: readonly DeclaredDocument[],
-    account: string,
-  ) {
-    this.account = account;
+  constructor(resources: readonly RecordedResource[], docs: readonly DeclaredDocument[]) {
     for (const r of resources) this.byType.set(r.type, [...this.of(r.type), r]);
     const roleArn = new Map(this.of("aws:iam/role:Role").map((r) => [str(r.state.name), r]));
     for (const d of docs) {
@@ -128,6 +122,15 @@ class StackIndex {
     };
   }
 
+  /**
+   * The `aws:s3:arn` encryption context of an object's KMS calls: the bucket's ARN under S3
+   * Bucket Keys (docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html), else the object's.
+   */
+  s3EncryptionContext(objectArn: string): string {
+    const bucketArn = objectArn.split("/")[0];
+    return this.bucketEncryption(bucketArn.split(":::")[1] ?? "").bucketKey ? bucketArn : objectArn;
+  }
+
   keyOf(type: string, match: (r: RecordedResource) => boolean, field: string): string | undefined {
     const r = this.of(type).find(match);
     const v = field
@@ -139,6 +142,25 @@ class StackIndex {
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const regionOf = (arn: string) => arn.split(":")[3] ?? "";
+
+/** Queues and topics: what each call asks KMS for, and the encryption context it sends. */
+const QUEUE_AND_TOPIC: Record<string, { type: string; actions: string[]; context: string }> = {
+  "sqs:sendmessage": {
+    type: "aws:sqs/queue:Queue",
+    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+    context: "kms:EncryptionContext:aws:sqs:arn",
+  },
+  "sqs:receivemessage": {
+    type: "aws:sqs/queue:Queue",
+    actions: ["kms:Decrypt"],
+    context: "kms:EncryptionContext:aws:sqs:arn",
+  },
+  "sns:publish": {
+    type: "aws:sns/topic:Topic",
+    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+    context: "kms:EncryptionContext:aws:sns:topicArn",
+  },
+};
 
 /** KMS calls a call implies, made by the same principal through the service. */
 function impliedKmsCalls(ix: StackIndex, c: SimulatedCall): SimulatedCall[] {
@@ -172,10 +194,7 @@ function impliedKmsCalls(ix: StackIndex, c: SimulatedCall): SimulatedCall[] {
     kms(
       typeof headerKey === "string" ? headerKey : enc.key,
       [a === "s3:putobject" ? "kms:GenerateDataKey" : "kms:Decrypt"],
-      {
-        // With S3 Bucket Keys the encryption context is the bucket's ARN, not the object's.
-        "kms:EncryptionContext:aws:s3:arn": enc.bucketKey ? `arn:aws:s3:::${bucket}` : c.resource,
-      },
+      { "kms:EncryptionContext:aws:s3:arn": ix.s3EncryptionContext(c.resource) },
     );
   } else if (service === "dynamodb") {
     const name = c.resource.split("table/")[1] ?? "";
@@ -188,21 +207,12 @@ function impliedKmsCalls(ix: StackIndex, c: SimulatedCall): SimulatedCall[] {
       ["kms:Decrypt"],
       { "kms:EncryptionContext:aws:dynamodb:tableName": name },
     );
-  } else if (service === "sqs" && a === "sqs:sendmessage") {
+  } else if (QUEUE_AND_TOPIC[a]) {
+    const { type, actions, context } = QUEUE_AND_TOPIC[a];
     kms(
-      ix.keyOf("aws:sqs/queue:Queue", (q) => str(q.state.arn) === c.resource, "kmsMasterKeyId"),
-      ["kms:GenerateDataKey", "kms:Decrypt"],
-      {
-        "kms:EncryptionContext:aws:sqs:arn": c.resource,
-      },
-    );
-  } else if (service === "sqs" && a === "sqs:receivemessage") {
-    kms(
-      ix.keyOf("aws:sqs/queue:Queue", (q) => str(q.state.arn) === c.resource, "kmsMasterKeyId"),
-      ["kms:Decrypt"],
-      {
-        "kms:EncryptionContext:aws:sqs:arn": c.resource,
-      },
+      ix.keyOf(type, (r) => str(r.state.arn) === c.resource, "kmsMasterKeyId"),
+      actions,
+      { [context]: c.resource },
     );
   } else if (service === "ssm" && a === "ssm:getparameter") {
     const name = `/${c.resource.split(":parameter/")[1] ?? ""}`;
@@ -215,14 +225,6 @@ function impliedKmsCalls(ix: StackIndex, c: SimulatedCall): SimulatedCall[] {
       ["kms:Decrypt"],
       {
         "kms:EncryptionContext:PARAMETER_ARN": c.resource,
-      },
-    );
-  } else if (service === "sns" && a === "sns:publish") {
-    kms(
-      ix.keyOf("aws:sns/topic:Topic", (t) => str(t.state.arn) === c.resource, "kmsMasterKeyId"),
-      ["kms:GenerateDataKey", "kms:Decrypt"],
-      {
-        "kms:EncryptionContext:aws:sns:topicArn": c.resource,
       },
     );
   }
@@ -276,7 +278,7 @@ async function requestResource(c: SimulatedCall, at: Where): Promise<string> {
   return type.arns[0].replace(/\$\{([^}]+)\}/g, (_, n: string) => values[n] ?? "x1");
 }
 
-export async function evaluateCall(
+async function evaluateCall(
   ix: StackIndex,
   c: SimulatedCall,
   at: Where,
@@ -396,7 +398,7 @@ function serviceCalls(ix: StackIndex, at: Where): SimulatedCall[] {
         resource: src.key,
         context: {
           "kms:ViaService": `s3.${regionOf(src.key)}.amazonaws.com`,
-          "kms:EncryptionContext:aws:s3:arn": src.bucketKey ? sourceArn : `${sourceArn}/connect/x`,
+          "kms:EncryptionContext:aws:s3:arn": ix.s3EncryptionContext(`${sourceArn}/connect/x`),
         },
         why: "replication decrypts the source object",
         expect: "allow",
@@ -414,7 +416,6 @@ function serviceCalls(ix: StackIndex, at: Where): SimulatedCall[] {
         why: "replication writes the replica",
         expect: "allow",
       });
-      const destEnc = ix.bucketEncryption(dest.split(":::")[1] ?? "");
       if (destKey)
         push(r, {
           principal: role,
@@ -422,7 +423,7 @@ function serviceCalls(ix: StackIndex, at: Where): SimulatedCall[] {
           resource: destKey,
           context: {
             "kms:ViaService": `s3.${regionOf(destKey)}.amazonaws.com`,
-            "kms:EncryptionContext:aws:s3:arn": destEnc.bucketKey ? dest : `${dest}/connect/x`,
+            "kms:EncryptionContext:aws:s3:arn": ix.s3EncryptionContext(`${dest}/connect/x`),
           },
           why: "replication encrypts the replica with the vault key",
           expect: "allow",
@@ -658,7 +659,7 @@ export async function simulateStack(
   docs: readonly DeclaredDocument[],
   account: string,
 ): Promise<SimulationResult> {
-  const ix = new StackIndex(resources, docs, account);
+  const ix = new StackIndex(resources, docs);
   const at: Where = { region: "", account, partition: "aws" };
   const findings: Finding[] = [];
   const direct = [...functionCalls(ix, at, findings), ...serviceCalls(ix, at)];
@@ -674,7 +675,8 @@ export async function simulateStack(
         severity: "error",
         resource: c.owner,
         type: c.ownerType,
-        rule: c.expect === "allow" ? "sim/denied" : "sim/allowed",
+        rule:
+          result === "error" ? "sim/error" : c.expect === "allow" ? "sim/denied" : "sim/allowed",
         message:
           result === "error"
             ? `${c.action} on ${c.resource} could not be simulated: ${detail}`
