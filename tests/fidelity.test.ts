@@ -127,6 +127,21 @@ describe("AWS fidelity stage", function () {
     expect(f[0].source).to.include("general/latest/gr/lex.html");
   });
 
+  it("an instance created in Osaka is refused: Osaka only hosts Global Resiliency replicas", async () => {
+    const instance = tokyo.ofType("aws:connect/instance:Instance")[0];
+    const report = await checkFidelity([
+      ...tokyo.resources,
+      { ...instance, region: "ap-northeast-3" },
+    ]);
+    const [f] = found(report, "region/service-unavailable", instance.name);
+    expect(f.message).to.equal(
+      "connect has no endpoint in ap-northeast-3: the resource cannot be created there",
+    );
+    expect(f.source).to.equal("docs.aws.amazon.com/general/latest/gr/connect_region.html");
+    // The replica's own configuration in Osaka stays allowed.
+    expect(fidelityErrors(drReport)).to.deep.equal([]);
+  });
+
   it("3. StartChatContact scoped to contact/* is caught: the SAR requires the contact-flow type", async () => {
     const copy = withEdit(
       tokyo,

@@ -1,11 +1,13 @@
 /**
  * Which services the program needs exist in which region, from AWS's endpoint pages (the General
- * Reference's service endpoint tables), for the regions this program supports: Japan first, and
- * the regions a standalone DR stack is most often placed in. A region not listed here is unknown:
- * the plan warns instead of guessing. Checked 2026-12 against the pages cited per service.
+ * Reference's service endpoint tables). A region not listed here is unknown: the plan warns
+ * instead of guessing. Connect and Lex V2 were compared with their pages on 2026-12-02; the Voice
+ * ID list is the one from before its end of support (2026-05-20) and was not re-checked.
  */
 export const REGION_SOURCES = {
   connect: "docs.aws.amazon.com/general/latest/gr/connect_region.html",
+  "connect-replica":
+    "docs.aws.amazon.com/connect/latest/adminguide/setup-connect-global-resiliency.html (Osaka hosts replicas of Tokyo instances; it is not in the Connect endpoint table)",
   lexv2:
     "docs.aws.amazon.com/general/latest/gr/lex.html (Lex V2 model building and runtime endpoints)",
   voiceid: "docs.aws.amazon.com/general/latest/gr/voiceid.html",
@@ -15,6 +17,7 @@ type Service = keyof typeof REGION_SOURCES;
 
 /** Regions with each service's endpoints. */
 const AVAILABLE: Record<Service, readonly string[]> = {
+  // Where an instance can be created (CreateInstance).
   connect: [
     "ap-northeast-1",
     "ap-northeast-2",
@@ -26,7 +29,20 @@ const AVAILABLE: Record<Service, readonly string[]> = {
     "us-east-1",
     "us-west-2",
     "af-south-1",
-    // Osaka is a Global Resiliency replica region for Tokyo.
+  ],
+  // Where an instance's configuration can live: the above, and Global Resiliency replica regions,
+  // whose instance comes from ReplicateInstance in the source region.
+  "connect-replica": [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-2",
+    "us-east-1",
+    "us-west-2",
+    "af-south-1",
     "ap-northeast-3",
   ],
   // No ap-northeast-3: Lex V2 has no Osaka endpoint.
@@ -67,7 +83,9 @@ export function hasService(service: Service, region: string): boolean | undefine
 export function serviceOfType(type: string): Service | undefined {
   if (type.startsWith("aws-native:lex:") || type.startsWith("aws:lex/")) return "lexv2";
   if (type.startsWith("aws-native:voiceid:")) return "voiceid";
-  if (type.startsWith("aws:connect/") || type.startsWith("aws-native:connect:")) return "connect";
+  if (type === "aws:connect/instance:Instance") return "connect";
+  if (type.startsWith("aws:connect/") || type.startsWith("aws-native:connect:"))
+    return "connect-replica";
   return undefined;
 }
 
