@@ -11,6 +11,8 @@ import { PROJECT_ROOT } from "../config";
 import { checkFidelity, fidelityErrors, type FidelityReport, type Finding } from "../lib/fidelity";
 import { globsIntersect } from "../lib/fidelity/glob";
 import { MANIFESTS } from "../lib/fidelity/simulate";
+import { extractCfnSpec } from "../lib/fidelity/cfnExtract";
+import { specVersion } from "../lib/fidelity/cfn";
 import { callerAuthMode, hasService } from "../lib/fidelity/regions";
 import type { RecordedResource } from "../lib/offline";
 import { FUNCTION_ENTRIES } from "../components/nodeFunction";
@@ -261,6 +263,50 @@ describe("AWS fidelity stage", function () {
     const report = await checkFidelity(copy);
     const [f] = found(report, "sim/denied", bus.name);
     expect(f.message).to.include("events.amazonaws.com kms:DescribeKey");
+  });
+
+  it("aws-native inputs are checked against the CloudFormation specification, nested ones too", async () => {
+    const assoc = tokyo.ofType("aws-native:connect:IntegrationAssociation")[0];
+    const alias = tokyo.ofType("aws-native:lex:BotAlias")[0];
+    const bot = tokyo.ofType("aws-native:lex:Bot")[0];
+    const locale = (bot.inputs.botLocales as Record<string, unknown>[])[0];
+    const { botAliasName: _dropped, ...aliasInputs } = alias.inputs;
+    const copy = tokyo.resources.map((r) =>
+      r === assoc
+        ? { ...r, inputs: { ...r.inputs, integrationType: "LEX_V2" } }
+        : r === alias
+          ? { ...r, inputs: aliasInputs }
+          : r === bot
+            ? {
+                ...r,
+                inputs: {
+                  ...r.inputs,
+                  botLocales: [{ ...locale, nluConfidenceThreshold: "0.4", voiceSetting: {} }],
+                },
+              }
+            : r,
+    );
+    const report = await checkFidelity(copy);
+    const of = (r: RecordedResource) => found(report, "cfn/property", r.name).map((f) => f.message);
+    const [assocProblem] = of(assoc);
+    expect(assocProblem).to.match(
+      /^AWS::Connect::IntegrationAssociation: integrationType is "LEX_V2", not one of LEX_BOT, LAMBDA_FUNCTION, /,
+    );
+    expect(of(assoc)).to.have.length(1);
+    expect(of(alias)).to.deep.equal(["AWS::Lex::BotAlias: BotAliasName is required and missing"]);
+    expect(of(bot)).to.deep.equal([
+      "AWS::Lex::Bot: botLocales[0].nluConfidenceThreshold is string, the specification says number",
+      "AWS::Lex::Bot: botLocales[0].voiceSetting is not a property of the specification",
+    ]);
+  });
+
+  it("the committed CloudFormation extract matches the pinned specification package", async () => {
+    const committed = JSON.parse(
+      fs.readFileSync(path.join(PROJECT_ROOT, "lib/fidelity/cfn-spec.json"), "utf8"),
+    ) as unknown;
+    expect(await extractCfnSpec(specVersion()), "run npm run fidelity:cfn-extract").to.deep.equal(
+      committed,
+    );
   });
 
   it("a function without a call manifest is an error", async () => {

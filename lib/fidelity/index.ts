@@ -6,16 +6,15 @@
  *   every runtime call simulated against the policies that apply (simulate.ts).
  * - Step Functions definitions with asl-validator.
  * - Regional availability of the services each resource needs (regions.ts).
+ * - aws-native inputs against the CloudFormation resource specification (cfn.ts).
  * - Flows are validated by ContactFlows as they are rendered (flows/validate.ts); here they are
  *   counted, since a flow error already fails the program.
- *
- * Not checked here yet: aws-native inputs against the CloudFormation resource specification
- * (@aws-cdk/aws-service-spec is pinned for it; see the README's fidelity section).
  */
 import validateAsl from "asl-validator";
 import { MOCK_ACCOUNT, type RecordedResource } from "../offline";
 import { declaredDocuments } from "./documents";
 import { checkDocuments } from "./iamStatic";
+import { checkNativeInputs } from "./cfn";
 import { hasService, REGION_SOURCES, serviceOfType } from "./regions";
 import { simulateStack } from "./simulate";
 import { SOURCES, type FidelityReport, type Finding } from "./types";
@@ -94,13 +93,14 @@ export async function checkFidelity(
   const iam = await checkDocuments(docs);
   const sim = await simulateStack(resources, docs, MOCK_ACCOUNT);
   const regions = checkRegions(resources);
+  const native = checkNativeInputs(resources);
   const stateMachines = resources.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
   return {
     policies: docs.length,
     statements: iam.statements,
     simulatedCalls: sim.calls,
     expectedDenials: sim.expectedDenials,
-    nativeResources: resources.filter((r) => r.custom && r.type.startsWith("aws-native:")).length,
+    nativeResources: native.checked,
     stateMachines: stateMachines.length,
     flows: resources.filter((r) => r.type === "aws:connect/contactFlow:ContactFlow").length,
     regionalResources: regions.checked,
@@ -109,6 +109,7 @@ export async function checkFidelity(
       ...sim.findings,
       ...checkStateMachines(resources),
       ...regions.findings,
+      ...native.findings,
     ],
   };
 }
@@ -120,5 +121,5 @@ export const fidelityErrors = (r: FidelityReport) =>
 export const fidelitySummary = (r: FidelityReport) => {
   const errors = fidelityErrors(r).length;
   const warnings = r.findings.length - errors;
-  return `AWS fidelity: ${r.policies} policies, ${r.statements} statements, ${r.simulatedCalls} simulated calls (${r.expectedDenials} expected denials), ${r.stateMachines} state machines, ${r.regionalResources} regional resources, ${r.flows} flows: ${errors} errors${warnings ? `, ${warnings} warnings` : ""}`;
+  return `AWS fidelity: ${r.policies} policies, ${r.statements} statements, ${r.simulatedCalls} simulated calls (${r.expectedDenials} expected denials), ${r.nativeResources} aws-native resources, ${r.stateMachines} state machines, ${r.regionalResources} regional resources, ${r.flows} flows: ${errors} errors${warnings ? `, ${warnings} warnings` : ""}`;
 };
