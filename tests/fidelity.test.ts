@@ -270,7 +270,9 @@ describe("AWS fidelity stage", function () {
     const alias = tokyo.ofType("aws-native:lex:BotAlias")[0];
     const bot = tokyo.ofType("aws-native:lex:Bot")[0];
     const locale = (bot.inputs.botLocales as Record<string, unknown>[])[0];
-    const { botAliasName: _dropped, ...aliasInputs } = alias.inputs;
+    const aliasInputs = Object.fromEntries(
+      Object.entries(alias.inputs).filter(([k]) => k !== "botAliasName"),
+    );
     const copy = tokyo.resources.map((r) =>
       r === assoc
         ? { ...r, inputs: { ...r.inputs, integrationType: "LEX_V2" } }

@@ -130,8 +130,8 @@ export function checkNativeInputs(resources: readonly RecordedResource[]): {
     }
     checked++;
     const problems: string[] = [];
-    // The program's inputs (a ResourceOptions-level `region` is not a property).
-    const { region: _region, ...inputs } = r.inputs;
+    // The program's inputs (a provider-level `region` is not a CloudFormation property).
+    const inputs = Object.fromEntries(Object.entries(r.inputs).filter(([k]) => k !== "region"));
     checkObject(inputs, spec().resources[type], "", problems);
     for (const p of problems) findings.push(finding("cfn/property", `${type}: ${p}`));
   }
