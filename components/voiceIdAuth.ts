@@ -42,8 +42,9 @@ export interface VoiceIdAuthArgs {
   readonly lexRoleSuffix: string;
   /**
    * Whether Lex V2 exists in the region (lib/fidelity/regions.ts). Default true. Without it (Osaka)
-   * no bot is created and the function tells the flows there is none: the Lex block's error
-   * branch hands the caller to an agent as unverified, and the whisper says so.
+   * no bot is created and the function tells the flows to ask by keypad (authInput "keypad"):
+   * customer number and birth date as DTMF entries, verified by the same function. Chat has no
+   * keypad, so a chat in such a region reaches an agent unverified.
    */
   readonly lex?: boolean;
   /** Parallel verifications at most (each ~100 ms of scrypt). Default 50. */
@@ -99,7 +100,7 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
     const lex = args.lex === false ? undefined : this.bot(name, args, identity.accountId);
     if (!lex)
       void pulumi.log.warn(
-        `${args.region} has no Lex V2 endpoint (docs.aws.amazon.com/general/latest/gr/lex.html): no caller-auth bot here; callers reach agents unverified and the whisper says so, until the keypad path is built (issue 17)`,
+        `${args.region} has no Lex V2 endpoint (docs.aws.amazon.com/general/latest/gr/lex.html): no caller-auth bot here; voice callers authenticate by keypad (customer number and birth date), chats reach agents unverified`,
         this,
       );
 
@@ -113,7 +114,7 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
         description: "Caller authentication for contact flows (lookup, verify, enrol, opt-out)",
         environment: {
           TABLE_NAME: table.name,
-          // "" where the region has no Lex: the flows' Lex block then takes its error branch.
+          // "" where the region has no Lex: the function then tells the flows to use the keypad.
           LEX_ALIAS_ARN: lex?.alias.arn ?? "",
           MAX_FAILURES: String(args.lockout.maxFailures),
           WINDOW_MINUTES: String(args.lockout.windowMinutes),

@@ -62,7 +62,7 @@ interface Action {
 /** What this project knows of each action type it uses (Flow language reference, "contact-actions-*"). */
 interface ActionSpec {
   /** Error types the action can raise (project rule: each needs an Errors entry). */
-  readonly errors: readonly string[];
+  readonly errors: readonly string[] | ((p: Record<string, unknown>) => readonly string[]);
   /**
    * Ends the flow: Transitions must be empty. Every other action needs `Transitions.NextAction`,
    * branching ones included (flow-language-actions.html; console exports set it to the error or
@@ -72,7 +72,7 @@ interface ActionSpec {
   /** Flow types the action is supported in; all when absent. */
   readonly flowTypes?: readonly FlowType[];
   /** Needs at least one condition branch. */
-  readonly needsConditions?: boolean;
+  readonly needsConditions?: boolean | ((p: Record<string, unknown>) => boolean);
   /** Extra checks of the parameters; returns [message, hint] pairs. */
   readonly check?: (p: Record<string, unknown>, o: ValidateOptions) => [string, string][];
 }
@@ -94,6 +94,11 @@ const oneOf = (p: Record<string, unknown>, keys: string[]): [string, string][] =
         ],
       ];
 };
+
+/** GetParticipantInput that stores the input instead of branching on it. */
+const stores = (p: Record<string, unknown>) => p.StoreInput === "True";
+const has = (o: unknown, key: string) =>
+  typeof o === "object" && o !== null && (o as Record<string, unknown>)[key] !== undefined;
 
 /** A whole-value attribute reference such as `$.Attributes.authBot`, resolved per contact. */
 const isDynamic = (v: unknown) => typeof v === "string" && v.startsWith("$.");
@@ -135,9 +140,18 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     errors: ["NoMatchingError"],
     flowTypes: ["CUSTOMER_QUEUE", "CUSTOMER_HOLD", "AGENT_HOLD"],
   },
+  // participant-actions-getparticipantinput.html: with StoreInput "True" the input is stored in
+  // $.StoredCustomerInput, conditions are not supported, InputValidation is required and
+  // NoMatchingCondition must not be defined; InvalidPhoneNumber goes with PhoneNumberValidation.
   GetParticipantInput: {
-    errors: ["InputTimeLimitExceeded", "NoMatchingCondition", "NoMatchingError"],
-    needsConditions: true,
+    errors: (p) =>
+      stores(p)
+        ? [
+            ...(has(p.InputValidation, "PhoneNumberValidation") ? ["InvalidPhoneNumber"] : []),
+            "NoMatchingError",
+          ]
+        : ["InputTimeLimitExceeded", "NoMatchingCondition", "NoMatchingError"],
+    needsConditions: (p) => !stores(p),
     flowTypes: [...INBOUND_AND_TRANSFER, "CUSTOMER_QUEUE"],
     check: (p) => [
       ...oneOf(p, ["Text", "SSML", "PromptId", "Media"]),
@@ -147,6 +161,14 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
             string,
             string,
           ][])
+        : []),
+      ...(stores(p) && !has(p, "InputValidation")
+        ? ([
+            [
+              'StoreInput "True" needs InputValidation',
+              'add InputValidation: { CustomValidation: { MaximumLength: "8" } } (or PhoneNumberValidation)',
+            ],
+          ] as [string, string][])
         : []),
     ],
   },
@@ -443,7 +465,20 @@ export function validateFlow(content: unknown, o: ValidateOptions): Problem[] {
             : "connect the block to the next one",
         );
       const handled = new Set((tr.Errors ?? []).map((e) => String(e.ErrorType)));
-      for (const err of spec.errors)
+      const errors =
+        typeof spec.errors === "function" ? spec.errors(a.Parameters ?? {}) : spec.errors;
+      if (
+        type === "GetParticipantInput" &&
+        stores(a.Parameters ?? {}) &&
+        handled.has("NoMatchingCondition")
+      )
+        add(
+          id,
+          "stored-input-error",
+          'GetParticipantInput with StoreInput "True" must not route NoMatchingCondition (it has no conditions)',
+          "remove the NoMatchingCondition error entry",
+        );
+      for (const err of errors)
         if (!handled.has(err))
           add(
             id,
@@ -453,8 +488,19 @@ export function validateFlow(content: unknown, o: ValidateOptions): Problem[] {
             o.templateRules ? "error" : "warning",
           );
     }
-    if (spec.needsConditions && !tr.Conditions?.length)
+    const needsConditions =
+      typeof spec.needsConditions === "function"
+        ? spec.needsConditions(a.Parameters ?? {})
+        : spec.needsConditions;
+    if (needsConditions && !tr.Conditions?.length)
       add(id, "conditions", `${type} has no condition branches`, "add at least one condition");
+    if (type === "GetParticipantInput" && stores(a.Parameters ?? {}) && tr.Conditions?.length)
+      add(
+        id,
+        "stored-input",
+        'GetParticipantInput with StoreInput "True" supports no conditions',
+        "branch on the stored value with a Compare or a function after it",
+      );
     if (type === "CheckHoursOfOperation") {
       const operands = new Set(
         (tr.Conditions ?? []).flatMap((c) =>

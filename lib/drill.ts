@@ -437,7 +437,7 @@ async function integrationsPresent(
   ];
   const path =
     bot === ""
-      ? `caller-auth function associated in ${drRegionOf(instanceArn)}; no Lex V2 there: DR callers reach agents unverified (keypad path not built yet)`
+      ? `caller-auth function associated in ${drRegionOf(instanceArn)}; no Lex V2 there: DR voice callers authenticate by keypad, chats reach agents unverified`
       : `caller-auth function and Lex bot associated in ${drRegionOf(instanceArn)}: DR callers authenticate through the bot`;
   return expectThat(
     missing.length === 0,

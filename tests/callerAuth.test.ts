@@ -193,6 +193,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: ALICE.id,
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        authInput: "lex",
+        customerNumber: "",
       });
     });
 
@@ -211,6 +213,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: "",
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        authInput: "lex",
+        customerNumber: "",
       });
       expect(await verify("c1", { id: "9999999", birth: ALICE.birth })).to.deep.equal({
         result: "NotAuthenticated",
@@ -219,6 +223,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: "",
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        authInput: "lex",
+        customerNumber: "",
       });
     });
 
@@ -250,6 +256,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: ALICE.id,
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        authInput: "lex",
+        customerNumber: "",
       });
       const item = await raw(ALICE.id);
       expect([...(item.enrolledNumbers as Set<string>)]).to.deep.equal([ALICE_PHONE]);
@@ -262,6 +270,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         method: "ani",
         customerId: "",
         lexAliasArn: BOT_ALIAS,
+        authInput: "lex",
+        customerNumber: "",
       });
       // An opaque speaker reference, not the customer number, and stable across contacts.
       expect(known.customerRef).to.match(/^[0-9a-f]{12}$/);
@@ -358,6 +368,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: ALICE.id,
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        authInput: "lex",
+        customerNumber: "",
       });
     });
 
@@ -409,6 +421,67 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         (await handler(event("c9", { action: "optout", customerId: ALICE.id }))).result,
       ).to.equal("NotAuthenticated");
       expect((await raw(ALICE.id)).optedOut).to.equal(false);
+    });
+  });
+
+  describe("keypad path (a region without Lex V2)", () => {
+    const keypad = () =>
+      makeHandler({
+        store,
+        now: () => clock,
+        policy: POLICY,
+        logger: { info: log("info"), warn: log("warn"), error: log("error") },
+        lexAliasArn: "",
+      });
+
+    it("tells the flows to use the keypad when the region has no bot", async () => {
+      const r = await keypad()(event("k1", { action: "lookup-caller" }));
+      expect(r).to.deep.include({ lexAliasArn: "", authInput: "keypad", customerNumber: "" });
+    });
+
+    it("keypad-number hands a valid entry back for the verify after the birth date", async () => {
+      const h = keypad();
+      const entered = await h(event("k2", { action: "keypad-number", customerNumber: ALICE.id }));
+      expect(entered).to.deep.equal({
+        result: "NumberEntered",
+        method: "none",
+        reason: "customer number entered",
+        customerId: "",
+        customerRef: "",
+        lexAliasArn: "",
+        authInput: "keypad",
+        customerNumber: ALICE.id,
+      });
+      // What the flow sends next: the handed-back number and the stored birth-date digits.
+      const r = await h(
+        event("k2", {
+          action: "verify",
+          customerNumber: entered.customerNumber,
+          birthDate: ALICE.birth.replace(/-/g, ""),
+        }),
+      );
+      expect(r).to.deep.include({
+        result: "Authenticated",
+        method: "knowledge",
+        customerId: ALICE.id,
+      });
+    });
+
+    it("a timed-out or malformed keypad entry is NotAuthenticated and hands nothing back", async () => {
+      const h = keypad();
+      // Connect stores "Timeout" when the caller entered nothing (store-customer-input.html).
+      for (const customerNumber of ["Timeout", "12", "1234567890123", "12a456"]) {
+        const r = await h(event("k3", { action: "keypad-number", customerNumber }));
+        expect(r, customerNumber).to.deep.include({
+          result: "NotAuthenticated",
+          reason: "customer number not 6-12 digits",
+          customerNumber: "",
+        });
+      }
+      const r = await h(
+        event("k3", { action: "verify", customerNumber: ALICE.id, birthDate: "Timeout" }),
+      );
+      expect(r.result).to.not.equal("Authenticated");
     });
   });
 
@@ -550,6 +623,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: "",
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        authInput: "lex",
+        customerNumber: "",
       });
       expect(logs.find((l) => l.level === "error")?.fields).to.deep.equal({
         contactId: "c1",

@@ -157,6 +157,10 @@ describe("DR drill", () => {
       const { report } = await drill(replica, { dryRun: true, yes: false });
       expect(report.result).to.equal("dry-run");
       expect(kinds(report)).to.deep.equal([...Array<string>(7).fill("preflight:ok"), "plan:ok"]);
+      // The replica region (Osaka) has no Lex V2: the preflight says callers will use the keypad.
+      expect(report.steps.map((s) => s.detail)).to.include(
+        "caller-auth function associated in ap-northeast-3; no Lex V2 there: DR voice callers authenticate by keypad, chats reach agents unverified",
+      );
       expect(report.steps.at(-1)?.detail).to.equal(
         'UpdateTrafficDistribution 99359a0c: telephony 0% → 100%, agents 0% → 100% in ap-northeast-3; sign-in {"ap-northeast-1":false,"ap-northeast-3":true}; PutParameter /customerchannel/dr/chat-target: chats ap-northeast-1 → ap-northeast-3',
       );

@@ -311,6 +311,21 @@ describe("AWS fidelity stage", function () {
     );
   });
 
+  it("a Step Functions definition that breaks the States Language is caught by asl-validator", async () => {
+    const machine = tokyo.ofType("aws:sfn/stateMachine:StateMachine")[0];
+    const def = JSON.parse(String(machine.state.definition)) as { StartAt: string };
+    const copy = withEdit(tokyo, machine.type, machine.name, (r) => {
+      r.state = { ...r.state, definition: JSON.stringify({ ...def, StartAt: "NoSuchState" }) };
+    });
+    const report = await checkFidelity(copy);
+    const rules = fidelityErrors(report)
+      .filter((f) => f.resource === machine.name)
+      .map((f) => `${f.rule}: ${f.message}`);
+    expect(rules).to.include(
+      "asl/MISSING_TRANSITION_TARGET: Missing 'StartAt'|'Next'|'Default' target: NoSuchState",
+    );
+  });
+
   it("a function without a call manifest is an error", async () => {
     const copy = withEdit(tokyo, "aws:lambda/function:Function", "tokyo-chat-start", (r) => {
       r.state = { ...r.state, tags: {} };

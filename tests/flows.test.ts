@@ -258,6 +258,29 @@ const broken: Broken[] = [
     says: "CheckHoursOfOperation has no Transitions.NextAction",
   },
   {
+    // participant-actions-getparticipantinput.html: stored input has no conditions.
+    title: "stored input with condition branches",
+    breakIt: (f) => (action(f, "menu").Parameters.StoreInput = "True"),
+    expect: "stored-input@menu",
+    says: 'GetParticipantInput with StoreInput "True" supports no conditions',
+  },
+  {
+    title: "stored input routing NoMatchingCondition",
+    breakIt: (f) => (action(f, "menu").Parameters.StoreInput = "True"),
+    expect: "stored-input-error@menu",
+    says: "must not route NoMatchingCondition",
+  },
+  {
+    title: "stored input without InputValidation",
+    breakIt: (f) => {
+      const a = action(f, "menu");
+      a.Parameters.StoreInput = "True";
+      delete a.Transitions.Conditions;
+    },
+    expect: "parameters@menu",
+    says: 'StoreInput "True" needs InputValidation',
+  },
+  {
     title: "menu without choices",
     breakIt: (f) => delete action(f, "menu").Transitions.Conditions,
     expect: "conditions@menu",
@@ -361,7 +384,11 @@ describe("flows: shapes of real console exports (flows/fixtures/exports)", () =>
   const dir = path.join(PROJECT_ROOT, "flows/fixtures/exports");
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
   it("has the fixtures the README lists", () => {
-    expect(files.sort()).to.deep.equal(["inbound-voiceid-lex.json", "transfer-to-flow.json"]);
+    expect(files.sort()).to.deep.equal([
+      "inbound-voiceid-lex.json",
+      "stored-input.json",
+      "transfer-to-flow.json",
+    ]);
   });
   for (const file of files) {
     it(`${file}: no errors; only the error types the export leaves unrouted are warned about`, () => {

@@ -26,6 +26,7 @@ import {
 import { VOICE_ID_END_OF_SUPPORT } from "../config";
 import { DEFAULT_PACK_CONFIG, evaluate, packConfigFromFile } from "../policy/rules";
 import { policyViews } from "../lib/plan";
+import { loadTemplate } from "../flows/catalog";
 import { failureOf, runStack, stackConfig, type Recorded } from "./harness";
 import type { RecordedResource } from "../lib/offline";
 
@@ -310,7 +311,86 @@ describe("VoiceIdAuth in the flows", () => {
       expect(content).to.include('"AliasArn":"$.Attributes.authBot"');
       expect(content).to.not.include("arn:aws:lex:");
     }
+    // The region's way of asking (bot or keypad) comes from the lookup, like the bot itself.
+    expect(
+      String(
+        rec.get("aws:connect/contactFlow:ContactFlow", "tokyo-flows-auth-verify").inputs.content,
+      ),
+    ).to.include('"authInput":"$.External.authInput"');
   });
+
+  /**
+   * Where the region has no Lex (the function says authInput "keypad"), each auth flow collects
+   * the customer number and the birth date by keypad and verifies them through the same function.
+   * Walks the template from the branch point, taking the keypad branch and each NextAction.
+   */
+  for (const [name, start, expected] of [
+    [
+      "auth-verify",
+      "mode",
+      [
+        "mode",
+        "key-number",
+        "hold-number",
+        "number-entered",
+        "key-birth",
+        "verify-keypad",
+        "logging-on",
+      ],
+    ],
+    [
+      "auth-verify",
+      "mode-known",
+      ["mode-known", "key-birth-known", "verify-known-keypad", "logging-on"],
+    ],
+    [
+      "auth-enrol",
+      "mode",
+      [
+        "mode",
+        "key-number",
+        "hold-number",
+        "number-entered",
+        "key-birth",
+        "verify-keypad",
+        "logging-on",
+      ],
+    ],
+  ] as const) {
+    it(`${name}: the keypad path from ${start} verifies by keypad entries, never through the bot`, () => {
+      type Act = {
+        Identifier: string;
+        Type: string;
+        Parameters: Record<string, unknown>;
+        Transitions: {
+          NextAction?: string;
+          Conditions?: { NextAction: string; Condition: { Operands: string[] } }[];
+        };
+      };
+      const actions = (loadTemplate(name).template as { Actions: Act[] }).Actions;
+      const byId = new Map(actions.map((a) => [a.Identifier, a]));
+      const path: string[] = [];
+      let at: Act | undefined = byId.get(start);
+      while (at && path.length < 20) {
+        path.push(at.Identifier);
+        if (at.Identifier === "logging-on") break;
+        const branch = at.Transitions.Conditions?.find((c) =>
+          ["keypad", "NumberEntered"].includes(c.Condition.Operands[0]),
+        );
+        at = byId.get(branch?.NextAction ?? at.Transitions.NextAction ?? "");
+      }
+      expect(path).to.deep.equal(expected);
+      const steps = path.map((id) => byId.get(id)!);
+      expect(steps.map((a) => a.Type)).to.not.include("ConnectParticipantWithLexBot");
+      const verify = steps.find((a) => a.Identifier.startsWith("verify"))!;
+      const attrs = verify.Parameters.LambdaInvocationAttributes as Record<string, string>;
+      expect(attrs.action).to.equal("verify");
+      expect(attrs.birthDate).to.equal("$.StoredCustomerInput");
+      // The number entered first comes back from keypad-number (handler: customerNumber).
+      if (start === "mode") expect(attrs.customerNumber).to.equal("$.External.customerNumber");
+      else expect(attrs.customerNumber).to.equal(undefined);
+    });
+  }
 });
 
 describe("VoiceIdAuth with the voice-id provider", () => {

@@ -1,6 +1,6 @@
 /**
  * Lambda entry point invoked by the contact flows (InvokeLambdaFunction) with
- * `Details.Parameters.action` = lookup-caller | verify | enrol | optout. Reads its environment
+ * `Details.Parameters.action` = lookup-caller | verify | enrol | optout | keypad-number. Reads its environment
  * once and fails at cold start if it is wrong; a malformed event never throws into the flow: it
  * gets `result=NotAuthenticated` with a logged reason. Never logs customer numbers or birth dates.
  */
@@ -9,6 +9,7 @@ import {
   enrol,
   logRef,
   lookupCaller,
+  normaliseCustomerNumber,
   optOut,
   verify,
   type AuthResponse,
@@ -25,7 +26,7 @@ const eventSchema = z.object({
         .nullish(),
     }),
     Parameters: z.object({
-      action: z.enum(["lookup-caller", "verify", "enrol", "optout"]),
+      action: z.enum(["lookup-caller", "verify", "enrol", "optout", "keypad-number"]),
       customerNumber: z.string().optional(),
       birthDate: z.string().optional(),
       customerId: z.string().optional(),
@@ -40,15 +41,22 @@ export type FlowResponse = Record<string, string>;
 /**
  * The flow's view ($.External.*): always the same keys, so a flow never reads a stale value from
  * an earlier invocation. lexAliasArn is this region's bot alias: mirrored flows cannot name a bot
- * id (each region's bot has its own), so they take it from here.
+ * id (each region's bot has its own), so they take it from here. authInput tells the mirrored
+ * flows how this region collects the customer number and birth date: by the bot, or by keypad
+ * where the region has no Lex V2 (Osaka). customerNumber is only set by keypad-number, for the
+ * verify that follows: a flow can store one keypad entry at a time ($.StoredCustomerInput), and
+ * $.External lives only until the next invocation and never reaches the contact record.
  */
-const toFlow = (r: AuthResponse, lexAliasArn: string): FlowResponse => ({
+type FlowResult = AuthResponse | (Omit<AuthResponse, "result"> & { result: "NumberEntered" });
+const toFlow = (r: FlowResult, lexAliasArn: string, customerNumber = ""): FlowResponse => ({
   result: r.result,
   method: r.method,
   reason: r.reason,
   customerId: r.customerId ?? "",
   customerRef: r.customerRef ?? "",
   lexAliasArn,
+  authInput: lexAliasArn ? "lex" : "keypad",
+  customerNumber,
 });
 
 /** The logger calls the handler makes (Powertools Logger in production: structured JSON). */
@@ -87,6 +95,16 @@ export function makeHandler(deps: Deps) {
       ContactData.CustomerEndpoint?.Type === "TELEPHONE_NUMBER"
         ? ContactData.CustomerEndpoint.Address
         : undefined;
+    if (p.action === "keypad-number") {
+      // The keypad path's first entry (or "Timeout", what Connect stores when none was given):
+      // checked here, handed back for the verify that follows the birth date.
+      const number = normaliseCustomerNumber(p.customerNumber);
+      const r: FlowResult = number
+        ? { result: "NumberEntered", method: "none", reason: "customer number entered" }
+        : { result: "NotAuthenticated", method: "none", reason: "customer number not 6-12 digits" };
+      deps.logger.info("caller-auth", { contactId, action: p.action, result: r.result });
+      return toFlow(r, deps.lexAliasArn, number ?? "");
+    }
     let r: AuthResponse;
     try {
       switch (p.action) {

@@ -13,7 +13,7 @@ import { DynamoAuthStore } from "./store";
 
 const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
-  // "" in a region without Lex V2 (Osaka): the flows' Lex block then takes its error branch.
+  // "" in a region without Lex V2 (Osaka): the flows then ask by keypad (authInput "keypad").
   LEX_ALIAS_ARN: z.union([z.literal(""), z.string().startsWith("arn:")]),
   MAX_FAILURES: z.coerce.number().int().min(1).max(10).default(DEFAULT_POLICY.maxFailures),
   LOCKOUT_MINUTES: z.coerce

@@ -456,7 +456,8 @@ export class FakeConnectDr {
     const drRegion = s(dr.region);
     const integrations = {
       lambdas: [s(dr.callerAuthFunctionArn)],
-      bots: [s(dr.callerAuthBotAliasArn)],
+      // No bot where the DR region has no Lex V2 (the output is then "").
+      bots: [s(dr.callerAuthBotAliasArn)].filter(Boolean),
     };
     const claim = (
       n: { address: string; arn: string },
