@@ -95,6 +95,9 @@ describe("flows: catalog", () => {
     );
     expect(problems).to.deep.equal([
       "parameters@ani",
+      "parameters@verify-known-keypad",
+      "parameters@hold-number",
+      "parameters@verify-keypad",
       "parameters@verify-known",
       "parameters@verify",
     ]);
@@ -110,37 +113,51 @@ describe("flows: catalog", () => {
     expect([...operands].sort()).to.deep.equal(RESULTS.filter((r) => r !== "Enrolled").sort());
   });
 
-  it("auth flows keep the flow log off while the caller speaks personal data", () => {
-    // Flow logs record block parameters: slot values and the Lambda parameters carrying them.
-    for (const name of ["auth-verify", "auth-enrol", "auth-voiceid"]) {
-      const actions = (loadTemplate(name).template as { Actions: FlowAction[] }).Actions;
-      const byId = new Map(actions.map((a) => [a.Identifier, a]));
-      const sensitive = actions.filter(
-        (a) =>
-          a.Type === "ConnectParticipantWithLexBot" ||
-          JSON.stringify(a.Parameters).includes("$.Lex.Slots"),
+  it("auth flows keep the flow log off while the caller speaks or keys personal data", () => {
+    // Flow logs record block parameters: slot values, keypad entries and the Lambda parameters
+    // carrying them. The logging state is followed along every path from StartAction (the keypad
+    // path holds several steps between turning logging off and on again).
+    const personal = (a: FlowAction) =>
+      a.Type === "ConnectParticipantWithLexBot" ||
+      (a.Type === "GetParticipantInput" && a.Parameters.StoreInput === "True") ||
+      /\$\.Lex\.Slots|\$\.StoredCustomerInput|\$\.External\.customerNumber/.test(
+        JSON.stringify(a.Parameters),
       );
-      expect(sensitive.length, name).to.be.greaterThan(0);
-      for (const a of sensitive) {
-        // Every path into a sensitive action comes from one with logging off or another sensitive one.
-        const into = actions.filter((b) => nextActions(b).includes(a.Identifier));
-        for (const b of into) {
-          const off =
-            (b.Type === "UpdateFlowLoggingBehavior" &&
-              b.Parameters.FlowLoggingBehavior === "Disabled") ||
-            sensitive.includes(b);
-          expect(off, `${name}: ${b.Identifier} → ${a.Identifier} with logging on`).to.equal(true);
-        }
-        // And every way out of it turns logging back on (or goes to another sensitive action).
-        for (const n of nextActions(a)) {
-          const b = byId.get(n)!;
-          const on =
-            (b.Type === "UpdateFlowLoggingBehavior" &&
-              b.Parameters.FlowLoggingBehavior === "Enabled") ||
-            sensitive.includes(b);
-          expect(on, `${name}: ${a.Identifier} → ${n} without logging back on`).to.equal(true);
-        }
+    for (const name of ["auth-verify", "auth-enrol", "auth-voiceid"]) {
+      const flow = loadTemplate(name).template as { StartAction: string; Actions: FlowAction[] };
+      const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+      // The logging states (on/off) each action can be reached with.
+      const states = new Map<string, Set<string>>();
+      const walk: [string, string][] = [[flow.StartAction, "on"]];
+      while (walk.length) {
+        const [id, state] = walk.pop()!;
+        const seen = states.get(id) ?? new Set<string>();
+        if (seen.has(state)) continue;
+        seen.add(state);
+        states.set(id, seen);
+        const a = byId.get(id)!;
+        const after =
+          a.Type === "UpdateFlowLoggingBehavior"
+            ? a.Parameters.FlowLoggingBehavior === "Enabled"
+              ? "on"
+              : "off"
+            : state;
+        for (const n of nextActions(a)) walk.push([n, after]);
       }
+      const sensitive = flow.Actions.filter(personal);
+      expect(sensitive.length, name).to.be.greaterThan(0);
+      for (const a of sensitive)
+        expect([...(states.get(a.Identifier) ?? [])], `${name}: ${a.Identifier}`).to.deep.equal([
+          "off",
+        ]);
+      // Logging is back on wherever the auth flow hands over (result attributes, transfers).
+      for (const a of flow.Actions.filter(
+        (x) => x.Type === "TransferToFlow" || x.Identifier.startsWith("set-"),
+      ))
+        expect(
+          [...(states.get(a.Identifier) ?? [])],
+          `${name}: ${a.Identifier} reached with logging off`,
+        ).to.not.include("off");
     }
   });
 
