@@ -324,38 +324,23 @@ describe("VoiceIdAuth in the flows", () => {
    * the customer number and the birth date by keypad and verifies them through the same function.
    * Walks the template from the branch point, taking the keypad branch and each NextAction.
    */
+  const UNKNOWN_CALLER = [
+    "mode",
+    "key-number",
+    "hold-number",
+    "number-entered",
+    "key-birth",
+    "verify-keypad",
+    "logging-on",
+  ];
   for (const [name, start, expected] of [
-    [
-      "auth-verify",
-      "mode",
-      [
-        "mode",
-        "key-number",
-        "hold-number",
-        "number-entered",
-        "key-birth",
-        "verify-keypad",
-        "logging-on",
-      ],
-    ],
+    ["auth-verify", "mode", UNKNOWN_CALLER],
     [
       "auth-verify",
       "mode-known",
       ["mode-known", "key-birth-known", "verify-known-keypad", "logging-on"],
     ],
-    [
-      "auth-enrol",
-      "mode",
-      [
-        "mode",
-        "key-number",
-        "hold-number",
-        "number-entered",
-        "key-birth",
-        "verify-keypad",
-        "logging-on",
-      ],
-    ],
+    ["auth-enrol", "mode", UNKNOWN_CALLER],
   ] as const) {
     it(`${name}: the keypad path from ${start} verifies by keypad entries, never through the bot`, () => {
       type Act = {

@@ -15,36 +15,26 @@ export const REGION_SOURCES = {
 
 type Service = keyof typeof REGION_SOURCES;
 
+/** Where a Connect instance can be created (CreateInstance): the Connect endpoint table. */
+const CONNECT = [
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-2",
+  "us-east-1",
+  "us-west-2",
+  "af-south-1",
+];
+
 /** Regions with each service's endpoints. */
 const AVAILABLE: Record<Service, readonly string[]> = {
-  // Where an instance can be created (CreateInstance).
-  connect: [
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-west-2",
-    "us-east-1",
-    "us-west-2",
-    "af-south-1",
-  ],
+  connect: CONNECT,
   // Where an instance's configuration can live: the above, and Global Resiliency replica regions,
   // whose instance comes from ReplicateInstance in the source region.
-  "connect-replica": [
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-west-2",
-    "us-east-1",
-    "us-west-2",
-    "af-south-1",
-    "ap-northeast-3",
-  ],
+  "connect-replica": [...CONNECT, "ap-northeast-3"],
   // No ap-northeast-3: Lex V2 has no Osaka endpoint.
   lexv2: [
     "ap-northeast-1",
