@@ -5,7 +5,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "docs/", "test-artifacts/", "**/*.mjs"] },
+  { ignores: ["node_modules/", "bin/", "docs/", "test-artifacts/", ".bundles/", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

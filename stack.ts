@@ -339,9 +339,9 @@ const authOutputs = (auth: VoiceIdAuth) => ({
  * The compliance dictionary, validated before anything is deployed: a bad dictionary fails the
  * plan and `pulumi preview` with every problem, naming the entry and the fix.
  */
-export function complianceDictionary(): string {
-  const file = path.join(PROJECT_ROOT, "compliance", "dictionary.json");
-  const text = fs.readFileSync(file, "utf8");
+export function complianceDictionary(
+  text = fs.readFileSync(path.join(PROJECT_ROOT, "compliance", "dictionary.json"), "utf8"),
+): string {
   const parsed = dictionarySchema.safeParse(JSON.parse(text));
   const problems = parsed.success
     ? dictionaryProblems(parsed.data)
@@ -359,6 +359,7 @@ function deployCompliance(
   cfg: StackConfig,
   region: ContactCenterRegion,
   opts: pulumi.ComponentResourceOptions,
+  sources: ProgramSources,
 ) {
   return new CompliancePipeline(
     `${cfg.stack}-compliance`,
@@ -370,7 +371,7 @@ function deployCompliance(
       dataKeyArn: region.dataKeyArn,
       logsKeyArn: region.logsKeyArn,
       logRetentionDays: cfg.logRetentionDays,
-      dictionaryJson: complianceDictionary(),
+      dictionaryJson: complianceDictionary(sources.dictionaryJson),
       alertSeverity: cfg.compliance.alertSeverity,
       eventBusName: region.eventBusName,
       eventBusArn: region.eventBusArn,
@@ -476,7 +477,16 @@ function regionOutputs(cfg: StackConfig, region: ContactCenterRegion) {
 const numberOutputs = (ns: ClaimedNumber[]) =>
   ns.map((n) => ({ name: n.name, address: n.address, arn: n.arn, flow: n.flow }));
 
-export function composeStack(cfg: StackConfig): Record<string, pulumi.Input<unknown>> {
+/** Project files the program reads besides the stack config; tests pass their own copies. */
+export interface ProgramSources {
+  /** Text of compliance/dictionary.json (default: the repository's file). */
+  readonly dictionaryJson?: string;
+}
+
+export function composeStack(
+  cfg: StackConfig,
+  sources: ProgramSources = {},
+): Record<string, pulumi.Input<unknown>> {
   if (cfg.saml?.isPlaceholder) {
     void pulumi.log.warn(
       `${cfg.saml.metadataFile} is the placeholder SAML metadata: replace it with your IAM Identity Center metadata before deploying (README "SAML set-up").`,
@@ -486,7 +496,8 @@ export function composeStack(cfg: StackConfig): Record<string, pulumi.Input<unkn
   const opts: pulumi.ComponentResourceOptions = { providers: [prov.aws, prov.awsNative] };
   // Everything the components register (functions, queues, streams, ...) gets its alarms.
   const watched = startWatching();
-  const outputs = cfg.role === "primary" ? composePrimary(cfg, opts) : composeDr(cfg, opts);
+  const outputs =
+    cfg.role === "primary" ? composePrimary(cfg, opts, sources) : composeDr(cfg, opts, sources);
   return { ...outputs, ...deployMonitoring(cfg, watched, outputs, opts) };
 }
 
@@ -540,7 +551,11 @@ function deployMonitoring(
   };
 }
 
-function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
+function composePrimary(
+  cfg: StackConfig,
+  opts: pulumi.ComponentResourceOptions,
+  sources: ProgramSources,
+) {
   const vault = new BackupVault(
     "vault",
     {
@@ -569,7 +584,7 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   const backup = deployConfigBackup(cfg, region, vaultTarget(vault), opts);
   const audit = deployAuditTrail(cfg, region, vaultTarget(vault), backup.bucketArn, opts);
   const auth = deployAuth(cfg, region, opts);
-  const compliance = deployCompliance(cfg, region, opts);
+  const compliance = deployCompliance(cfg, region, opts, sources);
   const flows = deployFlows(
     cfg,
     region,
@@ -655,7 +670,11 @@ function composePrimary(cfg: StackConfig, opts: pulumi.ComponentResourceOptions)
   };
 }
 
-function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
+function composeDr(
+  cfg: StackConfig,
+  opts: pulumi.ComponentResourceOptions,
+  sources: ProgramSources,
+) {
   const primary = new pulumi.StackReference("primary", { name: cfg.dr.primaryStack });
   const out = (k: (typeof PRIMARY_OUTPUTS)[number]) => primary.requireOutput(k).apply(String);
   const vault: VaultTarget = {
@@ -702,7 +721,7 @@ function composeDr(cfg: StackConfig, opts: pulumi.ComponentResourceOptions) {
   // Connect does not replicate Lex or Lambda: every dr stack deploys its own bot and function,
   // with the same names, so the primary's mirrored flows find them through $.AwsRegion.
   const auth = deployAuth(cfg, region, opts);
-  const compliance = deployCompliance(cfg, region, opts);
+  const compliance = deployCompliance(cfg, region, opts, sources);
   const backup = deployConfigBackup(cfg, region, vault, opts);
   const audit = deployAuditTrail(cfg, region, vault, backup.bucketArn, opts);
   const flows = replica

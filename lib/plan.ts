@@ -12,6 +12,7 @@ import {
   type ResourceView,
 } from "../policy/rules";
 import { securityFacts, type Facts } from "./describe";
+import { timed, timedAsync } from "./timing";
 import { checkFidelity, fidelityErrors, fidelitySummary, type FidelityReport } from "./fidelity";
 import {
   readStackConfig,
@@ -128,13 +129,16 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
       const cacheKey = JSON.stringify([projectDir, local, primaryConfig]);
       stackReferences[primary] =
         outputsByConfig.get(cacheKey) ??
-        (await runStackOffline(local, primaryConfig, projectDir, {})).outputs;
+        (await timedAsync("program", () => runStackOffline(local, primaryConfig, projectDir, {})))
+          .outputs;
       provenance[primary] = `offline run of Pulumi.${local}.yaml`;
     }
-    const run = await runStackOffline(opts.stack, config, projectDir, stackReferences);
+    const run = await timedAsync("program", () =>
+      runStackOffline(opts.stack, config, projectDir, stackReferences),
+    );
     outputsByConfig.set(JSON.stringify([projectDir, opts.stack, config]), run.outputs);
     const pack = { ...DEFAULT_PACK_CONFIG, ...opts.policyConfig };
-    const fidelity = await checkFidelity(run.resources);
+    const fidelity = await timedAsync("fidelity", () => checkFidelity(run.resources));
     return { ok: true, plan: toPlan(run, config, provenance, pack, fidelity) };
   } catch (e) {
     if (e instanceof ConfigError) return { ok: false, kind: "config", error: e.message };
@@ -208,7 +212,7 @@ function toPlan(
     outputs: run.outputs,
     warnings: run.warnings,
     stackReferences: provenance,
-    policy: evaluate(policyViews(run.resources), pack),
+    policy: timed("policy", () => evaluate(policyViews(run.resources), pack)),
     fidelity,
   };
 }

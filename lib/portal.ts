@@ -3,10 +3,10 @@
  * config.json each deployment writes (its chat backends). Deterministic output, so an unchanged
  * page gives no diff in `pulumi preview`.
  */
-import { buildSync } from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PortalConfig } from "../portal/start";
+import { cachedBuild } from "./bundleCache";
 
 export const PORTAL_DIR = path.resolve(__dirname, "..", "portal");
 
@@ -22,17 +22,15 @@ let built: Record<string, PortalFile> | undefined;
 /** index.html, style.css and app.js (amazon-connect-chatjs bundled in). */
 export function buildPortal(): Record<string, PortalFile> {
   if (built) return built;
-  const out = buildSync({
-    entryPoints: [path.join(PORTAL_DIR, "app.ts")],
+  // Cached by input content (lib/bundleCache.ts): chatjs is parsed only when something changed.
+  const out = cachedBuild("portal", ["portal/app.ts"], {
     bundle: true,
     platform: "browser",
     format: "iife",
     target: ["es2020"],
     minify: true,
-    write: false,
     legalComments: "none",
     logLevel: "silent",
-    outfile: "app.js",
   });
   // Short caching: a new deployment reaches visitors within minutes without versioned names.
   const cacheControl = "public, max-age=300";
@@ -48,7 +46,7 @@ export function buildPortal(): Record<string, PortalFile> {
       cacheControl,
     },
     "app.js": {
-      content: out.outputFiles[0].text,
+      content: fs.readFileSync(out.outputs["portal/app.ts"].file, "utf8"),
       contentType: "text/javascript; charset=utf-8",
       cacheControl,
     },

@@ -27,8 +27,15 @@ export function runMain(main: (argv: string[]) => Promise<number>): void {
  * Parses argv with the project's conventions: errors to stderr, `--help` exits 0, bad usage
  * exits 2. Returns the exit code to stop with, or undefined to go on.
  */
-export function parseArgs(program: Command, argv: string[]): number | undefined {
-  program.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
+export function parseArgs(
+  program: Command,
+  argv: string[],
+  io: { stdout: (s: string) => void; stderr: (s: string) => void } = {
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+  },
+): number | undefined {
+  program.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
     program.parse(argv, { from: "node" });
     return undefined;

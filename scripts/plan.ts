@@ -9,8 +9,22 @@ import * as fs from "node:fs";
 import { packConfigFromFile, type PackConfig } from "../policy/rules";
 import { parseArgs, USAGE_ERROR } from "./cli";
 import { blockingFidelity, buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
+import { bundleStats } from "../lib/bundleCache";
+import { phaseMs, timed } from "../lib/timing";
 
-async function main(argv: string[]): Promise<number> {
+/** Set to a file path to get the run's phase timings as JSON (npm run bench -- plan). */
+export const TIMINGS_ENV = "CUSTOMERCHANNEL_PLAN_TIMINGS";
+// Node start, tsx and the CLI's own imports (the SDK, the policy pack, the fidelity data).
+const startupMs = performance.now();
+
+/** Where the CLI writes: the process's streams, or a test's buffers. */
+export interface Io {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+}
+
+/** The whole CLI but the process: parses argv, plans, writes, and returns the exit code. */
+export async function planMain(argv: string[], io: Io): Promise<number> {
   const program = new Command()
     .name("npm run plan --")
     .description("Offline plan of a customerchannel stack (no AWS account, no Pulumi CLI)")
@@ -25,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       "--policy-config <file>",
       "policy pack config JSON, as pulumi preview --policy-pack-config takes it",
     );
-  const stop = parseArgs(program, argv);
+  const stop = parseArgs(program, argv, io);
   if (stop !== undefined) return stop;
   const o = program.opts<{
     stack: string[];
@@ -38,14 +52,17 @@ async function main(argv: string[]): Promise<number> {
     try {
       policyConfig = packConfigFromFile(fs.readFileSync(o.policyConfig, "utf8"));
     } catch (e) {
-      process.stderr.write(`--policy-config ${o.policyConfig}: ${(e as Error).message}\n`);
+      io.stderr(`--policy-config ${o.policyConfig}: ${(e as Error).message}\n`);
       return USAGE_ERROR;
     }
   }
   if (o.config && o.stack.length > 1) {
-    process.stderr.write("--config applies to one stack: give a single --stack with it\n");
+    io.stderr("--config applies to one stack: give a single --stack with it\n");
     return USAGE_ERROR;
   }
+  // The program's modules (the stack, its components, @pulumi/aws): loaded once, timed apart from
+  // the program run that follows.
+  timed("load", () => void require("../stack"));
   let code = 0;
   const json: unknown[] = [];
   for (const [i, stack] of o.stack.entries()) {
@@ -53,36 +70,63 @@ async function main(argv: string[]): Promise<number> {
     if (!result.ok) {
       code = 1;
       json.push({ ok: false, stack, kind: result.kind, error: result.error });
-      process.stderr.write(`${result.kind === "config" ? "" : "program error: "}${result.error}\n`);
+      io.stderr(`${result.kind === "config" ? "" : "program error: "}${result.error}\n`);
       continue;
     }
     const blocking = mandatoryViolations(result.plan);
     if (blocking.length) {
       code = 1;
-      process.stderr.write(
+      io.stderr(
         `${blocking.length} mandatory policy violation(s) in stack ${stack}:\n${blocking.map((v) => `  - ${v.rule}: ${v.name}: ${v.message}`).join("\n")}\n`,
       );
     }
     const fidelity = blockingFidelity(result.plan);
     if (fidelity.length) {
       code = 1;
-      process.stderr.write(
+      io.stderr(
         `${fidelity.length} AWS fidelity error(s) in stack ${stack}:\n${fidelity.map((f) => `  - ${f.rule}: ${f.resource}: ${f.message}`).join("\n")}\n`,
       );
     }
     json.push({ ok: blocking.length === 0 && fidelity.length === 0, ...result.plan });
-    if (!o.json) process.stdout.write(`${i > 0 ? "\n" : ""}${renderPlan(result.plan)}\n`);
+    if (!o.json)
+      timed("render", () => io.stdout(`${i > 0 ? "\n" : ""}${renderPlan(result.plan)}\n`));
   }
   if (o.json)
-    process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
+    timed("render", () =>
+      io.stdout(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`),
+    );
   return code;
 }
 
-// Exit only once stdout has drained: a large --json plan written to a pipe is flushed
-// asynchronously, and process.exit would cut it short.
-const exitAfterFlush = (code: number) => process.stdout.write("", () => process.exit(code));
+function writeTimings(): void {
+  const file = process.env[TIMINGS_ENV];
+  if (!file) return;
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      startupMs,
+      phaseMs,
+      bundle: bundleStats,
+      wallMs: performance.now(),
+      // Peak resident set of this process, KiB (getrusage ru_maxrss).
+      maxRssKiB: process.resourceUsage().maxRSS,
+    }),
+  );
+}
 
-main(process.argv).then(exitAfterFlush, (e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  exitAfterFlush(1);
-});
+if (require.main === module) {
+  // Exit only once stdout has drained: a large --json plan written to a pipe is flushed
+  // asynchronously, and process.exit would cut it short.
+  const exitAfterFlush = (code: number) => {
+    writeTimings();
+    process.stdout.write("", () => process.exit(code));
+  };
+  const io: Io = {
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+  };
+  planMain(process.argv, io).then(exitAfterFlush, (e: unknown) => {
+    io.stderr(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    exitAfterFlush(1);
+  });
+}

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../config";
 import { REALTIME_RULE_NAME } from "../components/compliancePipeline";
 import { complianceDictionary } from "../stack";
-import { runStack, type Recorded } from "./harness";
+import { failureOf, runStack, type Recorded } from "./harness";
 
 type Obj = Record<string, unknown>;
 
@@ -201,8 +201,7 @@ describe("CompliancePipeline alerts: project event bus and Contact Lens real-tim
 
   it("warns, naming the entries, when the dictionary has more phrases than a rule condition takes", async () => {
     const file = path.join(PROJECT_ROOT, "compliance/dictionary.json");
-    const original = fs.readFileSync(file, "utf8");
-    const d = JSON.parse(original) as { entries: object[] };
+    const d = JSON.parse(fs.readFileSync(file, "utf8")) as { entries: object[] };
     for (let i = 0; i < 100; i++)
       d.entries.push({
         id: `extra-${i}`,
@@ -211,16 +210,12 @@ describe("CompliancePipeline alerts: project event bus and Contact Lens real-tim
         severity: "high",
         participant: "AGENT",
       });
-    fs.writeFileSync(file, JSON.stringify(d));
-    try {
-      const big = await runStack("tokyo");
-      const warning = big.run.warnings.find((w) => w.includes("left out"));
-      expect(warning).to.include("Contact Lens real-time rule: 14 phrase(s) left out");
-      expect(warning).to.include('extra-86 "追加の禁止語句86番"');
-      expect(warning).to.include('extra-99 "追加の禁止語句99番"');
-    } finally {
-      fs.writeFileSync(file, original);
-    }
+    // The program's copy only: the repository's file stays as it is for every other test.
+    const big = await runStack("tokyo", {}, { dictionaryJson: JSON.stringify(d) });
+    const warning = big.run.warnings.find((w) => w.includes("left out"));
+    expect(warning).to.include("Contact Lens real-time rule: 14 phrase(s) left out");
+    expect(warning).to.include('extra-86 "追加の禁止語句86番"');
+    expect(warning).to.include('extra-99 "追加の禁止語句99番"');
   });
 });
 
@@ -232,19 +227,14 @@ describe("compliance dictionary at plan time", () => {
 
   it("an invalid dictionary fails the stack, naming the entry and the fix", async () => {
     const file = path.join(PROJECT_ROOT, "compliance/dictionary.json");
-    const original = fs.readFileSync(file, "utf8");
-    const d = JSON.parse(original) as { entries: { id: string }[] };
+    const d = JSON.parse(fs.readFileSync(file, "utf8")) as { entries: { id: string }[] };
     d.entries[1].id = d.entries[0].id;
-    fs.writeFileSync(file, JSON.stringify(d));
-    try {
-      let message = "";
-      await runStack("tokyo").catch((e: Error) => (message = e.message));
-      expect(message).to.include("compliance/dictionary.json is invalid");
-      expect(message).to.include(
-        "entries.guarantee-principal: id used twice; give each entry its own id",
-      );
-    } finally {
-      fs.writeFileSync(file, original);
-    }
+    const message = await failureOf(() =>
+      runStack("tokyo", {}, { dictionaryJson: JSON.stringify(d) }),
+    );
+    expect(message).to.include("compliance/dictionary.json is invalid");
+    expect(message).to.include(
+      "entries.guarantee-principal: id used twice; give each entry its own id",
+    );
   });
 });

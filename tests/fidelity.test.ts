@@ -4,7 +4,6 @@
  * stack, with a finding that names the resource and the AWS rule.
  */
 import * as path from "node:path";
-import { buildSync } from "esbuild";
 import * as fs from "node:fs";
 import { expect } from "chai";
 import { PROJECT_ROOT } from "../config";
@@ -15,7 +14,7 @@ import { extractCfnSpec } from "../lib/fidelity/cfnExtract";
 import { specVersion } from "../lib/fidelity/cfn";
 import { callerAuthMode, hasService } from "../lib/fidelity/regions";
 import type { RecordedResource } from "../lib/offline";
-import { FUNCTION_ENTRIES } from "../components/nodeFunction";
+import { FUNCTION_ENTRIES, functionBundles } from "../components/nodeFunction";
 import { loadTemplate } from "../flows/catalog";
 import { validateFlow } from "../flows/validate";
 import { runStack, type Recorded } from "./harness";
@@ -338,22 +337,13 @@ describe("AWS fidelity stage", function () {
 describe("AWS fidelity: call manifests match the code", () => {
   it("every function entry has a manifest, and its code sends only the commands listed", () => {
     expect(MANIFESTS.map((m) => m.entry).sort()).to.deep.equal([...FUNCTION_ENTRIES].sort());
-    // One esbuild pass for all entries: its metafile says which project files each bundle holds.
-    const { metafile } = buildSync({
-      entryPoints: MANIFESTS.map((m) => path.join(PROJECT_ROOT, m.entry)),
-      bundle: true,
-      platform: "node",
-      write: false,
-      metafile: true,
-      logLevel: "silent",
-      absWorkingDir: PROJECT_ROOT,
-      outbase: PROJECT_ROOT,
-      outdir: path.join(PROJECT_ROOT, ".bundles-scan"),
-    });
+    // The deployed bundles (the same cached esbuild pass the program uses): each output lists the
+    // project files it holds.
+    const { outputs } = functionBundles();
     for (const m of MANIFESTS) {
-      const output = Object.values(metafile.outputs).find((o) => o.entryPoint === m.entry);
+      const output = outputs[m.entry];
       expect(output, m.entry).to.not.equal(undefined);
-      const sources = Object.keys(output!.inputs).filter(
+      const sources = output.inputs.filter(
         (f) => !f.includes("node_modules") && f.startsWith("functions/"),
       );
       const used = new Set(

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { failureOf, runProgram } from "./harness";
+import { failureOf, runProgram, runStack } from "./harness";
 
 class Group extends pulumi.ComponentResource {
   constructor(name: string) {
@@ -59,5 +59,52 @@ describe("mock harness", () => {
     );
     expect(a.run.outputs.bucket).to.match(/^arn:aws:s3:::b-[0-9a-f]{7}$/);
     expect(b.run.outputs).to.deep.equal(a.run.outputs);
+  });
+
+  it("keeps error stacks with their frames, and puts the SDK's promise tracing back after a run", async () => {
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+      debuggablePromise: unknown;
+    };
+    const before = debuggable.debuggablePromise;
+    const sourceMaps = process.sourceMapsEnabled;
+    let stack = "";
+    await runProgram(() => {
+      new aws.sns.Topic("t", {});
+      stack = new Error("inside the program").stack ?? "";
+      return {};
+    });
+    // The program's own errors keep where they came from (only the SDK's promises go untraced).
+    expect(stack.split("\n").filter((l) => l.trim().startsWith("at ")).length).to.be.greaterThan(1);
+    expect(debuggable.debuggablePromise).to.equal(before);
+    expect(process.sourceMapsEnabled).to.equal(sourceMaps);
+  });
+});
+
+describe("mock harness: shared stack runs", () => {
+  it("runs a stack once per test process and config, and freezes what it shares", async () => {
+    const a = await runStack("tokyo");
+    const b = await runStack("tokyo");
+    expect(b).to.equal(a);
+    expect(Object.isFrozen(a.resources[0].inputs)).to.equal(true);
+    expect(() => {
+      (a.resources[0] as { name: string }).name = "changed";
+    }).to.throw(TypeError);
+    const other = await runStack("tokyo", { logRetentionDays: 3653 });
+    expect(other).to.not.equal(a);
+    expect(await runStack("tokyo", { logRetentionDays: 3653 })).to.equal(other);
+  });
+
+  it("tells removing a key apart from not overriding it", async () => {
+    await runStack("tokyo");
+    // Had `undefined` been dropped from the cache key, this would be the successful run above.
+    const removed = await failureOf(() => runStack("tokyo", { instanceAlias: undefined }));
+    expect(removed).to.include("customerchannel:instanceAlias");
+  });
+
+  it("does not keep a failed run: the next call runs (and fails) again", async () => {
+    const bad = { instanceAlias: "bad_alias" };
+    const first = await failureOf(() => runStack("tokyo", bad));
+    expect(first).to.include("customerchannel:instanceAlias");
+    expect(await failureOf(() => runStack("tokyo", bad))).to.equal(first);
   });
 });

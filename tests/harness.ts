@@ -13,7 +13,7 @@ import {
   type RunResult,
 } from "../lib/offline";
 import { PROJECT_ROOT } from "../config";
-import { composeStack } from "../stack";
+import { composeStack, type ProgramSources } from "../stack";
 
 export class Recorded {
   constructor(readonly run: RunResult) {}
@@ -86,25 +86,60 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
   return parseConfig(raw, { stack, readFile: readProjectFile, allowPlaceholderSaml: true });
 }
 
+/**
+ * Runs of whole stacks in this test process, by stack and overrides. A stack's program is
+ * deterministic under the mocks, so every test that reads the default tokyo (or dr) stack shares
+ * one run instead of composing ~400 resources again; a test with overrides runs its own, once.
+ * The shared results are frozen: a test that edits one must copy it (see fidelity.test.ts).
+ */
+const stackRuns = new Map<string, Promise<Recorded>>();
+
 /** Composes a whole stack from its config under mocks (dr gets tokyo's real offline outputs). */
-export async function runStack(
+export function runStack(
   stack: "tokyo" | "dr",
   overrides: Record<string, unknown> = {},
+  sources: ProgramSources = {},
 ): Promise<Recorded> {
+  // `undefined` means "remove the key", which JSON would drop: keep it in the cache key.
+  const key = JSON.stringify([stack, overrides, sources], (_k, v: unknown) =>
+    v === undefined ? "\u0000undefined" : v,
+  );
+  let run = stackRuns.get(key);
+  if (!run) {
+    run = composeOffline(stack, overrides, sources).then((r) => new Recorded(deepFreeze(r)));
+    stackRuns.set(key, run);
+    // A failed run is not cached: the next caller sees the failure again, freshly.
+    run.catch(() => stackRuns.delete(key));
+  }
+  return run;
+}
+
+async function composeOffline(
+  stack: "tokyo" | "dr",
+  overrides: Record<string, unknown>,
+  sources: ProgramSources,
+): Promise<RunResult> {
   const cfg = stackConfig(stack, overrides);
   const stackReferences: Record<string, Record<string, unknown>> = {};
   if (cfg.role === "dr") {
     const primary = await runStack("tokyo");
     stackReferences[cfg.dr.primaryStack] = primary.run.outputs;
   }
-  const run = await runOffline({
+  return runOffline({
     stack,
     config: {},
     defaultRegion: cfg.region,
     stackReferences,
-    program: () => composeStack(cfg),
+    program: () => composeStack(cfg, sources),
   });
-  return new Recorded(run);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** The message a run fails with; fails the test if it does not fail. */

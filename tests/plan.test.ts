@@ -5,9 +5,25 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { PROJECT_ROOT } from "../config";
 import { buildPlan, renderPlan, type Plan } from "../lib/plan";
+import { planMain } from "../scripts/plan";
+
+/**
+ * Runs the plan CLI in this process (scripts/plan.ts's planMain, argv parsing included) and
+ * captures what it writes. The process wrapper around it (exit codes, a large stdout through a
+ * pipe) is tested once below with a real process.
+ */
+async function planCli(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await planMain(["node", "plan.ts", ...args], {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+  });
+  return { code, stdout, stderr };
+}
 
 /** Runs the plan CLI exactly as `npm run plan -- ...` does (minus the dependency check). */
-function planCli(...args: string[]) {
+function planProcess(...args: string[]) {
   const r = spawnSync(
     process.execPath,
     ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/plan.ts"), ...args],
@@ -107,16 +123,16 @@ describe("plan (in-process)", () => {
 describe("plan CLI", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cc-plan-"));
 
-  it("prints tokyo's tree and exits 0", () => {
-    const r = planCli("--stack", "tokyo");
+  it("prints tokyo's tree and exits 0", async () => {
+    const r = await planCli("--stack", "tokyo");
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^customerchannel · stack tokyo · role primary/);
     expect(r.stdout).to.include("aws:connect/instance:Instance");
     expect(r.stdout).to.include("customerchannel:backup:BackupVault");
   });
 
-  it("gives dr as JSON with the primary's outputs read through the StackReference", () => {
-    const r = planCli("--stack", "dr", "--json");
+  it("gives dr as JSON with the primary's outputs read through the StackReference", async () => {
+    const r = await planCli("--stack", "dr", "--json");
     expect(r.code, r.stderr).to.equal(0);
     const plan = JSON.parse(r.stdout) as Plan & { ok: boolean };
     expect(plan.ok).to.equal(true);
@@ -128,8 +144,8 @@ describe("plan CLI", () => {
     expect(plan.outputs.drMode).to.equal("replica");
   });
 
-  it("plans both stacks in one run, and the whole JSON arrives through a pipe", () => {
-    const r = planCli("--stack", "tokyo", "--stack", "dr", "--json");
+  it("plans both stacks in one run, and the whole JSON arrives through a pipe (a real process)", () => {
+    const r = planProcess("--stack", "tokyo", "--stack", "dr", "--json");
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout.length).to.be.greaterThan(65536);
     const plans = JSON.parse(r.stdout) as (Plan & { ok: boolean })[];
@@ -141,14 +157,14 @@ describe("plan CLI", () => {
     expect(plans[1].outputs.instanceId).to.equal(tokyoId);
   });
 
-  it("exits 1 naming the key and the fix when the alias is bad", () => {
+  it("exits 1 naming the key and the fix when the alias is bad", async () => {
     const file = path.join(tmp, "Pulumi.tokyo.yaml");
     const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
     fs.writeFileSync(
       file,
       yaml.replace("instanceAlias: example-bank-cc", "instanceAlias: example_bank"),
     );
-    const r = planCli("--stack", "tokyo", "--config", file);
+    const r = await planCli("--stack", "tokyo", "--config", file);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.include('customerchannel:instanceAlias: has "example_bank"');
     expect(r.stderr).to.include(
@@ -157,11 +173,11 @@ describe("plan CLI", () => {
     expect(r.stdout).to.equal("");
   });
 
-  it("exits 1 on a mandatory policy violation, naming the rule and the resource", () => {
+  it("exits 1 on a mandatory policy violation, naming the rule and the resource", async () => {
     const file = path.join(tmp, "Pulumi.short-logs.yaml");
     const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
     fs.writeFileSync(file, `${yaml}  customerchannel:logRetentionDays: 30\n`);
-    const r = planCli("--stack", "tokyo", "--config", file);
+    const r = await planCli("--stack", "tokyo", "--config", file);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.include("14 mandatory policy violation(s) in stack tokyo:");
     expect(r.stderr).to.include(
@@ -172,24 +188,33 @@ describe("plan CLI", () => {
     );
   });
 
-  it("exits 1 with a JSON error under --json", () => {
+  it("exits 1 with a JSON error under --json", async () => {
     const file = path.join(tmp, "Pulumi.bad.yaml");
     fs.writeFileSync(
       file,
       "config:\n  customerchannel:role: primary\n  customerchannel:instanceAlias: ok\n  customerchannel:logRetentionDays: 2\n",
     );
-    const r = planCli("--stack", "tokyo", "--config", file, "--json");
+    const r = await planCli("--stack", "tokyo", "--config", file, "--json");
     expect(r.code).to.equal(1);
     const body = JSON.parse(r.stdout) as { ok: boolean; kind: string; error: string };
     expect(body).to.deep.include({ ok: false, kind: "config" });
     expect(body.error).to.include("customerchannel:logRetentionDays: has 2");
   });
 
-  it("exits 1 for a stack with no config file and 2 for bad usage", () => {
-    const missing = planCli("--stack", "osaka");
+  it("exits 1 for a stack with no config file and 2 for bad usage", async () => {
+    const missing = await planCli("--stack", "osaka");
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.include("Pulumi.osaka.yaml does not exist");
-    expect(planCli().code).to.equal(2);
+    const usage = await planCli();
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.include("required option '-s, --stack <name>' not specified");
+  });
+
+  it("as a process, exits with planMain's code and its message on stderr", () => {
+    const missing = planProcess("--stack", "osaka");
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.include("Pulumi.osaka.yaml does not exist");
+    expect(missing.stdout).to.equal("");
   });
 });
 
