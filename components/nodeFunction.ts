@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { watch } from "./watch";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cachedBuild, type CachedBuild } from "../lib/bundleCache";
+import { cachedBuild, type CachedBuild, type Place } from "../lib/bundleCache";
 import { doc, functionLogStatement, type PolicyStatement } from "./policies";
 import { serviceRole } from "./serviceRole";
 import { SOURCE_TAG } from "../lib/fidelity/manifest";
@@ -63,18 +63,20 @@ export const FUNCTION_ENTRIES = [
  * runtime's built-in SDK changes under you). Deterministic output: the same source gives the same
  * asset hash, so `pulumi preview` shows no change when nothing changed.
  */
-export function functionBundles(): CachedBuild {
-  return cachedBuild("functions", FUNCTION_ENTRIES, {
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    keepNames: true,
-    sourcemap: false,
-    legalComments: "none",
-    logLevel: "silent",
-  });
+export const FUNCTION_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  minify: true,
+  keepNames: true,
+  sourcemap: false,
+  legalComments: "none",
+  logLevel: "silent",
+} as const;
+
+export function functionBundles(place?: Place): CachedBuild {
+  return cachedBuild("functions", FUNCTION_ENTRIES, FUNCTION_BUNDLE_OPTIONS, place);
 }
 
 /** Absolute path of an entry's bundle (one of FUNCTION_ENTRIES). */

@@ -13,7 +13,13 @@ import {
 } from "../policy/rules";
 import { securityFacts, type Facts } from "./describe";
 import { timed, timedAsync } from "./timing";
-import { checkFidelity, fidelityErrors, fidelitySummary, type FidelityReport } from "./fidelity";
+import {
+  checkFidelity,
+  fidelityErrors,
+  fidelitySummary,
+  prepareAsl,
+  type FidelityReport,
+} from "./fidelity";
 import {
   readStackConfig,
   runOffline,
@@ -114,39 +120,72 @@ async function runStackOffline(
  */
 const outputsByConfig = new Map<string, Record<string, unknown>>();
 
+interface Ran {
+  readonly run: RunResult;
+  readonly config: Record<string, string>;
+  readonly provenance: Record<string, string>;
+}
+
+/** Runs a stack's program offline (a dr stack after its primary, whose outputs it reads). */
+async function runPlanned(opts: PlanOptions, projectDir: string): Promise<Ran> {
+  const config = readStackConfig(opts.stack, { projectDir, stackFile: opts.stackFile });
+  const stackReferences: Record<string, Record<string, unknown>> = {};
+  const provenance: Record<string, string> = {};
+  const primary = config[`${PROJECT}:primaryStack`];
+  if (config[`${PROJECT}:role`] === "dr" && primary) {
+    // The dr stack reads the primary's outputs; offline, they come from running the primary's
+    // own stack file under the same mocks, so both plans agree on every id.
+    const local = primary.split("/").pop() ?? primary;
+    const primaryConfig = readStackConfig(local, { projectDir });
+    const cacheKey = JSON.stringify([projectDir, local, primaryConfig]);
+    stackReferences[primary] =
+      outputsByConfig.get(cacheKey) ??
+      (await timedAsync("program", () => runStackOffline(local, primaryConfig, projectDir, {})))
+        .outputs;
+    provenance[primary] = `offline run of Pulumi.${local}.yaml`;
+  }
+  const run = await timedAsync("program", () =>
+    runStackOffline(opts.stack, config, projectDir, stackReferences),
+  );
+  outputsByConfig.set(JSON.stringify([projectDir, opts.stack, config]), run.outputs);
+  return { run, config, provenance };
+}
+
+const failure = (e: unknown): { ok: false; error: string; kind: "config" | "program" } =>
+  e instanceof ConfigError
+    ? { ok: false, kind: "config", error: e.message }
+    : {
+        ok: false,
+        kind: "program",
+        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      };
+
 export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
   const projectDir = opts.projectDir ?? PROJECT_ROOT;
+  // The fidelity stage's Step Functions validator loads on its own thread while the program runs.
+  prepareAsl();
   try {
-    const config = readStackConfig(opts.stack, { projectDir, stackFile: opts.stackFile });
-    const stackReferences: Record<string, Record<string, unknown>> = {};
-    const provenance: Record<string, string> = {};
-    const primary = config[`${PROJECT}:primaryStack`];
-    if (config[`${PROJECT}:role`] === "dr" && primary) {
-      // The dr stack reads the primary's outputs; offline, they come from running the primary's
-      // own stack file under the same mocks, so both plans agree on every id.
-      const local = primary.split("/").pop() ?? primary;
-      const primaryConfig = readStackConfig(local, { projectDir });
-      const cacheKey = JSON.stringify([projectDir, local, primaryConfig]);
-      stackReferences[primary] =
-        outputsByConfig.get(cacheKey) ??
-        (await timedAsync("program", () => runStackOffline(local, primaryConfig, projectDir, {})))
-          .outputs;
-      provenance[primary] = `offline run of Pulumi.${local}.yaml`;
-    }
-    const run = await timedAsync("program", () =>
-      runStackOffline(opts.stack, config, projectDir, stackReferences),
-    );
-    outputsByConfig.set(JSON.stringify([projectDir, opts.stack, config]), run.outputs);
+    const { run, config, provenance } = await runPlanned(opts, projectDir);
     const pack = { ...DEFAULT_PACK_CONFIG, ...opts.policyConfig };
     const fidelity = await timedAsync("fidelity", () => checkFidelity(run.resources));
     return { ok: true, plan: toPlan(run, config, provenance, pack, fidelity) };
   } catch (e) {
-    if (e instanceof ConfigError) return { ok: false, kind: "config", error: e.message };
-    return {
-      ok: false,
-      kind: "program",
-      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
-    };
+    return failure(e);
+  }
+}
+
+/**
+ * Only the stack outputs `pulumi up` would produce (for the drill's rehearsal): the program runs
+ * as for a plan, without the policy pack and the fidelity stage, which are the plan's verdicts.
+ */
+export async function offlineOutputs(
+  opts: Pick<PlanOptions, "stack" | "stackFile" | "projectDir">,
+): Promise<{ ok: true; outputs: Record<string, unknown> } | ReturnType<typeof failure>> {
+  try {
+    const { run } = await runPlanned(opts, opts.projectDir ?? PROJECT_ROOT);
+    return { ok: true, outputs: run.outputs };
+  } catch (e) {
+    return failure(e);
   }
 }
 

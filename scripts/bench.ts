@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <area>] [--requests N] [--workers N] [--scale N]`
+ * `npm run bench [-- <area>] [--requests N] [--workers N] [--scale N] [--runs N] [--no-suite]`
  * Benchmarks, separate from the tests: each prints `name: value` lines, with its baseline measured
  * in the same run. Areas not built yet say so and are skipped (exit 2 when asked for alone).
  */
@@ -25,7 +25,9 @@ async function main(argv: string[]): Promise<number> {
       "--scale <n>",
       "outbound: multiply Connect's 2/s quota (and the dialer's rate) to shorten a run",
       "1",
-    );
+    )
+    .option("--runs <n>", "plan: fresh plan processes to take the median of", "3")
+    .option("--no-suite", "plan: skip timing the whole test suite");
   const stop = parseArgs(program, argv);
   if (stop !== undefined) return stop;
   const area = program.args[0];
@@ -33,7 +35,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown area ${area}; one of ${AREAS.join(", ")}\n`);
     return USAGE_ERROR;
   }
-  const o = program.opts<{ requests: string; workers: string; scale: string }>();
+  const o = program.opts<{
+    requests: string;
+    workers: string;
+    scale: string;
+    runs: string;
+    suite: boolean;
+  }>();
   const print = (k: string, v: unknown) => process.stdout.write(`${k}: ${String(v)}\n`);
   process.env[OFFLINE_ENV] = "1";
   let code = 0;
@@ -53,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
         },
         print,
       );
-    if (a === "plan") await benchPlan(print);
+    if (a === "plan") benchPlan(print, { runs: Number(o.runs), suite: o.suite });
     if (a === "compliance") benchCompliance(print);
     if (a === "dr") await benchDr(print);
     if (a === "backup") await benchBackup(print);

@@ -49,6 +49,17 @@ const allows = (t: Token, c: string) =>
  * of the Service Authorization Reference (placeholders match one segment unless free-form).
  */
 export function globsIntersect(policy: string, format: string): boolean {
+  // Pure, and asked for the same pairs over and over (every statement against every resource
+  // type of every action it lists): remembered per process.
+  const key = `${policy}\u0000${format}`;
+  let known = intersections.get(key);
+  if (known === undefined) intersections.set(key, (known = intersect(policy, format)));
+  return known;
+}
+
+const intersections = new Map<string, boolean>();
+
+function intersect(policy: string, format: string): boolean {
   const x = tokens(policy, "any");
   const y = tokens(format, "segment");
   const chars = [

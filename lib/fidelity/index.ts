@@ -10,7 +10,7 @@
  * - Flows are validated by ContactFlows as they are rendered (flows/validate.ts); here they are
  *   counted, since a flow error already fails the program.
  */
-import validateAsl from "asl-validator";
+import { validateAsl } from "./asl";
 import { MOCK_ACCOUNT, type RecordedResource } from "../offline";
 import { declaredDocuments } from "./documents";
 import { checkDocuments } from "./iamStatic";
@@ -18,10 +18,12 @@ import { checkNativeInputs } from "./cfn";
 import { hasService, REGION_SOURCES, serviceOfType } from "./regions";
 import { simulateStack } from "./simulate";
 import { SOURCES, type FidelityReport, type Finding } from "./types";
+import { timed, timedAsync } from "../timing";
 
 export type { FidelityReport, Finding } from "./types";
+export { prepareAsl } from "./asl";
 
-function checkStateMachines(resources: readonly RecordedResource[]): Finding[] {
+async function checkStateMachines(resources: readonly RecordedResource[]): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const r of resources.filter((x) => x.type === "aws:sfn/stateMachine:StateMachine")) {
     let definition: unknown;
@@ -38,7 +40,7 @@ function checkStateMachines(resources: readonly RecordedResource[]): Finding[] {
       });
       continue;
     }
-    const { isValid, errors } = validateAsl(definition as Parameters<typeof validateAsl>[0]);
+    const { isValid, errors } = await validateAsl(definition as object);
     if (!isValid)
       for (const e of errors)
         out.push({
@@ -89,11 +91,17 @@ function checkRegions(resources: readonly RecordedResource[]): {
 export async function checkFidelity(
   resources: readonly RecordedResource[],
 ): Promise<FidelityReport> {
-  const docs = declaredDocuments(resources);
-  const iam = await checkDocuments(docs);
-  const sim = await simulateStack(resources, docs, MOCK_ACCOUNT);
-  const regions = checkRegions(resources);
-  const native = checkNativeInputs(resources);
+  // Started first: it runs on a worker thread while the checks below run here.
+  const asl = timedAsync("fidelity.asl", () => checkStateMachines(resources));
+  // Its failure is reported where it is awaited below, not as an unhandled rejection meanwhile.
+  asl.catch(() => undefined);
+  const docs = timed("fidelity.documents", () => declaredDocuments(resources));
+  const iam = await timedAsync("fidelity.iam", () => checkDocuments(docs));
+  const sim = await timedAsync("fidelity.simulate", () =>
+    simulateStack(resources, docs, MOCK_ACCOUNT),
+  );
+  const regions = timed("fidelity.regions", () => checkRegions(resources));
+  const native = timed("fidelity.cfn", () => checkNativeInputs(resources));
   const stateMachines = resources.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine");
   return {
     policies: docs.length,
@@ -107,7 +115,7 @@ export async function checkFidelity(
     findings: [
       ...iam.findings,
       ...sim.findings,
-      ...checkStateMachines(resources),
+      ...(await asl),
       ...regions.findings,
       ...native.findings,
     ],
