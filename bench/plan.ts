@@ -43,10 +43,7 @@ export interface PlanBenchOptions {
   readonly suite: boolean;
 }
 
-export function benchPlan(
-  print: (k: string, v: unknown) => void,
-  opts: PlanBenchOptions,
-): void {
+export function benchPlan(print: (k: string, v: unknown) => void, opts: PlanBenchOptions): void {
   const node = process.execPath;
   const runs = Math.max(1, opts.runs);
   const times = (f: () => number) => median(Array.from({ length: runs }, f));

@@ -9,6 +9,9 @@ parentPort.on("message", ({ id, definition }) => {
     const { isValid, errors } = validate(definition);
     parentPort.postMessage({ id, isValid, errors });
   } catch (e) {
-    parentPort.postMessage({ id, failure: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    parentPort.postMessage({
+      id,
+      failure: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    });
   }
 });
