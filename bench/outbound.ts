@@ -131,6 +131,7 @@ async function run(
       maxConcurrentCalls: 10,
       // SQS would redeliver after the visibility timeout (6 min); the bench compresses that.
       staleDialingMs: 1_000,
+      callLeaseMs: 4 * 3_600_000,
       log: () => undefined,
     };
     for (;;) {

@@ -39,3 +39,48 @@ export function checkE164(value: string, opts: PhoneCheckOptions = {}): PhoneChe
   }
   return { ok: true, e164: parsed.number, country: parsed.country, type: parsed.getType() };
 }
+
+/**
+ * The one spelling a number is stored, compared and dialled in: libphonenumber's E.164
+ * (`+8109012345678` → `+819012345678`, the national trunk 0 dropped), or undefined when the
+ * string is no valid number. A do-not-call check on any other spelling could be bypassed.
+ */
+export function normalizeE164(value: string): string | undefined {
+  const c = checkE164(value);
+  return c.ok ? c.e164 : undefined;
+}
+
+/** Number types libphonenumber tells apart (`getType()`), as an outbound campaign may allow them. */
+export const DIALLABLE_NUMBER_TYPES = [
+  "MOBILE",
+  "FIXED_LINE",
+  "FIXED_LINE_OR_MOBILE",
+  "TOLL_FREE",
+  "VOIP",
+  "UAN",
+] as const;
+export type DiallableNumberType = (typeof DIALLABLE_NUMBER_TYPES)[number];
+
+/**
+ * Whether an outbound call may go to this number under a destination allow-list: its country must
+ * be listed (non-geographic numbers such as satellite +881 have none, so they never are) and its
+ * type too (premium rate, shared cost, pager, personal numbers are never in the list above).
+ */
+export function destinationAllowed(
+  value: string,
+  allow: { readonly countries: readonly string[]; readonly types: readonly string[] },
+): { readonly ok: true; readonly e164: string } | { readonly ok: false; readonly reason: string } {
+  const c = checkE164(value);
+  if (!c.ok) return c;
+  if (!c.country || !allow.countries.includes(c.country))
+    return {
+      ok: false,
+      reason: `${c.e164} is ${c.country ? `a ${c.country}` : "a non-geographic"} number; this campaign calls ${allow.countries.join(", ")} numbers only`,
+    };
+  if (!c.type || !allow.types.includes(c.type))
+    return {
+      ok: false,
+      reason: `${c.e164} is a ${c.type ?? "unknown-type"} number; this campaign calls ${allow.types.join(", ")} numbers only`,
+    };
+  return { ok: true, e164: c.e164 };
+}

@@ -123,6 +123,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
     instanceId: INSTANCE,
     maxConcurrentCalls: 10,
     staleDialingMs: 120_000,
+    callLeaseMs: 4 * 3_600_000,
     log: (m) => void logs.push(m),
     ...over,
   });
@@ -172,7 +173,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
         holdsSlot: true,
         initiatedAt: "2026-11-24T01:00:00.000Z",
       });
-      expect(await store.activeCalls()).to.equal(1);
+      expect(await store.activeCalls(clock)).to.equal(1);
     });
 
     it("a redelivered message does not dial again", async () => {
@@ -192,7 +193,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
       const outs = await Promise.all(Array.from({ length: 8 }, () => dialOne(deps(), msgOf(r))));
       expect(outs.filter((o) => o.kind === "dialled")).to.have.length(1);
       expect(connect.calls).to.have.length(1);
-      expect(await store.activeCalls()).to.equal(1);
+      expect(await store.activeCalls(clock)).to.equal(1);
     });
 
     it("a worker that crashed after the call is resumed with the same token: still one call", async () => {
@@ -273,7 +274,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
         state: "FAILED",
         reason: "StartOutboundVoiceContact: DestinationNotAllowedException",
       });
-      expect(await store.activeCalls()).to.equal(0);
+      expect(await store.activeCalls(clock)).to.equal(0);
     });
   });
 
@@ -416,7 +417,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
         state: "COMPLETED",
         reason: "responded",
       });
-      expect(await store.activeCalls()).to.equal(0);
+      expect(await store.activeCalls(clock)).to.equal(0);
     });
 
     it("no response: the next attempt is queued after retryAfterMinutes (SQS delay capped at 900 s)", async () => {
@@ -467,7 +468,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
       const second = request(2);
       await store.putRequest(second);
       await dialOne(deps(), msgOf(second));
-      expect(await store.activeCalls()).to.equal(2);
+      expect(await store.activeCalls(clock)).to.equal(2);
       let attributeReads = 0;
       const counting = {
         ...rdeps(),
@@ -479,7 +480,7 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
       expect(await recordEvent(rdeps(), event("contact-1", "CONNECTED_TO_SYSTEM"))).to.equal(
         "stale",
       );
-      expect(await store.activeCalls()).to.equal(1);
+      expect(await store.activeCalls(clock)).to.equal(1);
     });
 
     it("events for contacts it did not place are ignored with a log line", async () => {
@@ -513,6 +514,145 @@ describe("outbound dialer and recorder on a local DynamoDB", function () {
       expect(await store.putRequest({ ...r, bodyHash: "other" })).to.equal("conflict");
       expect(requestIdFor("camp1", "key-1")).to.equal(r.requestId);
       expect(requestIdFor("camp2", "key-1")).to.not.equal(r.requestId);
+    });
+  });
+
+  describe("hostile input and partial failure (issue 19)", () => {
+    const fail5xx = async (r: ContactRequest) => {
+      connect.refuseWith = "InternalServiceException";
+      let err = "";
+      await dialOne(deps(), msgOf(r)).catch((e: Error) => (err = e.name));
+      connect.refuseWith = undefined;
+      expect(err).to.equal("InternalServiceException");
+    };
+
+    it("a claim left DIALING by a 5xx and redelivered after the window closed is not dialled", async () => {
+      const r = request(1);
+      await setup(baseCampaign(), r);
+      clock = jst("2026-11-24T19:59");
+      await fail5xx(r);
+      // Redelivered at 20:02: the campaign's Tuesday window closed at 20:00.
+      clock = jst("2026-11-24T20:02");
+      expect(await dialOne(deps(), msgOf(r))).to.deep.include({
+        kind: "scheduled",
+        at: jst("2026-11-25T09:00"),
+      });
+      expect(connect.calls).to.have.length(0);
+      expect(await store.getRequest("camp1", r.requestId)).to.deep.include({
+        state: "SCHEDULED",
+        attempts: 1,
+        resumeAttempt: 1,
+      });
+      expect(await store.activeCalls(clock)).to.equal(0);
+      // Next morning the same attempt goes out with the same ClientToken, and is not counted twice.
+      clock = jst("2026-11-25T09:00");
+      expect(await dialOne(deps(), msgOf(r))).to.deep.include({ kind: "dialled", attempt: 1 });
+      expect(connect.calls.map((c) => c.clientToken)).to.deep.equal([`${r.requestId}-1`]);
+      const after = await store.getRequest("camp1", r.requestId);
+      expect(after).to.deep.include({ state: "DIALLED", attempts: 1, attemptsThatDay: 1 });
+      expect(after).to.not.have.property("resumeAttempt");
+    });
+
+    it("dunning resumed at 21:02 JST waits for 08:00 even when the campaign allows later", async () => {
+      const r = request(1);
+      await setup(
+        baseCampaign({ windows: { TUESDAY: "07:00-23:00", WEDNESDAY: "07:00-23:00" } }),
+        r,
+      );
+      clock = jst("2026-11-24T20:59");
+      await fail5xx(r);
+      clock = jst("2026-11-24T21:02");
+      expect(await dialOne(deps(), msgOf(r))).to.deep.include({
+        kind: "scheduled",
+        at: jst("2026-11-25T08:00"),
+      });
+      expect(connect.calls).to.have.length(0);
+    });
+
+    it("a resumed claim whose number was listed meanwhile is rejected, not dialled, and frees its slot", async () => {
+      const r = request(1);
+      await setup(baseCampaign(), r);
+      await fail5xx(r);
+      expect(await store.activeCalls(clock)).to.equal(1);
+      await store.addDoNotCall(r.phoneNumber, "customer asked", "2026-11-24T01:00:00Z");
+      clock += 121_000;
+      expect(await dialOne(deps(), msgOf(r))).to.deep.equal({
+        kind: "closed",
+        state: "REJECTED",
+        reason: "do-not-call list",
+      });
+      expect(connect.calls).to.have.length(0);
+      expect(await store.activeCalls(clock)).to.equal(0);
+    });
+
+    it("a request stored in another spelling is DNC-checked and dialled in E.164", async () => {
+      const listed = request(1, { phoneNumber: "+8109012340001" });
+      const other = request(2, { phoneNumber: "+8109012340002" });
+      await setup(baseCampaign(), listed, other);
+      await store.addDoNotCall("+819012340001", "customer asked", "2026-11-01T00:00:00Z");
+      expect(await dialOne(deps(), msgOf(listed))).to.deep.include({ state: "REJECTED" });
+      expect(await dialOne(deps(), msgOf(other))).to.deep.include({ kind: "dialled" });
+      expect(connect.calls.map((c) => c.destination)).to.deep.equal(["+819012340002"]);
+    });
+
+    it("slots held by calls that failed with 5xx come back when their lease runs out", async () => {
+      const rs = Array.from({ length: 10 }, (_, i) => request(i + 1));
+      const late = request(11);
+      await setup(baseCampaign(), ...rs, late);
+      // Ten calls fail with InternalServiceException until their messages go to the DLQ.
+      for (const r of rs) await fail5xx(r);
+      expect(await store.activeCalls(clock)).to.equal(10);
+      expect(await dialOne(deps(), msgOf(late))).to.deep.include({
+        reason: "all concurrent-call slots busy",
+      });
+      // The claim phase's lease is twice the stale time: after it, the slots are free again.
+      clock += 2 * 120_000 + 1;
+      expect(await store.activeCalls(clock)).to.equal(0);
+      expect(await dialOne(deps(), msgOf(late))).to.deep.include({ kind: "dialled" });
+    });
+
+    it("a placed call whose DISCONNECTED event was lost frees its slot when the call lease runs out", async () => {
+      const r = request(1);
+      const next = request(2);
+      await setup(baseCampaign(), r, next);
+      expect(await dialOne(deps({ maxConcurrentCalls: 1 }), msgOf(r))).to.deep.include({
+        kind: "dialled",
+      });
+      clock += 3_600_000; // an hour later: the call may still be live, its slot is kept
+      expect(await dialOne(deps({ maxConcurrentCalls: 1 }), msgOf(next))).to.deep.include({
+        kind: "scheduled",
+      });
+      clock += 3 * 3_600_000 + 1; // past the 4-hour call lease
+      expect(await dialOne(deps({ maxConcurrentCalls: 1 }), msgOf(next))).to.deep.include({
+        kind: "dialled",
+      });
+    });
+
+    it("premium-rate and foreign numbers stored before the allow-list are refused before dialling", async () => {
+      const premium = request(1, { phoneNumber: "+81990123456" });
+      const foreign = request(2, { phoneNumber: "+14155552671" });
+      await setup(baseCampaign(), premium, foreign);
+      for (const r of [premium, foreign]) {
+        const out = await dialOne(deps(), msgOf(r));
+        expect(out).to.deep.include({ kind: "closed", state: "REJECTED" });
+        expect((out as { reason: string }).reason).to.match(/^destination not allowed: /);
+      }
+      expect(connect.calls).to.have.length(0);
+    });
+
+    it("never passes reserved attributes a stored request carries to the flow", async () => {
+      const r = request(1, {
+        attributes: { message: "m", responded: "true", authResult: "VERIFIED", cc_topic: "x" },
+      });
+      await setup(baseCampaign(), r);
+      await dialOne(deps(), msgOf(r));
+      expect(connect.calls[0].attributes).to.deep.equal({
+        message: "m",
+        campaignId: "camp1",
+        campaignType: "dunning",
+        requestId: r.requestId,
+        attempt: "1",
+      });
     });
   });
 });

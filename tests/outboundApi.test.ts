@@ -194,7 +194,12 @@ describe("outbound API on a local DynamoDB", function () {
       const other = await enqueue(contact("k1", { phoneNumber: "+819011112222" }));
       expect(other.status).to.equal(409);
       expect(other.body.reason).to.equal("idempotency key used with another body");
-      expect(queued).to.have.length(1);
+      // The duplicate of a request still QUEUED is sent again (its first send may have failed);
+      // the dialer's conditional claim makes the second message harmless. A conflict never is.
+      expect(queued).to.deep.equal([
+        { campaignId: campaign.campaignId, requestId: first.body.requestId },
+        { campaignId: campaign.campaignId, requestId: first.body.requestId },
+      ]);
     });
 
     it("refuses a do-not-call number at enqueue with 422 and the reason", async () => {
@@ -221,7 +226,8 @@ describe("outbound API on a local DynamoDB", function () {
         "created",
         "rejected",
       ]);
-      expect(queued).to.have.length(2);
+      // k1 (first call), then k1 again (still QUEUED) and k2; never the rejected k3.
+      expect(queued).to.have.length(3);
     });
 
     it("400 names the contact and field in a batch; a dunning contact needs its message", async () => {
@@ -285,5 +291,173 @@ describe("outbound API on a local DynamoDB", function () {
     ]);
     expect(m.Campaign.additionalProperties).to.equal(false);
     expect(JSON.stringify(m.Enqueue)).to.include('"maxItems":100');
+  });
+
+  describe("hostile input (issue 19)", () => {
+    beforeEach(async () => {
+      await create();
+    });
+
+    it("a number spelled with the trunk 0 is stored, DNC-checked and deduplicated as the same line", async () => {
+      await store.addDoNotCall("+819012345678", "customer asked", "2026-11-01T00:00:00Z");
+      const listed = await enqueue(contact("k1", { phoneNumber: "+8109012345678" }));
+      expect(listed.status).to.equal(422);
+      expect(listed.body).to.deep.include({ status: "rejected", reason: "do-not-call list" });
+      const other = await enqueue(contact("k2", { phoneNumber: "+8109011112222" }));
+      expect(other.status).to.equal(202);
+      const stored = await store.getRequest(campaign.campaignId, String(other.body.requestId));
+      expect(stored?.phoneNumber).to.equal("+819011112222");
+      // The same key with the other spelling of the same line is the same request, not a conflict.
+      const again = await enqueue(contact("k2", { phoneNumber: "+819011112222" }));
+      expect(again.body).to.deep.include({ status: "duplicate" });
+      // And a number listed in the long spelling is found in the short one.
+      await store.addDoNotCall("+8108033334444", "customer asked", "2026-11-01T00:00:00Z");
+      expect(await store.isDoNotCall("+818033334444")).to.equal(true);
+    });
+
+    it("refuses premium-rate, satellite and foreign numbers by default, with the reason", async () => {
+      const cases: [string, string][] = [
+        ["+81990123456", "is a PREMIUM_RATE number"],
+        ["+8816123456789", "is a non-geographic number"],
+        ["+14155552671", "is a US number"],
+        ["+815012345678", "is a VOIP number"],
+      ];
+      for (const [i, [number, why]] of cases.entries()) {
+        const r = await enqueue(contact(`p${i}`, { phoneNumber: number }));
+        expect(r.status, number).to.equal(422);
+        expect(String(r.body.reason)).to.include("destination not allowed").and.include(why);
+      }
+      expect(queued).to.deep.equal([]);
+    });
+
+    it("dunning stays in Japan; another campaign type may allow more countries and types", async () => {
+      const dunning = await call("POST", "/campaigns", {
+        ...campaign,
+        campaignId: "dunning-abroad",
+        destinations: { countries: ["JP", "US"], types: ["MOBILE"] },
+      });
+      expect(dunning.status).to.equal(400);
+      expect(dunning.body.details).to.deep.equal([
+        {
+          field: "destinations.countries",
+          reason:
+            "a dunning campaign calls JP numbers only (its lawful hours are Japan's); remove US",
+        },
+      ]);
+      const premium = await call("POST", "/campaigns", {
+        ...campaign,
+        campaignId: "premium",
+        destinations: { countries: ["JP"], types: ["PREMIUM_RATE"] },
+      });
+      expect(premium.status).to.equal(400);
+      const tm = await call("POST", "/campaigns", {
+        ...campaign,
+        type: "telemarketing",
+        campaignId: "tm-us",
+        destinations: { countries: ["JP", "US"], types: ["FIXED_LINE_OR_MOBILE", "MOBILE"] },
+      });
+      expect(tm.status).to.equal(201);
+      const r = await call(
+        "POST",
+        "/campaigns/{campaignId}/contacts",
+        contact("us", { phoneNumber: "+14155552671" }),
+        { campaignId: "tm-us" },
+      );
+      expect(r.status).to.equal(202);
+    });
+
+    it("refuses attribute names the flows and the recorder own, and attributes over 16 KB", async () => {
+      for (const name of ["responded", "authResult", "AUTHMETHOD", "cc_topic", "campaignId"]) {
+        const r = await enqueue(
+          contact(`r-${name}`, { attributes: { message: "m", [name]: "true" } }),
+        );
+        expect(r.status, name).to.equal(400);
+        expect((r.body.details as { field: string }[])[0].field).to.equal(`attributes.${name}`);
+      }
+      const big = Object.fromEntries(
+        Array.from({ length: 20 }, (_, i) => [`k${i}`, "あ".repeat(300)]),
+      );
+      const r = await enqueue(contact("big", { attributes: { message: "m", ...big } }));
+      expect(r.status).to.equal(400);
+      expect(r.body.details).to.deep.equal([
+        {
+          field: "attributes",
+          reason: "at most 16384 UTF-8 bytes of names and values together",
+        },
+      ]);
+      expect(queued).to.deep.equal([]);
+    });
+
+    it("a request whose queue send failed is sent again when the client retries", async () => {
+      let failNext = true;
+      const flaky = makeApi({
+        store,
+        enqueue: (m) => {
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error("SQS unavailable"));
+          }
+          queued.push(...m);
+          return Promise.resolve();
+        },
+        now: () => Date.parse("2026-11-24T01:00:00Z"),
+      });
+      const event: ApiEvent = {
+        httpMethod: "POST",
+        resource: "/campaigns/{campaignId}/contacts",
+        pathParameters: { campaignId: campaign.campaignId },
+        body: JSON.stringify(contact("k1")),
+      };
+      let failed = false;
+      await flaky(event).catch(() => (failed = true));
+      expect(failed).to.equal(true); // API Gateway answers 502; the client retries
+      const retry = await flaky(event);
+      expect(retry.statusCode).to.equal(200);
+      const { requestId } = JSON.parse(retry.body) as { requestId: string };
+      expect(queued).to.deep.equal([{ campaignId: campaign.campaignId, requestId }]);
+    });
+
+    it("promised dates must exist and be at most 92 days ahead; holidays must exist", async () => {
+      const bad: [string, string][] = [
+        ["2026-13-45", "a date that exists in the calendar"],
+        ["2026-02-30", "a date that exists in the calendar"],
+        ["9999-12-31", "at most 92 days ahead (2027-02-24 JST)"],
+      ];
+      for (const [i, [date, reason]] of bad.entries()) {
+        const r = await enqueue(contact(`d${i}`, { promisedDate: date }));
+        expect(r.status, date).to.equal(400);
+        expect(r.body.details, date).to.deep.equal([{ field: "promisedDate", reason }]);
+      }
+      expect((await enqueue(contact("ok", { promisedDate: "2027-02-24" }))).status).to.equal(202);
+      const h = await call("POST", "/campaigns", {
+        ...campaign,
+        campaignId: "bad-holiday",
+        holidays: ["2026-12-31", "2026-11-31"],
+      });
+      expect(h.body.details).to.deep.equal([
+        { field: "holidays.1", reason: "a date that exists in the calendar" },
+      ]);
+    });
+
+    it("refuses a body over 1 MiB before parsing it, and lists at most 20 problems", async () => {
+      const huge = JSON.stringify({
+        contacts: [contact("x", { customerRef: "x".repeat(1_100_000) })],
+      });
+      const r = await enqueue(huge);
+      expect(r.status).to.equal(413);
+      expect(r.body).to.deep.equal({ error: "body over 1048576 bytes" });
+      const many = await enqueue({
+        contacts: Array.from({ length: 100 }, (_, i) =>
+          contact(`m${i}`, { phoneNumber: "0", customerRef: "" }),
+        ),
+      });
+      expect(many.status).to.equal(400);
+      const details = many.body.details as { field: string; reason: string }[];
+      expect(details).to.have.length(21);
+      expect(details[20]).to.deep.equal({
+        field: "(body)",
+        reason: "180 more problems not listed",
+      });
+    });
   });
 });

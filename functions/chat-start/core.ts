@@ -25,6 +25,12 @@ export const CHAT_TOPICS = ["customer-desk", "agency-desk", "card-loan-screening
 /** Connect's limit for all contact attributes together. */
 export const MAX_ATTRIBUTE_BYTES = 32_768;
 
+/**
+ * The largest chat-start body read: a display name, a topic, an initial message and at most half
+ * of Connect's attribute limit, with room for JSON's escaping.
+ */
+export const CHAT_MAX_BYTES = 24 * 1024;
+
 export const chatBody = z.strictObject({
   displayName: z.string().trim().min(1).max(256),
   attributes: z
@@ -92,7 +98,7 @@ export interface ChatDeps {
 
 export function makeChatApi(d: ChatDeps) {
   return async (event: { body?: string | null }): Promise<ApiResponse> => {
-    const body = parseBody(chatBody, event.body);
+    const body = parseBody(chatBody, event.body, { maxBytes: CHAT_MAX_BYTES });
     if (isResponse(body)) return body;
     let target: ChatTarget;
     try {

@@ -12,8 +12,19 @@
  * outside the calling hours is accepted and called in the next lawful window.
  */
 import { z } from "zod";
-import { checkE164 } from "../../lib/phone";
-import { DAYS, parseWindow } from "./windows";
+import { checkE164, normalizeE164 } from "../../lib/phone";
+import {
+  attributeBytes,
+  CALLER_ATTRIBUTES_MAX_BYTES,
+  reservedAttributeReason,
+} from "../shared/attributes";
+import {
+  checkDestination,
+  COUNTRIES_BY_TYPE,
+  DEFAULT_DESTINATIONS,
+  DIALLABLE_NUMBER_TYPES,
+} from "./destinations";
+import { DAYS, jstDate, parseWindow } from "./windows";
 import {
   hashBody,
   requestIdFor,
@@ -27,17 +38,41 @@ import { isResponse, json, parseBody, problem, type ApiResponse } from "../share
 
 export type { ApiResponse };
 
+/**
+ * A valid number. The handler stores, DNC-checks and dials it only in its normalised spelling
+ * (`normalized` below); a refinement rather than a transform keeps zod's union reporting the
+ * batch's own field paths.
+ */
 const phone = z.string().superRefine((v, ctx) => {
   const c = checkE164(v);
   if (!c.ok) ctx.addIssue({ code: "custom", message: c.reason });
 });
+/** The one spelling of a number the schema above accepted. */
+const normalized = (v: string): string => normalizeE164(v) ?? v;
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and hyphens, 1-63");
 const window = z
   .string()
   .refine((w) => parseWindow(w) !== undefined, 'a window "HH:MM-HH:MM" that ends after it starts');
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD (JST)");
+/** A calendar date that exists (2026-13-45 and 2026-02-30 do not). */
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD (JST)")
+  .refine((v) => {
+    const t = Date.parse(`${v}T00:00:00Z`);
+    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === v;
+  }, "a date that exists in the calendar");
+/**
+ * How far ahead a promised payment date may be. Each queued request waits in SQS hops of at most
+ * 15 minutes, so a date years away (9999-12-31) would circle the queue forever; a promise further
+ * out than this is a new campaign, not a wait.
+ */
+export const PROMISED_DATE_MAX_DAYS = 92;
+
+/** Largest bodies read: a campaign is small; a batch of 100 contacts with their attributes is not. */
+export const CAMPAIGN_MAX_BYTES = 64 * 1024;
+export const ENQUEUE_MAX_BYTES = 1024 * 1024;
 
 export const campaignBody = z
   .strictObject({
@@ -53,6 +88,20 @@ export const campaignBody = z
     maxAttemptsPerDay: z.number().int().min(1).max(10),
     maxAttemptsTotal: z.number().int().min(1).max(30),
     retryAfterMinutes: z.number().int().min(5).max(1440).default(60),
+    /** Whom it may call; default Japanese mobile and fixed lines (premium rate never). */
+    destinations: z
+      .strictObject({
+        countries: z
+          .array(z.string().regex(/^[A-Z]{2}$/, "an ISO 3166 alpha-2 country code"))
+          .min(1)
+          .max(50),
+        types: z.array(z.enum(DIALLABLE_NUMBER_TYPES)).min(1),
+      })
+      .default({
+        ...DEFAULT_DESTINATIONS,
+        countries: [...DEFAULT_DESTINATIONS.countries],
+        types: [...DEFAULT_DESTINATIONS.types],
+      }),
   })
   .superRefine((c, ctx) => {
     if (c.type === "callback" && !c.queueId)
@@ -60,6 +109,14 @@ export const campaignBody = z
         code: "custom",
         path: ["queueId"],
         message: "a callback campaign needs the queue its agents answer",
+      });
+    const only = COUNTRIES_BY_TYPE[c.type];
+    const outside = only ? c.destinations.countries.filter((k) => !only.includes(k)) : [];
+    if (outside.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["destinations", "countries"],
+        message: `a ${c.type} campaign calls ${only?.join(", ")} numbers only (its lawful hours are Japan's); remove ${outside.join(", ")}`,
       });
     if (Object.keys(c.windows).length === 0)
       ctx.addIssue({
@@ -69,18 +126,54 @@ export const campaignBody = z
       });
   });
 
+/**
+ * Passed to the outbound flow as contact attributes; `message` is what the flow reads out. Names
+ * the flows and the recorder own are refused (a preset `responded` would complete an unanswered
+ * request; a preset `authResult` would have the whisper call an unverified callee verified), and
+ * all of them together stay within half of Connect's 32,768-byte limit per contact
+ * (StartOutboundVoiceContact, Attributes), leaving room for what the flows add.
+ */
+const attributes = z
+  .record(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, "letters, digits, _ and -, 1-32")
+      .superRefine((k, ctx) => {
+        const why = reservedAttributeReason(k);
+        if (why) ctx.addIssue({ code: "custom", message: why });
+      }),
+    z.string().max(1024),
+  )
+  .refine((a) => Object.keys(a).length <= 50, "at most 50 attributes")
+  .refine(
+    (a) => attributeBytes(a) <= CALLER_ATTRIBUTES_MAX_BYTES,
+    `at most ${CALLER_ATTRIBUTES_MAX_BYTES} UTF-8 bytes of names and values together`,
+  )
+  .default({});
+
 export const contactBody = z.strictObject({
   idempotencyKey: z.string().min(1).max(128),
   phoneNumber: phone,
   customerRef: z.string().min(1).max(128),
-  /** Passed to the outbound flow as contact attributes; `message` is what the flow reads out. */
-  attributes: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), z.string().max(1024)).default({}),
+  attributes,
   promisedDate: date.optional(),
 });
-export const enqueueBody = z.union([
-  contactBody,
-  z.strictObject({ contacts: z.array(contactBody).min(1).max(100) }),
-]);
+const batchBody = z.strictObject({ contacts: z.array(contactBody).min(1).max(100) });
+/** One contact or a batch (API Gateway's request model is generated from this union). */
+export const enqueueBody = z.union([contactBody, batchBody]);
+/**
+ * The same, parsed as the shape the body names (a `contacts` key: a batch), so a 400 always
+ * carries that shape's field paths (`attributes.responded`, `contacts.1.phoneNumber`) instead of
+ * zod's "no union member matched".
+ */
+const enqueueParser = z.unknown().transform((v, ctx) => {
+  const shape = typeof v === "object" && v !== null && "contacts" in v ? batchBody : contactBody;
+  const r = shape.safeParse(v);
+  if (r.success) return r.data;
+  for (const i of r.error.issues)
+    ctx.addIssue({ code: "custom", message: i.message, path: i.path });
+  return z.NEVER;
+});
 
 export interface ApiEvent {
   readonly httpMethod: string;
@@ -103,7 +196,7 @@ export function makeApi(d: ApiDeps) {
     const nowIso = new Date(d.now()).toISOString();
     switch (route) {
       case "POST /campaigns": {
-        const b = parseBody(campaignBody, event.body);
+        const b = parseBody(campaignBody, event.body, { maxBytes: CAMPAIGN_MAX_BYTES });
         if (isResponse(b)) return b;
         const contactFlowId = b.contactFlowId ?? d.defaultContactFlowId;
         if (!contactFlowId)
@@ -113,7 +206,13 @@ export function makeApi(d: ApiDeps) {
               reason: "required: this stack deploys no default outbound flow",
             },
           ]);
-        const campaign: Campaign = { ...b, contactFlowId, state: "ACTIVE", createdAt: nowIso };
+        const campaign: Campaign = {
+          ...b,
+          sourcePhoneNumber: normalized(b.sourcePhoneNumber),
+          contactFlowId,
+          state: "ACTIVE",
+          createdAt: nowIso,
+        };
         return (await d.store.putCampaign(campaign))
           ? json(201, campaign)
           : problem(409, `campaign ${b.campaignId} exists`);
@@ -130,9 +229,16 @@ export function makeApi(d: ApiDeps) {
         const campaign = await d.store.getCampaign(p.campaignId ?? "");
         if (!campaign) return problem(404, "no such campaign");
         if (campaign.state === "CANCELLED") return problem(409, "campaign is cancelled");
-        const b = parseBody(enqueueBody, event.body);
+        const b = parseBody(enqueueParser, event.body, { maxBytes: ENQUEUE_MAX_BYTES });
         if (isResponse(b)) return b;
-        const contacts = "contacts" in b ? b.contacts : [b];
+        // Stored, hashed for idempotency, DNC-checked and dialled in one spelling only:
+        // +8109012345678 and +819012345678 are the same line.
+        const contacts = ("contacts" in b ? b.contacts : [b]).map((c) => ({
+          ...c,
+          phoneNumber: normalized(c.phoneNumber),
+        }));
+        const stillQueued = async (requestId: string) =>
+          (await d.store.getRequest(campaign.campaignId, requestId))?.state === "QUEUED";
         if (campaign.type !== "callback") {
           const missing = contacts.findIndex((c) => !c.attributes.message);
           if (missing >= 0)
@@ -144,10 +250,31 @@ export function makeApi(d: ApiDeps) {
               },
             ]);
         }
+        const tooLate = jstDate(d.now() + PROMISED_DATE_MAX_DAYS * 86_400_000);
+        const late = contacts.findIndex(
+          (c) => c.promisedDate !== undefined && c.promisedDate > tooLate,
+        );
+        if (late >= 0)
+          return problem(400, "invalid body", [
+            {
+              field: "contacts" in b ? `contacts.${late}.promisedDate` : "promisedDate",
+              reason: `at most ${PROMISED_DATE_MAX_DAYS} days ahead (${tooLate} JST)`,
+            },
+          ]);
         const results = [];
         const queued: DialMessage[] = [];
         for (const c of contacts) {
           const requestId = requestIdFor(campaign.campaignId, c.idempotencyKey);
+          const destination = checkDestination(campaign, c.phoneNumber);
+          if (!destination.ok) {
+            results.push({
+              idempotencyKey: c.idempotencyKey,
+              requestId,
+              status: "rejected",
+              reason: `destination not allowed: ${destination.reason}`,
+            });
+            continue;
+          }
           if (await d.store.isDoNotCall(c.phoneNumber)) {
             results.push({
               idempotencyKey: c.idempotencyKey,
@@ -178,7 +305,11 @@ export function makeApi(d: ApiDeps) {
             status,
             ...(status === "conflict" ? { reason: "idempotency key used with another body" } : {}),
           });
-          if (status === "created") queued.push({ campaignId: campaign.campaignId, requestId });
+          // A duplicate still QUEUED may be one whose message never reached SQS (the send failed
+          // after the store write and the client retried): send it again. The dialer's claim is
+          // conditional, so a second message for a request already queued dials nothing twice.
+          if (status === "created" || (status === "duplicate" && (await stillQueued(requestId))))
+            queued.push({ campaignId: campaign.campaignId, requestId });
         }
         await d.enqueue(queued);
         const single = !("contacts" in b);

@@ -5,6 +5,7 @@
 import { ConnectClient } from "@aws-sdk/client-connect";
 import { z } from "zod";
 import {
+  DEFAULT_CALL_LEASE_MINUTES,
   DEFAULT_DIAL_RATE,
   DEFAULT_MAX_CONCURRENT_CALLS,
   dialOne,
@@ -20,6 +21,7 @@ const e = env({
   DIAL_RATE_PER_SECOND: z.coerce.number().positive().default(DEFAULT_DIAL_RATE),
   WORKERS: z.coerce.number().int().positive().default(1),
   MAX_CONCURRENT_CALLS: z.coerce.number().int().positive().default(DEFAULT_MAX_CONCURRENT_CALLS),
+  CALL_LEASE_MINUTES: z.coerce.number().int().positive().default(DEFAULT_CALL_LEASE_MINUTES),
 });
 // One SDK attempt: the dialer's pacer must see every 429 to slow down, and its own retries (and
 // the queue's) are safe because every call carries its ClientToken.
@@ -38,6 +40,7 @@ const deps = {
   instanceId: e.INSTANCE_ID,
   maxConcurrentCalls: e.MAX_CONCURRENT_CALLS,
   staleDialingMs: 120_000,
+  callLeaseMs: e.CALL_LEASE_MINUTES * 60_000,
   log: (m: string, f: Record<string, unknown>) => logger.warn(m, f),
 };
 

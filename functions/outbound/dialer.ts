@@ -8,13 +8,21 @@
  * carries ClientToken `<requestId>-<attempt>`, which Connect deduplicates; a retry after a crash
  * between the call and the record therefore gets the same contact back instead of a second call.
  */
+import { reservedAttributeReason } from "../shared/attributes";
+import { checkDestination } from "./destinations";
 import { jstDate, nextCallTime } from "./windows";
-import { NotClaimed, TERMINAL, type ContactRequest, type OutboundStore } from "./store";
+import { NotClaimed, slotHolder, TERMINAL, type ContactRequest, type OutboundStore } from "./store";
 
 /** Connect's StartOutboundVoiceContact default quota: 2 per second per account and region. */
 export const DEFAULT_DIAL_RATE = 2;
 /** Connect's default concurrent active calls per instance. */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 10;
+/**
+ * How long a placed call may hold a concurrent-call slot without its DISCONNECTED event: longer
+ * than any desk call. A call that outlives it lets the dialer start one more call than the limit,
+ * which Connect refuses with a limit error; that attempt returns to the queue and is retried.
+ */
+export const DEFAULT_CALL_LEASE_MINUTES = 240;
 /** SQS DelaySeconds maximum: longer waits hop through several deliveries. */
 export const MAX_DELAY_SECONDS = 900;
 
@@ -40,6 +48,11 @@ export interface DialerDeps {
   readonly maxConcurrentCalls: number;
   /** A DIALING claim older than this is a crashed worker's: resume it with the same token. */
   readonly staleDialingMs: number;
+  /**
+   * How long a placed call holds its concurrent-call slot if its DISCONNECTED event never arrives
+   * (the event went to the DLQ): the lease runs out and the slot comes back. Longer than any call.
+   */
+  readonly callLeaseMs: number;
   readonly log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -124,53 +137,69 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
     await d.store.setRequestState(msg.campaignId, msg.requestId, state, { reason, now: iso });
     return { kind: "closed", state, reason } as const;
   };
-  if (campaign.state === "CANCELLED") return close("CANCELLED", "campaign cancelled");
-
   let req: ContactRequest = request;
-  let attempt: number;
   if (req.state === "DIALLED") return { kind: "skipped", reason: "already dialled" };
-  if (req.state === "DIALING") {
-    // Another worker holds it, unless its claim is stale (it crashed): then resume with the same
-    // attempt and token, which Connect answers with the same contact if the call went out.
-    if (now - (req.dialingSince ?? 0) < d.staleDialingMs)
-      return { kind: "skipped", reason: "being dialled by another worker" };
+  const resuming = req.state === "DIALING";
+  // Another worker holds it, unless its claim is stale (it crashed or Connect failed with a 5xx):
+  // then it is resumed, but only after the same checks as a first call. The claim may be hours old
+  // (redelivered from the queue), the window may have closed and the number may be listed now.
+  if (resuming && now - (req.dialingSince ?? 0) < d.staleDialingMs)
+    return { kind: "skipped", reason: "being dialled by another worker" };
+  const pending = resuming || req.resumeAttempt === req.attempts ? req.attempts : undefined;
+  const holder = slotHolder(req.requestId, pending ?? req.attempts + 1);
+  // A resumed claim's slot lease may still be live: every way out below gives it back.
+  const refuse = async (state: "CANCELLED" | "REJECTED" | "COMPLETED", reason: string) => {
+    if (resuming) await d.store.releaseSlot(holder);
+    return close(state, reason);
+  };
+  if (campaign.state === "CANCELLED") return refuse("CANCELLED", "campaign cancelled");
+
+  const destination = checkDestination(campaign, req.phoneNumber);
+  if (!destination.ok) return refuse("REJECTED", `destination not allowed: ${destination.reason}`);
+  if (await d.store.isDoNotCall(destination.e164)) return refuse("REJECTED", "do-not-call list");
+  if (pending === undefined && req.attempts >= campaign.maxAttemptsTotal)
+    return refuse("COMPLETED", "attempt limit reached");
+  const today = jstDate(now);
+  // A pending attempt was counted when it was first claimed: it does not count against today again.
+  const usedToday =
+    (req.attemptDate === today ? req.attemptsThatDay : 0) - (pending !== undefined ? 1 : 0);
+  const earliest = resuming ? now : Math.max(now, req.nextAttemptAt ?? 0);
+  // The per-day cap moves the earliest time to tomorrow 00:00 JST; the window does the rest.
+  const fromDay =
+    usedToday >= campaign.maxAttemptsPerDay
+      ? Date.parse(`${today}T00:00:00+09:00`) + 86_400_000
+      : earliest;
+  const at = nextCallTime(campaign, Math.max(earliest, fromDay), req.promisedDate);
+  if (at === undefined) return refuse("REJECTED", "no lawful calling window in the next two weeks");
+  if (at > now) {
+    await d.store.setRequestState(msg.campaignId, msg.requestId, "SCHEDULED", {
+      nextAttemptAt: at,
+      reason:
+        usedToday >= campaign.maxAttemptsPerDay ? "daily attempt limit" : "outside calling window",
+      ...(pending !== undefined ? { resumeAttempt: pending } : {}),
+      now: iso,
+    });
+    if (resuming) await d.store.releaseSlot(holder);
+    await d.requeue(msg, secondsUntil(at, now));
+    return { kind: "scheduled", at, reason: "outside calling window or daily limit" };
+  }
+  // The claim phase holds the slot a little longer than a claim takes to go stale; a placed call
+  // then holds it for callLeaseMs (recordDialled below) until the recorder frees it.
+  if (!(await d.store.takeSlot(holder, d.maxConcurrentCalls, now, now + 2 * d.staleDialingMs))) {
+    await d.requeue(msg, 30);
+    return { kind: "scheduled", at: now + 30_000, reason: "all concurrent-call slots busy" };
+  }
+  let attempt: number;
+  if (resuming) {
     attempt = req.attempts;
   } else {
-    if (await d.store.isDoNotCall(req.phoneNumber)) return close("REJECTED", "do-not-call list");
-    if (req.attempts >= campaign.maxAttemptsTotal)
-      return close("COMPLETED", "attempt limit reached");
-    const today = jstDate(now);
-    const usedToday = req.attemptDate === today ? req.attemptsThatDay : 0;
-    const earliest = Math.max(now, req.nextAttemptAt ?? 0);
-    // The per-day cap moves the earliest time to tomorrow 00:00 JST; the window does the rest.
-    const fromDay =
-      usedToday >= campaign.maxAttemptsPerDay
-        ? Date.parse(`${today}T00:00:00+09:00`) + 86_400_000
-        : earliest;
-    const at = nextCallTime(campaign, Math.max(earliest, fromDay), req.promisedDate);
-    if (at === undefined)
-      return close("REJECTED", "no lawful calling window in the next two weeks");
-    if (at > now) {
-      await d.store.setRequestState(msg.campaignId, msg.requestId, "SCHEDULED", {
-        nextAttemptAt: at,
-        reason:
-          usedToday >= campaign.maxAttemptsPerDay
-            ? "daily attempt limit"
-            : "outside calling window",
-        now: iso,
-      });
-      await d.requeue(msg, secondsUntil(at, now));
-      return { kind: "scheduled", at, reason: "outside calling window or daily limit" };
-    }
-    if (!(await d.store.takeSlot(d.maxConcurrentCalls))) {
-      await d.requeue(msg, 30);
-      return { kind: "scheduled", at: now + 30_000, reason: "all concurrent-call slots busy" };
-    }
     try {
       attempt = (await d.store.claimAttempt(req, today, now)).attempt;
     } catch (e) {
-      await d.store.releaseSlot();
+      // Lost to another worker: the lease names the attempt the winner now holds, so it stays
+      // (at worst, when the request moved on instead, it runs out with the claim phase).
       if (e instanceof NotClaimed) return { kind: "skipped", reason: e.why };
+      await d.store.releaseSlot(holder);
       throw e;
     }
     req = { ...req, attempts: attempt };
@@ -179,11 +208,12 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
   const call: StartCall = {
     instanceId: d.instanceId,
     contactFlowId: campaign.contactFlowId,
-    destination: req.phoneNumber,
+    destination: destination.e164,
     source: campaign.sourcePhoneNumber,
     queueId: campaign.queueId,
     attributes: {
-      ...req.attributes,
+      // Requests stored before the API refused reserved names must not preset them either.
+      ...callerAttributes(req.attributes),
       campaignId: campaign.campaignId,
       campaignType: campaign.type,
       requestId: req.requestId,
@@ -210,7 +240,7 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
       // and the DIALING claim is resumed with the same token. Only Connect refusing this call
       // (bad number, flow, destination) closes the request.
       if (e instanceof ThrottledError || !REFUSALS.has(name)) throw e;
-      await d.store.releaseSlot();
+      await d.store.releaseSlot(holder);
       await d.store.setRequestState(msg.campaignId, msg.requestId, "FAILED", {
         reason: `StartOutboundVoiceContact: ${name}`,
         now: new Date(d.now()).toISOString(),
@@ -222,6 +252,14 @@ export async function dialOne(d: DialerDeps, msg: DialMessage): Promise<DialOutc
     // If this write fails the message returns; the stale DIALING claim is resumed with the same
     // token, and Connect hands back this contact instead of calling again.
     await d.store.recordDialled(req, attempt, contactId, d.now());
+    // The live call keeps the slot until the recorder sees DISCONNECTED, or the lease runs out.
+    await d.store.takeSlot(holder, Number.MAX_SAFE_INTEGER, d.now(), d.now() + d.callLeaseMs);
     return { kind: "dialled", contactId, attempt };
   }
 }
+
+/** The caller's attributes without the names the flows and the recorder own. */
+const callerAttributes = (attrs: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(attrs).filter(([k]) => reservedAttributeReason(k) === undefined),
+  );

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import type { DialMessage } from "./dialer";
-import type { OutboundStore } from "./store";
+import { slotHolder, type OutboundStore } from "./store";
 
 const eventSchema = z.object({
   source: z.literal("aws.connect"),
@@ -86,7 +86,7 @@ export async function recordEvent(d: RecorderDeps, event: unknown): Promise<Reco
   });
   if (!after) return "stale";
   // Exactly once per attempt: only the event that moved it to DISCONNECTED frees its slot.
-  if (attempt.holdsSlot) await d.store.releaseSlot();
+  if (attempt.holdsSlot) await d.store.releaseSlot(slotHolder(attempt.requestId, attempt.attempt));
 
   const [campaign, request] = await Promise.all([
     d.store.getCampaign(attempt.campaignId),

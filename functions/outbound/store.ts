@@ -5,10 +5,11 @@
  *   CAMPAIGN#<id> / REQUEST#<rid>#ATTEMPT#<n>    one call: contact id, INITIATED → CONNECTED → DISCONNECTED
  *   CONTACT#<contactId> / META                   which attempt a Connect contact belongs to
  *   DNC#<E.164> / META                           the do-not-call list
- *   COUNTER#active-calls / META                  calls placed and not yet disconnected
+ *   COUNTER#active-calls / META                  concurrent-call slots: a map attempt → lease expiry
  * Every state change that could race is a conditional write: one attempt is claimed by one worker,
- * a state only moves forward, and the active-call counter never passes its limit.
+ * a state only moves forward, and the live slot leases never pass the concurrent-call limit.
  */
+import { normalizeE164 } from "../../lib/phone";
 import { isConditionFailed } from "../shared/dynamo";
 import {
   DynamoDBDocumentClient,
@@ -17,6 +18,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as crypto from "node:crypto";
+import type { Destinations } from "./destinations";
 import type { CallingRules, CampaignType, Day } from "./windows";
 
 export const TABLE_KEYS = { hash: "pk", range: "sk" } as const;
@@ -36,6 +38,8 @@ export interface Campaign extends CallingRules {
   readonly maxAttemptsTotal: number;
   /** Minutes to wait before calling again after an unanswered attempt. */
   readonly retryAfterMinutes: number;
+  /** Countries and number types it may call; absent on campaigns created before the allow-list. */
+  readonly destinations?: Destinations;
   readonly state: "ACTIVE" | "CANCELLED";
   readonly createdAt: string;
 }
@@ -67,6 +71,12 @@ export interface ContactRequest {
   readonly attemptDate?: string;
   readonly attemptsThatDay: number;
   readonly dialingSince?: number;
+  /**
+   * An attempt that was claimed but may not have gone out (its worker failed and the resume found
+   * the window closed or the number newly on the do-not-call list): the next claim places it with
+   * the same number and ClientToken instead of counting a new attempt.
+   */
+  readonly resumeAttempt?: number;
   readonly nextAttemptAt?: number;
   readonly lastContactId?: string;
   readonly reason?: string;
@@ -102,6 +112,15 @@ const attemptKey = (c: string, r: string, n: number) => ({
 const contactKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "META" });
 const dncKey = (e164: string) => ({ pk: `DNC#${e164}`, sk: "META" });
 const COUNTER = { pk: "COUNTER#active-calls", sk: "META" };
+
+/** The slot lease of one attempt: the request id's first 16 hex digits keep 10,000 leases in one item. */
+export const slotHolder = (requestId: string, attempt: number): string =>
+  `${requestId.slice(0, 16)}-${attempt}`;
+
+/** DynamoDB refuses `SET leases.#h` while the map does not exist yet (a ValidationException). */
+const isMissingMap = (e: unknown): boolean =>
+  (e as { name?: string })?.name === "ValidationException" &&
+  /document path/i.test((e as Error).message ?? "");
 
 /** A request id derived from the idempotency key: the same key always names the same request. */
 export const requestIdFor = (campaignId: string, idempotencyKey: string): string =>
@@ -199,7 +218,7 @@ export class OutboundStore {
     c: string,
     r: string,
     state: RequestState,
-    fields: { reason?: string; nextAttemptAt?: number; now: string },
+    fields: { reason?: string; nextAttemptAt?: number; resumeAttempt?: number; now: string },
   ): Promise<boolean> {
     const values: Record<string, unknown> = {
       ":s": state,
@@ -214,6 +233,10 @@ export class OutboundStore {
     if (fields.nextAttemptAt !== undefined) {
       sets.push("nextAttemptAt = :next");
       values[":next"] = fields.nextAttemptAt;
+    }
+    if (fields.resumeAttempt !== undefined) {
+      sets.push("resumeAttempt = :resume");
+      values[":resume"] = fields.resumeAttempt;
     }
     try {
       await this.db.send(
@@ -235,23 +258,32 @@ export class OutboundStore {
 
   /**
    * Claims the next attempt of a request for this worker: only from QUEUED or SCHEDULED, only if
-   * nobody else incremented the count first. Throws NotClaimed otherwise.
+   * nobody else incremented the count first. A request with `resumeAttempt` claims that attempt
+   * again (same number, same ClientToken) without counting a new one. Throws NotClaimed otherwise.
    */
   async claimAttempt(
     req: ContactRequest,
     today: string,
     now: number,
   ): Promise<{ attempt: number }> {
-    const attempt = req.attempts + 1;
-    const thatDay = req.attemptDate === today ? req.attemptsThatDay + 1 : 1;
+    const resume = req.resumeAttempt !== undefined && req.resumeAttempt === req.attempts;
+    const attempt = resume ? req.attempts : req.attempts + 1;
+    const sameDay = req.attemptDate === today;
+    const thatDay = resume
+      ? sameDay
+        ? req.attemptsThatDay
+        : 1
+      : sameDay
+        ? req.attemptsThatDay + 1
+        : 1;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(req.campaignId, req.requestId),
           UpdateExpression:
-            "SET attempts = :n, attemptDate = :d, attemptsThatDay = :td, #s = :dialing, dialingSince = :now, updatedAt = :iso",
-          ConditionExpression: "attempts = :prev AND #s IN (:queued, :scheduled)",
+            "SET attempts = :n, attemptDate = :d, attemptsThatDay = :td, #s = :dialing, dialingSince = :now, updatedAt = :iso REMOVE resumeAttempt",
+          ConditionExpression: `attempts = :prev AND #s IN (:queued, :scheduled) AND ${resume ? "resumeAttempt = :prev" : "attribute_not_exists(resumeAttempt)"}`,
           ExpressionAttributeNames: { "#s": "state" },
           ExpressionAttributeValues: {
             ":n": attempt,
@@ -274,35 +306,54 @@ export class OutboundStore {
     }
   }
 
-  /** Takes one of the instance's concurrent-call slots; false when all are in use. */
-  async takeSlot(max: number): Promise<boolean> {
+  /**
+   * Takes one of the instance's concurrent-call slots for `holder` (one attempt) until `until`
+   * (epoch ms); false when all are in use. Slots are leases in one map, `holder → expiry`, so a
+   * slot whose release was lost (the worker died, the call's DISCONNECTED event went to the DLQ)
+   * comes back when its lease runs out instead of blocking every later call. Taking a slot the
+   * holder already has extends it. Expired leases are pruned only when the map looks full, each
+   * removal conditional on the expiry read, so a lease renewed meanwhile is never dropped.
+   */
+  async takeSlot(holder: string, max: number, now: number, until: number): Promise<boolean> {
     if (max <= 0) return false;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: COUNTER,
-          UpdateExpression: "ADD active :one",
-          ConditionExpression: "attribute_not_exists(active) OR active < :max",
-          ExpressionAttributeValues: { ":one": 1, ":max": max },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
+    for (let round = 0; round < 3; round++) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: COUNTER,
+            UpdateExpression: "SET leases.#h = :until",
+            ConditionExpression: "attribute_exists(leases.#h) OR size(leases) < :max",
+            ExpressionAttributeNames: { "#h": holder },
+            ExpressionAttributeValues: { ":until": until, ":max": max },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isMissingMap(e)) {
+          await this.createLeaseMap();
+          continue;
+        }
+        if (!isConditionFailed(e)) throw e;
+      }
+      const leases = await this.leases();
+      if (leases === undefined) await this.createLeaseMap();
+      else if ((await this.pruneLeases(leases, now)) === 0) return false;
     }
+    return false;
   }
 
-  async releaseSlot(): Promise<void> {
+  private async leases(): Promise<Record<string, number> | undefined> {
+    return (await this.get<{ leases?: Record<string, number> }>(COUNTER))?.leases;
+  }
+
+  private async createLeaseMap(): Promise<void> {
     try {
       await this.db.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.table,
-          Key: COUNTER,
-          UpdateExpression: "ADD active :minus",
-          ConditionExpression: "active > :zero",
-          ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
+          Item: { ...COUNTER, kind: "counter", leases: {} },
+          ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
     } catch (e) {
@@ -310,8 +361,51 @@ export class OutboundStore {
     }
   }
 
-  async activeCalls(): Promise<number> {
-    return Number((await this.get<{ active?: number }>(COUNTER))?.active ?? 0);
+  /** Removes leases that ran out before `now`; returns how many were removed. */
+  private async pruneLeases(leases: Record<string, number>, now: number): Promise<number> {
+    let removed = 0;
+    for (const [holder, until] of Object.entries(leases)) {
+      if (until > now) continue;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: COUNTER,
+            UpdateExpression: "REMOVE leases.#h",
+            ConditionExpression: "leases.#h = :until",
+            ExpressionAttributeNames: { "#h": holder },
+            ExpressionAttributeValues: { ":until": until },
+          }),
+        );
+        removed++;
+      } catch (e) {
+        if (!isConditionFailed(e)) throw e;
+      }
+    }
+    return removed;
+  }
+
+  /** Gives a slot back (idempotent: a second release of the same holder changes nothing). */
+  async releaseSlot(holder: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: COUNTER,
+          UpdateExpression: "REMOVE leases.#h",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#h": holder },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailed(e)) throw e;
+    }
+  }
+
+  /** Calls holding a slot whose lease has not run out at `now`. */
+  async activeCalls(now: number): Promise<number> {
+    const leases = (await this.leases()) ?? {};
+    return Object.values(leases).filter((until) => until > now).length;
   }
 
   /** Records a placed call: the attempt, the contact pointer, and the request as DIALLED. */
@@ -362,7 +456,8 @@ export class OutboundStore {
       new UpdateCommand({
         TableName: this.table,
         Key: requestKey(req.campaignId, req.requestId),
-        UpdateExpression: "SET #s = :d, lastContactId = :c, updatedAt = :iso REMOVE dialingSince",
+        UpdateExpression:
+          "SET #s = :d, lastContactId = :c, updatedAt = :iso REMOVE dialingSince, resumeAttempt",
         ConditionExpression: "#s = :dialing AND attempts = :n",
         ExpressionAttributeNames: { "#s": "state" },
         ExpressionAttributeValues: {
@@ -422,11 +517,20 @@ export class OutboundStore {
     }
   }
 
-  async isDoNotCall(e164: string): Promise<boolean> {
+  /**
+   * Whether a number is on the do-not-call list, compared in its one normalised spelling (a number
+   * that is no valid number at all is treated as listed: it must never be dialled).
+   */
+  async isDoNotCall(phoneNumber: string): Promise<boolean> {
+    const e164 = normalizeE164(phoneNumber);
+    if (!e164) return true;
     return (await this.get(dncKey(e164))) !== undefined;
   }
 
-  async addDoNotCall(e164: string, reason: string, at: string): Promise<void> {
+  /** Lists a number in its normalised spelling; throws on a string that is no valid number. */
+  async addDoNotCall(phoneNumber: string, reason: string, at: string): Promise<void> {
+    const e164 = normalizeE164(phoneNumber);
+    if (!e164) throw new Error(`not a valid phone number: ${JSON.stringify(phoneNumber)}`);
     await this.db.send(
       new PutCommand({
         TableName: this.table,
