@@ -327,6 +327,20 @@ const chatSchema = z.strictObject({
     .optional(),
   /** Other pages that open chats (the bank's own site): allowed by CORS and approved origins. */
   extraOrigins: z.array(httpsOrigin).max(20).default([]),
+  /** AWS WAF in front of the chat API (both stacks). */
+  waf: z
+    .strictObject({
+      /**
+       * Requests one IP address may make in 5 minutes; a chat start is two (preflight and POST).
+       * AWS WAF's lowest allowed limit is 10.
+       */
+      perIpRequestsPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(30),
+      /** AWS's Bot Control rule group, common level (billed per request on top of WAF). */
+      botControl: z.boolean().default(true),
+      /** Chat API requests in 5 minutes that raise the surge alarm. */
+      surgeAlarmPer5Minutes: z.number().int().min(1).default(300),
+    })
+    .prefault({}),
   /**
    * Primary: the dr stack's chat outputs, once it has run. Until then chats start in the primary
    * region only and the portal knows no DR backend.

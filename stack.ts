@@ -9,6 +9,7 @@ import * as awsNative from "@pulumi/aws-native/provider";
 import type { Region as AwsNativeRegion } from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ApiGatewayLogging,
   BackupVault,
   ChatChannel,
   ChatPortal,
@@ -57,7 +58,11 @@ export const CHAT_FLOW = "chat-inbound";
 const chatFlows = (cfg: StackConfig): string[] => (cfg.chat.enabled ? [CHAT_FLOW] : []);
 
 /** The ChatChannel settings every stack takes from config and its region. */
-const chatSettings = (cfg: StackConfig, region: ContactCenterRegion) => ({
+const chatSettings = (
+  cfg: StackConfig,
+  region: ContactCenterRegion,
+  apiLogging: ApiGatewayLogging,
+) => ({
   region: cfg.region,
   instanceId: region.instanceId,
   instanceArn: region.instanceArn,
@@ -69,7 +74,22 @@ const chatSettings = (cfg: StackConfig, region: ContactCenterRegion) => ({
   chatDurationMinutes: cfg.chat.chatDurationMinutes,
   targetTtlSeconds: cfg.chat.targetTtlSeconds,
   concurrency: cfg.chat.concurrency,
+  apiLogging: apiLogging.account,
+  waf: cfg.chat.waf,
 });
+
+/**
+ * The region's API Gateway account logging setting, once per stack and only when a REST API here
+ * needs it (chat in both stacks, outbound in the primary).
+ */
+/** A factory that makes its value on first use and returns the same value after. */
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+}
+
+const apiGatewayLogging = (cfg: StackConfig, opts: pulumi.ComponentResourceOptions) =>
+  new ApiGatewayLogging(`${cfg.stack}-api-logs`, { region: cfg.region }, opts);
 
 /**
  * Primary: the chat backend, and the sample portal page whose config.json lists this backend and,
@@ -79,6 +99,7 @@ function deployChatPrimary(
   cfg: StackConfig,
   region: ContactCenterRegion,
   flows: ContactFlows,
+  apiLogging: () => ApiGatewayLogging,
   opts: pulumi.ComponentResourceOptions,
 ) {
   const c = cfg.chat;
@@ -103,7 +124,7 @@ function deployChatPrimary(
   const channel = new ChatChannel(
     `${cfg.stack}-chat`,
     {
-      ...chatSettings(cfg, region),
+      ...chatSettings(cfg, region, apiLogging()),
       contactFlowId: flows.ids[CHAT_FLOW],
       peerInstanceArn: c.dr?.instanceArn,
       targetParameterArn: c.dr?.targetParameterArn,
@@ -136,6 +157,7 @@ function deployChatDr(
   flows: ContactFlows | undefined,
   primary: pulumi.StackReference,
   drPercent: number,
+  apiLogging: () => ApiGatewayLogging,
   opts: pulumi.ComponentResourceOptions,
 ) {
   const c = cfg.chat;
@@ -163,7 +185,7 @@ function deployChatDr(
   const channel = new ChatChannel(
     `${cfg.stack}-chat`,
     {
-      ...chatSettings(cfg, region),
+      ...chatSettings(cfg, region, apiLogging()),
       contactFlowId: drFlowId,
       peerInstanceArn: out("instanceArn"),
       targetParameterArn: target.parameterArn,
@@ -595,7 +617,8 @@ function composePrimary(
     [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg)],
     opts,
   );
-  const chat = deployChatPrimary(cfg, region, flows, opts);
+  const apiLogging = once(() => apiGatewayLogging(cfg, opts));
+  const chat = deployChatPrimary(cfg, region, flows, apiLogging, opts);
   // With Global Resiliency the numbers belong in the replica's traffic distribution group, which
   // exists only once the dr stack has run: until the operator sets its ARN here they ring this
   // instance only, then they move to the group in place (README "DR runbook").
@@ -644,6 +667,7 @@ function composePrimary(
           workers: cfg.outbound.workers,
           maxConcurrentCalls: cfg.outbound.maxConcurrentCalls,
           apiRatePerSecond: cfg.outbound.apiRatePerSecond,
+          apiLogging: apiLogging().account,
           defaultContactFlowId: flows.ids.outbound,
         },
         opts,
@@ -795,7 +819,15 @@ function composeDr(
           },
           opts,
         );
-  const chat = deployChatDr(cfg, region, flows, primary, drPercent, opts);
+  const chat = deployChatDr(
+    cfg,
+    region,
+    flows,
+    primary,
+    drPercent,
+    once(() => apiGatewayLogging(cfg, opts)),
+    opts,
+  );
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),

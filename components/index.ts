@@ -29,3 +29,4 @@ export * from "./chatChannel";
 export * from "./chatTarget";
 export * from "./chatPortal";
 export * from "./serviceRole";
+export * from "./apiGatewayLogging";

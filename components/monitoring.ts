@@ -13,6 +13,7 @@
  *                 the concurrency quota, missed calls
  *   connectQueue  longest wait in the queue
  *   flow          flow errors and fatal errors
+ *   publicApi     a surge of requests to a public API, and many requests its WAF rate rule blocked
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -278,6 +279,29 @@ export function alarmsFor(w: Watched, t: MonitoringThresholds): AlarmSpec[] {
       ];
     case "logEvent":
       return [at("event", w.description, LOG_EVENTS_NAMESPACE, `Events-${w.id}`, "Sum", {}, 1)];
+    case "publicApi":
+      return [
+        at(
+          "surge",
+          `${w.surgePer5Minutes} or more requests to the public chat API in 5 minutes (a bot, or a campaign nobody announced?)`,
+          "AWS/ApiGateway",
+          "Count",
+          "Sum",
+          { ApiName: w.apiName, Stage: w.stage },
+          w.surgePer5Minutes,
+        ),
+        // One visitor over the per-IP limit is WAF doing its job; a hundred blocked requests in
+        // 5 minutes is an attack someone should look at (WAF logs say from where).
+        at(
+          "rate-blocked",
+          "AWS WAF's per-IP rate rule blocked 100 or more chat requests in 5 minutes",
+          "AWS/WAFV2",
+          "BlockedRequests",
+          "Sum",
+          { WebACL: w.webAclName, Region: w.region, Rule: w.rateRuleName },
+          100,
+        ),
+      ];
     case "flow": {
       const d = {
         InstanceId: w.instanceId,

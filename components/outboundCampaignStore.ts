@@ -8,14 +8,12 @@ import { createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import {
   dialerPolicy,
-  doc,
-  functionLogStatement,
   outboundApiPolicy,
   queuePolicy,
   recorderPolicy,
   type OutboundPolicyArgs,
 } from "./policies";
-import { serviceRole } from "./serviceRole";
+import { API_ACCESS_LOG_PREFIX } from "./apiGatewayLogging";
 
 export const OUTBOUND_TOKEN = "customerchannel:outbound:OutboundCampaignStore";
 export const OUTBOUND_TABLE = "customerchannel-outbound";
@@ -35,6 +33,8 @@ export interface OutboundCampaignStoreArgs {
   readonly maxConcurrentCalls: number;
   /** API requests per second at the stage (burst twice that). */
   readonly apiRatePerSecond: number;
+  /** The region's API Gateway logging setting (ApiGatewayLogging.account). */
+  readonly apiLogging: pulumi.Resource;
   /** The `outbound` flow campaigns use unless they name another. */
   readonly defaultContactFlowId?: pulumi.Input<string>;
 }
@@ -410,27 +410,11 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
       `${name}-api-access`,
       {
         region,
-        name: "/aws/apigateway/customerchannel-outbound",
+        name: `${API_ACCESS_LOG_PREFIX}outbound`,
         retentionInDays: args.logRetentionDays,
         kmsKeyId: args.logsKeyArn,
       },
       p,
-    );
-    // API Gateway writes access logs with a per-region account role.
-    const { role: cwRole, policy: cwPolicy } = serviceRole(
-      `${name}-api-logs`,
-      {
-        service: "apigateway.amazonaws.com",
-        description: `API Gateway access logging (${region})`,
-        accountId: identity.accountId,
-        policy: accessLogs.arn.apply((arn) => doc(functionLogStatement(arn))),
-      },
-      p,
-    );
-    const account = new aws.apigateway.Account(
-      `${name}-api-logs`,
-      { region, cloudwatchRoleArn: cwRole.arn },
-      { parent: this, dependsOn: [cwPolicy] },
     );
     const stage = new aws.apigateway.Stage(
       `${name}-api`,
@@ -453,7 +437,8 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
           }),
         },
       },
-      { parent: this, dependsOn: [account] },
+      // Access logs are written through the region's API Gateway account role.
+      { parent: this, dependsOn: [args.apiLogging] },
     );
     new aws.apigateway.MethodSettings(
       `${name}-api`,

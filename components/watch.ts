@@ -52,6 +52,17 @@ export type Watched =
       readonly description: string;
     }
   | {
+      /** A public API behind AWS WAF: a surge of requests, and visitors the rate rule blocks. */
+      readonly kind: "publicApi";
+      readonly id: string;
+      readonly apiName: pulumi.Input<string>;
+      readonly stage: string;
+      readonly region: string;
+      readonly webAclName: string;
+      readonly rateRuleName: string;
+      readonly surgePer5Minutes: number;
+    }
+  | {
       readonly kind: "flow";
       readonly id: string;
       readonly instanceId: pulumi.Input<string>;

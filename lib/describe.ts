@@ -289,19 +289,30 @@ export function securityFacts(r: RecordedResource): Facts {
         stage: text(i.stageName),
         accessLogs: text(get(i, "accessLogSettings", "destinationArn")),
       };
-    case "aws:apigatewayv2/api:Api":
+    case "aws:wafv2/webAcl:WebAcl":
       return {
-        protocol: text(i.protocolType),
-        corsOrigins: list(get(i, "corsConfiguration", "allowOrigins")),
-        corsMethods: list(get(i, "corsConfiguration", "allowMethods")),
+        scope: text(i.scope),
+        defaultAction: Object.keys((i.defaultAction as object | undefined) ?? {}).join(","),
+        rules: ((i.rules as Record<string, unknown>[] | undefined) ?? []).map((r) => {
+          const rate = get(r, "statement", "rateBasedStatement");
+          const managed = get(r, "statement", "managedRuleGroupStatement");
+          const what = rate
+            ? `${text(get(rate, "limit"))} requests per ${text(get(rate, "evaluationWindowSec"))} s per ${text(get(rate, "aggregateKeyType"))}`
+            : managed
+              ? `managed ${text(get(managed, "vendorName"))}/${text(get(managed, "name"))}`
+              : "custom statement";
+          const action = r.action ? Object.keys(r.action).join(",") : "group's own actions";
+          return `${text(r.priority)} ${text(r.name)}: ${what} → ${action}`;
+        }),
       };
-    case "aws:apigatewayv2/route:Route":
-      return { route: text(i.routeKey), authorization: text(i.authorizationType) };
-    case "aws:apigatewayv2/stage:Stage":
+    case "aws:wafv2/webAclAssociation:WebAclAssociation":
+      return { resource: text(i.resourceArn), webAcl: text(i.webAclArn) };
+    case "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration":
       return {
-        stage: text(i.name),
-        throttling: `${text(get(i, "defaultRouteSettings", "throttlingRateLimit"))}/s burst ${text(get(i, "defaultRouteSettings", "throttlingBurstLimit"))}`,
-        accessLogs: text(get(i, "accessLogSettings", "destinationArn")),
+        destinations: list(i.logDestinationConfigs),
+        redacted: ((i.redactedFields as Record<string, unknown>[] | undefined) ?? []).map((f) =>
+          text(get(f, "singleHeader", "name")),
+        ),
       };
     case "aws-native:connect:ApprovedOrigin":
       return { origin: text(i.origin) };

@@ -433,14 +433,15 @@ function fakeState(
         },
       };
     }
-    case "aws:apigatewayv2/api:Api": {
-      const apiId = hex(seed, 10);
+    case "aws:wafv2/webAcl:WebAcl": {
+      // ARN as WAFV2 returns it: scope (regional or global), name, then a UUID.
+      const id = uuid(seed);
+      const scope = text(inputs.scope) === "CLOUDFRONT" ? "global" : "regional";
       return {
-        id: apiId,
+        id,
         state: {
-          apiEndpoint: `https://${apiId}.execute-api.${region}.amazonaws.com`,
-          executionArn: `arn:aws:execute-api:${region}:${acct}:${apiId}`,
-          arn: `arn:aws:apigateway:${region}::/apis/${apiId}`,
+          arn: `arn:aws:wafv2:${region}:${acct}:${scope}/webacl/${text(inputs.name)}/${id}`,
+          capacity: 0,
         },
       };
     }
@@ -468,6 +469,8 @@ function fakeState(
         id: `ags-${text(inputs.restApi)}-${text(inputs.stageName)}`,
         state: {
           invokeUrl: `https://${text(inputs.restApi)}.execute-api.${region}.amazonaws.com/${text(inputs.stageName)}`,
+          // The stage ARN WAF associations name (no account: API Gateway resource ARNs have none).
+          arn: `arn:aws:apigateway:${region}::/restapis/${text(inputs.restApi)}/stages/${text(inputs.stageName)}`,
         },
       };
     // aws-native: ids as the services mint them (Lex: 10 upper-case alphanumerics).

@@ -615,16 +615,39 @@ export const RULES: readonly Rule[] = [
   {
     name: "apigateway-method-auth",
     description:
-      "Every API Gateway method requires IAM, a Lambda authorizer or Cognito (no NONE, except CORS preflight).",
+      "Every API Gateway method requires IAM, a Lambda authorizer or Cognito; a public one (NONE) only behind an AWS WAF web ACL with a per-IP rate rule, in the same component (CORS preflight excepted).",
     fisc: ["実5", "実8"],
-    userMustStill: "Grant execute-api:Invoke only to the callers that need it.",
+    userMustStill:
+      "Grant execute-api:Invoke only to the callers that need it; review the WAF logs of public APIs.",
     level: "mandatory",
-    resource: (r) =>
-      r.type === "aws:apigateway/method:Method" &&
-      r.props.httpMethod !== "OPTIONS" &&
-      !["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"].includes(String(r.props.authorization))
-        ? [`authorization is ${String(r.props.authorization)}`]
-        : [],
+    stack: (all) =>
+      all
+        .filter(
+          (r) =>
+            r.type === "aws:apigateway/method:Method" &&
+            r.props.httpMethod !== "OPTIONS" &&
+            !["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"].includes(String(r.props.authorization)),
+        )
+        .filter((m) => {
+          const siblings = all.filter(
+            (r) => r.parentUrn !== undefined && r.parentUrn === m.parentUrn,
+          );
+          const associated = siblings.some(
+            (r) => r.type === "aws:wafv2/webAclAssociation:WebAclAssociation",
+          );
+          const perIp = siblings.some(
+            (r) =>
+              r.type === "aws:wafv2/webAcl:WebAcl" &&
+              ((r.props.rules as Record<string, unknown>[] | undefined) ?? []).some(
+                (rule) => get(rule, "statement", "rateBasedStatement", "aggregateKeyType") === "IP",
+              ),
+          );
+          return !(associated && perIp);
+        })
+        .map((m) => ({
+          urn: m.urn,
+          message: `${m.name}: authorization is ${String(m.props.authorization)} and no AWS WAF web ACL with a per-IP rate rule is associated in its component`,
+        })),
   },
   {
     name: "apigateway-access-logs",

@@ -1,6 +1,6 @@
 /**
- * Chat in both stacks, as `pulumi up` would create it: the backend API (public, throttled,
- * CORS for the portal only), its function's exact permissions, the approved origins, the portal
+ * Chat in both stacks, as `pulumi up` would create it: the backend API (public, behind AWS WAF,
+ * throttled, the portal's origin only), its function's exact permissions, the approved origins, the portal
  * (private bucket, CloudFront with origin access control and security headers), and the DR
  * target parameter that makes chat follow a failover.
  */
@@ -35,28 +35,26 @@ describe("chat components", () => {
   });
   const origin = () => String(tokyo.run.outputs.chatPortalOrigin);
 
-  it("tokyo: POST /chat only, no authoriser on purpose, throttled, CORS for the portal only", () => {
-    const api = tokyo.get("aws:apigatewayv2/api:Api", "tokyo-chat-api");
+  it("tokyo: a regional REST API, /chat POST and preflight only, no authoriser on purpose, throttled", () => {
+    const api = tokyo.get("aws:apigateway/restApi:RestApi", "tokyo-chat-api");
+    expect(api.inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL" });
     expect(origin()).to.match(/^https:\/\/d[0-9a-f]{13}\.cloudfront\.net$/);
-    expect(api.inputs.corsConfiguration).to.deep.equal({
-      allowOrigins: [origin()],
-      allowMethods: ["POST"],
-      allowHeaders: ["content-type"],
-      allowCredentials: false,
-      maxAge: 600,
-    });
-    const routes = tokyo
-      .ofType("aws:apigatewayv2/route:Route")
+    const methods = tokyo
+      .ofType("aws:apigateway/method:Method")
       .filter((r) => r.name.startsWith("tokyo-chat"));
-    expect(routes.map((r) => [r.inputs.routeKey, r.inputs.authorizationType])).to.deep.equal([
-      ["POST /chat", "NONE"],
+    expect(methods.map((m) => [m.inputs.httpMethod, m.inputs.authorization])).to.deep.equal([
+      ["POST", "NONE"],
+      ["OPTIONS", "NONE"],
     ]);
-    const stage = tokyo.get("aws:apigatewayv2/stage:Stage", "tokyo-chat-api");
-    expect(stage.inputs.defaultRouteSettings).to.deep.equal({
+    const settings = tokyo.get("aws:apigateway/methodSettings:MethodSettings", "tokyo-chat-api");
+    expect(settings.inputs.settings).to.deep.equal({
       throttlingRateLimit: 10,
       throttlingBurstLimit: 20,
-      detailedMetricsEnabled: true,
+      metricsEnabled: true,
+      loggingLevel: "OFF",
+      dataTraceEnabled: false,
     });
+    const stage = tokyo.get("aws:apigateway/stage:Stage", "tokyo-chat-api");
     const logs = tokyo.get("aws:cloudwatch/logGroup:LogGroup", "tokyo-chat-api-access");
     expect((stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn).to.equal(
       logs.state.arn,
@@ -66,9 +64,85 @@ describe("chat components", () => {
     expect(String((stage.inputs.accessLogSettings as { format: string }).format)).to.not.match(
       /body|requestBody/i,
     );
+    // The region's one API Gateway account setting (access logs), shared with the outbound API.
+    expect(tokyo.ofType("aws:apigateway/account:Account").map((a) => a.name)).to.deep.equal([
+      "tokyo-api-logs",
+    ]);
     const permission = tokyo.get("aws:lambda/permission:Permission", "tokyo-chat-start");
-    expect(permission.inputs.sourceArn).to.equal(`${String(api.state.executionArn)}/*/POST/chat`);
-    expect(tokyo.run.outputs.chatEndpoint).to.equal(`${String(api.state.apiEndpoint)}/chat`);
+    expect(permission.inputs.sourceArn).to.equal(`${String(api.state.executionArn)}/*/*/chat`);
+    expect(tokyo.run.outputs.chatEndpoint).to.equal(`${String(stage.state.invokeUrl)}/chat`);
+    // The function checks the page's origin itself (no CORS configuration at API Gateway).
+    const env = (
+      tokyo.get("aws:lambda/function:Function", "tokyo-chat-start").inputs.environment as {
+        variables: Record<string, string>;
+      }
+    ).variables;
+    expect(JSON.parse(env.ALLOWED_ORIGINS)).to.deep.equal([origin()]);
+  });
+
+  it("tokyo and dr: AWS WAF guards the chat stage with a per-IP limit, IP reputation and bot rules, logged", () => {
+    for (const [rec, stack] of [
+      [tokyo, "tokyo"],
+      [dr, "dr"],
+    ] as const) {
+      const acl = rec.get("aws:wafv2/webAcl:WebAcl", `${stack}-chat-waf`);
+      expect(acl.inputs).to.deep.include({
+        scope: "REGIONAL",
+        name: `customerchannel-chat-${stack}`,
+        defaultAction: { allow: {} },
+      });
+      const rules = acl.inputs.rules as Record<string, unknown>[];
+      expect(rules.map((r) => [r.priority, r.name])).to.deep.equal([
+        [0, "AWSManagedRulesAmazonIpReputationList"],
+        [1, "per-ip-rate"],
+        [2, "AWSManagedRulesKnownBadInputsRuleSet"],
+        [3, "AWSManagedRulesBotControlRuleSet"],
+      ]);
+      expect(rules[1]).to.deep.include({
+        action: { block: {} },
+        statement: {
+          rateBasedStatement: { limit: 30, aggregateKeyType: "IP", evaluationWindowSec: 300 },
+        },
+      });
+      const stage = rec.get("aws:apigateway/stage:Stage", `${stack}-chat-api`);
+      const association = rec.get(
+        "aws:wafv2/webAclAssociation:WebAclAssociation",
+        `${stack}-chat-waf`,
+      );
+      expect(association.inputs).to.deep.equal({
+        region: stage.inputs.region,
+        resourceArn: stage.state.arn,
+        webAclArn: acl.state.arn,
+      });
+      expect(String(acl.state.arn)).to.match(/^arn:aws:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\//);
+      const logging = rec.get(
+        "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+        `${stack}-chat-waf`,
+      );
+      const wafLogs = rec.get("aws:cloudwatch/logGroup:LogGroup", `${stack}-chat-waf-logs`);
+      expect(String(wafLogs.inputs.name)).to.match(/^aws-waf-logs-/);
+      expect(wafLogs.inputs.kmsKeyId).to.equal(
+        rec.get("aws:kms/key:Key", `${stack}-logs-key`).state.arn,
+      );
+      expect(logging.inputs.logDestinationConfigs).to.deep.equal([wafLogs.state.arn]);
+    }
+  });
+
+  it("chat.waf sets the per-IP limit and Bot Control; a limit under WAF's minimum fails the plan", async () => {
+    const t = await runStack("tokyo", {
+      chat: { waf: { perIpRequestsPer5Minutes: 100, botControl: false } },
+    });
+    const rules = t.get("aws:wafv2/webAcl:WebAcl", "tokyo-chat-waf").inputs.rules as {
+      name: string;
+      statement: { rateBasedStatement?: { limit: number } };
+    }[];
+    expect(rules.map((r) => r.name)).to.not.include("AWSManagedRulesBotControlRuleSet");
+    expect(rules[1].statement.rateBasedStatement?.limit).to.equal(100);
+    const failure = await failureOf(() =>
+      runStack("tokyo", { chat: { waf: { perIpRequestsPer5Minutes: 5 } } }),
+    );
+    expect(failure).to.include("customerchannel:chat: waf.perIpRequestsPer5Minutes has 5");
+    expect(failure).to.include(">=10");
   });
 
   it("tokyo: the function may start chats on its own instance only until chat.dr is set", () => {

@@ -16,6 +16,9 @@ const TOKYO: ChatTarget = {
   contactFlowId: "flow-chat-main",
 };
 const OSAKA: ChatTarget = { ...TOKYO, region: "ap-northeast-3" };
+const PORTAL = "https://chat.example-bank.co.jp";
+/** What the portal page's fetch sends (REST API proxy events keep the client's header case). */
+const PAGE = { Origin: PORTAL, "Content-Type": "application/json; charset=utf-8" };
 
 describe("chat backend", () => {
   const connect = mockClient(ConnectClient);
@@ -38,9 +41,14 @@ describe("chat backend", () => {
         new StartChatContactCommand(request),
       ),
     chatDurationMinutes: 60,
+    allowedOrigins: [PORTAL],
   });
-  const post = (body: unknown) =>
-    api({ body: typeof body === "string" ? body : JSON.stringify(body) });
+  const post = (body: unknown, headers: Record<string, string> = PAGE) =>
+    api({
+      httpMethod: "POST",
+      headers,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
 
   it("starts the chat on the active instance and answers the participant token", async () => {
     const r = await post({
@@ -157,6 +165,76 @@ describe("chat backend", () => {
     ]);
   });
 
+  describe("hostile callers (issue 19)", () => {
+    it("refuses a page from another origin, or none, with 403 before reading the body", async () => {
+      for (const headers of [
+        { "Content-Type": "application/json" } as Record<string, string>,
+        { Origin: "https://evil.example", "Content-Type": "application/json" },
+        { Origin: "null", "Content-Type": "application/json" },
+      ]) {
+        const r = await post({ displayName: "a" }, headers);
+        expect(r.statusCode, JSON.stringify(headers)).to.equal(403);
+        expect(r.headers).to.not.have.property("access-control-allow-origin");
+      }
+      expect(connect.commandCalls(StartChatContactCommand)).to.have.length(0);
+    });
+
+    it("refuses a text/plain POST (a simple request that skips the CORS preflight) with 415", async () => {
+      for (const type of ["text/plain", "application/x-www-form-urlencoded", ""]) {
+        const r = await post({ displayName: "a" }, { origin: PORTAL, "content-type": type });
+        expect(r.statusCode, type).to.equal(415);
+      }
+      expect(connect.commandCalls(StartChatContactCommand)).to.have.length(0);
+    });
+
+    it("answers the preflight for the portal only, and names it on the POST's answer", async () => {
+      const ok = await api({ httpMethod: "OPTIONS", headers: { origin: PORTAL } });
+      expect(ok.statusCode).to.equal(204);
+      expect(ok.headers).to.deep.include({
+        "access-control-allow-origin": PORTAL,
+        "access-control-allow-methods": "POST",
+        "access-control-allow-headers": "content-type",
+        vary: "Origin",
+      });
+      const evil = await api({
+        httpMethod: "OPTIONS",
+        headers: { origin: "https://evil.example" },
+      });
+      expect(evil.statusCode).to.equal(403);
+      const r = await post({ displayName: "a" });
+      expect(r.headers["access-control-allow-origin"]).to.equal(PORTAL);
+    });
+
+    it("refuses a 2.5 MB body with a short 413 before parsing it", async () => {
+      const huge = JSON.stringify({ displayName: "a", initialMessage: "x".repeat(2_500_000) });
+      const started = process.cpuUsage();
+      const r = await post(huge);
+      expect(r.statusCode).to.equal(413);
+      expect(r.body).to.equal('{"error":"body over 24576 bytes"}');
+      // Not a timing assertion: the CPU figure is only reported when the test fails.
+      expect(r.body.length, `cpu ${process.cpuUsage(started).user} µs`).to.be.below(100);
+    });
+
+    it("refuses attributes that would preset authentication, and invisible characters in names", async () => {
+      for (const attributes of [
+        { authResult: "VERIFIED" },
+        { authMethod: "voiceid" },
+        { responded: "true" },
+      ]) {
+        const r = await post({ displayName: "a", attributes });
+        expect(r.statusCode, JSON.stringify(attributes)).to.equal(400);
+      }
+      for (const displayName of ["山田\u202e子花", "a\u0000b", "a\u200bb", "a\u2028b", "a\nb"]) {
+        const r = await post({ displayName });
+        expect(r.statusCode, displayName).to.equal(400);
+        expect((JSON.parse(r.body) as { details: unknown }).details).to.deep.equal([
+          { field: "displayName", reason: "no control, format or line-separator characters" },
+        ]);
+      }
+      expect(connect.commandCalls(StartChatContactCommand)).to.have.length(0);
+    });
+  });
+
   it("an unexpected Connect error is not hidden as a 4xx: it fails the invocation", async () => {
     connect
       .on(StartChatContactCommand)
@@ -225,6 +303,25 @@ describe("chat target (the dr stack's parameter)", () => {
     ]);
   });
 
+  it("refuses a target naming an instance that is neither its own nor its peer's", async () => {
+    const peer = { ...dr, instanceId: "22222222-3333-4444-8555-666666666666" };
+    const foreign = { ...dr, instanceId: "99999999-3333-4444-8555-666666666666" };
+    const t = (v: ChatTarget) =>
+      targetFrom({
+        read: () => Promise.resolve(JSON.stringify(v)),
+        own,
+        peerInstanceId: peer.instanceId,
+        ttlMs: 0,
+        now: () => 0,
+        onFallback: (r) => fallbacks.push(r),
+      })();
+    expect(await t(peer)).to.deep.equal(peer);
+    expect(await t(foreign)).to.deep.equal(own);
+    expect(fallbacks).to.deep.equal([
+      `chat target names instance ${foreign.instanceId}, neither this region's nor its peer's`,
+    ]);
+  });
+
   it("without a parameter (dr stack not deployed yet) every chat goes to its own instance", async () => {
     const t = targetFrom({ own, ttlMs: 0, now: () => 0, onFallback: () => {} });
     expect(await t()).to.deep.equal(own);
@@ -241,7 +338,7 @@ describe("chat target (the dr stack's parameter)", () => {
   });
 });
 
-describe("chat backend Lambda entry (API Gateway HTTP API event)", () => {
+describe("chat backend Lambda entry (API Gateway REST API proxy event)", () => {
   // Made in before(): a Connect mock made while the describe above still has its own would be
   // undone by that one's restore.
   let ssmMock: AwsClientStub<SSMClient>;
@@ -254,6 +351,8 @@ describe("chat backend Lambda entry (API Gateway HTTP API event)", () => {
   };
   const seen: { ssmRegion: string; connectRegion: string; name?: string; decrypt?: boolean }[] = [];
   let handler: (e: {
+    httpMethod?: string;
+    headers?: Record<string, string>;
     body?: string;
     isBase64Encoded?: boolean;
     requestContext?: { requestId?: string };
@@ -269,6 +368,8 @@ describe("chat backend Lambda entry (API Gateway HTTP API event)", () => {
       OWN_CONTACT_FLOW_ID: "66666666-7777-4888-9999-000000000000",
       CHAT_DURATION_MINUTES: "90",
       TARGET_TTL_SECONDS: "15",
+      ALLOWED_ORIGINS: JSON.stringify(["https://chat.example-bank.co.jp"]),
+      PEER_INSTANCE_ID: "22222222-3333-4444-8555-666666666666",
       AWS_ACCESS_KEY_ID: "x",
       AWS_SECRET_ACCESS_KEY: "x",
       POWERTOOLS_LOG_LEVEL: "SILENT",
@@ -302,7 +403,17 @@ describe("chat backend Lambda entry (API Gateway HTTP API event)", () => {
 
   it("reads the DR target in its region (decrypted) and starts the chat there; a base64 body is decoded", async () => {
     const body = Buffer.from(JSON.stringify({ displayName: "田中" })).toString("base64");
-    const r = await handler({ body, isBase64Encoded: true, requestContext: { requestId: "r-1" } });
+    const headers = {
+      Origin: "https://chat.example-bank.co.jp",
+      "Content-Type": "application/json",
+    };
+    const r = await handler({
+      httpMethod: "POST",
+      headers,
+      body,
+      isBase64Encoded: true,
+      requestContext: { requestId: "r-1" },
+    });
     expect(r.statusCode).to.equal(200);
     expect(JSON.parse(r.body)).to.deep.include({
       region: "ap-northeast-3",
@@ -319,7 +430,7 @@ describe("chat backend Lambda entry (API Gateway HTTP API event)", () => {
       90,
     ]);
     // Within the TTL the parameter is not read again.
-    await handler({ body: JSON.stringify({ displayName: "田中" }) });
+    await handler({ httpMethod: "POST", headers, body: JSON.stringify({ displayName: "田中" }) });
     expect(ssmMock.commandCalls(GetParameterCommand)).to.have.length(1);
   });
 });

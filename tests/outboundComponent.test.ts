@@ -147,7 +147,10 @@ describe("OutboundCampaignStore in stack tokyo", () => {
   });
 
   it("requires IAM on every API method and validates POST bodies against the models", () => {
-    const methods = rec.ofType("aws:apigateway/method:Method");
+    // The chat API's public methods are checked with chat (tests/chatComponents.test.ts).
+    const methods = rec
+      .ofType("aws:apigateway/method:Method")
+      .filter((m) => m.name.startsWith("tokyo-outbound"));
     expect(
       methods.map((m) => `${String(m.inputs.httpMethod)} ${String(m.inputs.authorization)}`).sort(),
     ).to.deep.equal([

@@ -88,7 +88,7 @@ describe("plan (in-process)", () => {
     const text = renderPlan(tokyo);
     const lines = text.split("\n");
     expect(lines[0]).to.equal(
-      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 352 cloud resources in 29 components (+2 providers/references)",
+      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 363 cloud resources in 30 components (+2 providers/references)",
     );
     expect(lines.slice(1, 5)).to.deep.equal([
       `warning: ${tokyo.warnings[0]}`,
@@ -110,7 +110,7 @@ describe("plan (in-process)", () => {
       "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
     );
     expect(lines).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 383 resources: 0 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 395 resources: 0 mandatory, 0 advisory violations",
     );
   });
 
@@ -179,12 +179,12 @@ describe("plan CLI", () => {
     fs.writeFileSync(file, `${yaml}  customerchannel:logRetentionDays: 30\n`);
     const r = await planCli("--stack", "tokyo", "--config", file);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.include("14 mandatory policy violation(s) in stack tokyo:");
+    expect(r.stderr).to.include("15 mandatory policy violation(s) in stack tokyo:");
     expect(r.stderr).to.include(
       "  - log-group-retention-kms: tokyo-flow-logs: retentionInDays must be at least 365 (has 30)",
     );
     expect(r.stdout).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 383 resources: 14 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 395 resources: 15 mandatory, 0 advisory violations",
     );
   });
 

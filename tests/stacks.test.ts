@@ -23,7 +23,7 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/instance:Instance": 1,
   "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 14,
+  "aws:cloudwatch/logGroup:LogGroup": 15,
   "aws:cloudwatch/logStream:LogStream": 1,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 2,
   "aws:cloudwatch/eventRule:EventRule": 5,
@@ -49,15 +49,17 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:sqs/queuePolicy:QueuePolicy": 7,
   "aws:lambda/eventSourceMapping:EventSourceMapping": 2,
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
-  "aws:apigateway/restApi:RestApi": 1,
+  // With the chat API's (below): resource /chat, POST and OPTIONS, its stage and settings.
+  "aws:apigateway/restApi:RestApi": 2,
   "aws:apigateway/requestValidator:RequestValidator": 1,
   "aws:apigateway/model:Model": 2,
-  "aws:apigateway/resource:Resource": 4,
-  "aws:apigateway/method:Method": 6,
-  "aws:apigateway/integration:Integration": 6,
-  "aws:apigateway/deployment:Deployment": 1,
-  "aws:apigateway/stage:Stage": 1,
-  "aws:apigateway/methodSettings:MethodSettings": 1,
+  "aws:apigateway/resource:Resource": 5,
+  "aws:apigateway/method:Method": 8,
+  "aws:apigateway/integration:Integration": 8,
+  "aws:apigateway/deployment:Deployment": 2,
+  "aws:apigateway/stage:Stage": 2,
+  "aws:apigateway/methodSettings:MethodSettings": 2,
+  // One per region (ApiGatewayLogging), shared by both REST APIs.
   "aws:apigateway/account:Account": 1,
   // Compliance detection (CompliancePipeline; queues and mapping counted above).
   "aws:s3/bucketNotification:BucketNotification": 1,
@@ -76,18 +78,18 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 76,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 78,
   // One per function: throttled AWS API calls counted from its log.
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": 9,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   // The audit trail (AuditTrail): its key, bucket and replication are counted above.
   "aws:cloudtrail/trail:Trail": 1,
-  // Web portal chat: the backend API (ChatChannel; function, role, log groups counted above),
-  // the approved origin, and the portal (ChatPortal; key and bucket counted above).
-  "aws:apigatewayv2/api:Api": 1,
-  "aws:apigatewayv2/integration:Integration": 1,
-  "aws:apigatewayv2/route:Route": 1,
-  "aws:apigatewayv2/stage:Stage": 1,
+  // Web portal chat: the backend API (ChatChannel; REST API, function, role, log groups counted
+  // above), its AWS WAF web ACL with association and logging, the approved origin, and the
+  // portal (ChatPortal; key and bucket counted above).
+  "aws:wafv2/webAcl:WebAcl": 1,
+  "aws:wafv2/webAclAssociation:WebAclAssociation": 1,
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": 1,
   "aws-native:connect:ApprovedOrigin": 1,
   "aws:cloudfront/distribution:Distribution": 1,
   "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
@@ -120,6 +122,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
       "customerchannel:connect:ContactCenterRegion::tokyo",
       "customerchannel:connect:ContactFlows::tokyo-flows",
       "customerchannel:connect:PhoneNumbers::tokyo-numbers",
+      "customerchannel:ops:ApiGatewayLogging::tokyo-api-logs",
       "customerchannel:ops:AuditTrail::tokyo-audit",
       "customerchannel:ops:Monitoring::tokyo-monitoring",
       "customerchannel:outbound:OutboundCampaignStore::tokyo-outbound",
@@ -289,6 +292,8 @@ describe("stack dr (standalone) builds a full second instance", () => {
         .map((r) => r.name)
         .sort(),
     ).to.deep.equal([
+      // API Gateway's access-log role for the region (the chat API's stage logs through it).
+      "dr-api-logs",
       "dr-auth-function",
       "dr-chat-start",
       "dr-compliance-detector",

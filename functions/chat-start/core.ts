@@ -10,6 +10,7 @@
  * (the Lex bot and caller-auth function), never from attributes.
  */
 import { z } from "zod";
+import { reservedAttributeReason } from "../shared/attributes";
 import { json, parseBody, problem, isResponse, type ApiResponse } from "../shared/http";
 import { RATE_THROTTLES } from "../shared/throttle";
 
@@ -31,8 +32,19 @@ export const MAX_ATTRIBUTE_BYTES = 32_768;
  */
 export const CHAT_MAX_BYTES = 24 * 1024;
 
+/**
+ * Control, format (bidirectional overrides, zero-width) and line/paragraph separator characters:
+ * a display name with them can disguise itself on the agent's screen or break a log line.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
 export const chatBody = z.strictObject({
-  displayName: z.string().trim().min(1).max(256),
+  displayName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .refine((v) => !INVISIBLE.test(v), "no control, format or line-separator characters"),
   attributes: z
     .record(z.string(), z.string().max(1024))
     .default({})
@@ -51,6 +63,11 @@ export const chatBody = z.strictObject({
             path: [k],
             message: `the prefix ${RESERVED_PREFIX} is reserved`,
           });
+        else {
+          // auth* and the flows' own names: a visitor cannot preset "verified".
+          const why = reservedAttributeReason(k);
+          if (why) ctx.addIssue({ code: "custom", path: [k], message: why });
+        }
       }
       if (Buffer.byteLength(JSON.stringify(a)) > MAX_ATTRIBUTE_BYTES / 2)
         ctx.addIssue({
@@ -94,55 +111,104 @@ export interface ChatDeps {
   ) => Promise<{ ContactId?: string; ParticipantId?: string; ParticipantToken?: string }>;
   /** How long a chat may stay open (Connect: 60 to 10080 minutes). */
   readonly chatDurationMinutes: number;
+  /** Pages (https origins) that may start chats: the portal and the configured extra origins. */
+  readonly allowedOrigins: readonly string[];
 }
 
+/** The API Gateway proxy event, as far as the chat backend reads it. */
+export interface ChatEvent {
+  readonly httpMethod?: string;
+  readonly headers?: Readonly<Record<string, string | undefined>> | null;
+  readonly body?: string | null;
+}
+
+/** Header lookup that ignores case (REST API proxy events keep the case the client sent). */
+const header = (e: ChatEvent, name: string): string | undefined => {
+  for (const [k, v] of Object.entries(e.headers ?? {})) if (k.toLowerCase() === name) return v;
+  return undefined;
+};
+
+/**
+ * The chat-start API. Before the body is read: the page's `Origin` must be one of the allowed
+ * origins (403 otherwise) and the body must be declared `application/json` (415 otherwise). A
+ * cross-site `text/plain` POST needs no CORS preflight, so CORS alone would not stop another page
+ * from starting chats through a visitor's browser; these two checks do. CORS answers (preflight
+ * and the POST's headers) come from here too, for the allowed origin only.
+ */
 export function makeChatApi(d: ChatDeps) {
-  return async (event: { body?: string | null }): Promise<ApiResponse> => {
-    const body = parseBody(chatBody, event.body, { maxBytes: CHAT_MAX_BYTES });
-    if (isResponse(body)) return body;
-    let target: ChatTarget;
-    try {
-      target = await d.target();
-    } catch {
-      return problem(503, "chat is not available right now", undefined, { "retry-after": "30" });
-    }
-    const request: StartChatRequest = {
-      InstanceId: target.instanceId,
-      ContactFlowId: target.contactFlowId,
-      ParticipantDetails: { DisplayName: body.displayName },
-      Attributes: {
-        ...body.attributes,
-        cc_channel: "web-portal",
-        cc_region: target.region,
-        cc_topic: body.topic,
-      },
-      ...(body.initialMessage
-        ? { InitialMessage: { ContentType: "text/plain" as const, Content: body.initialMessage } }
-        : {}),
-      ...(body.clientToken ? { ClientToken: body.clientToken } : {}),
-      ChatDurationInMinutes: d.chatDurationMinutes,
-    };
-    try {
-      const r = await d.start(target.region, request);
-      if (!r.ContactId || !r.ParticipantToken)
-        return problem(502, "Connect answered without a participant token");
-      return json(200, {
-        contactId: r.ContactId,
-        participantId: r.ParticipantId,
-        participantToken: r.ParticipantToken,
-        region: target.region,
-      });
-    } catch (e) {
-      const name = (e as { name?: string }).name ?? "";
-      if (RATE_THROTTLES.has(name))
-        return problem(429, "too many chats are starting: try again shortly", undefined, {
-          "retry-after": "5",
-        });
-      if (name === "LimitExceededException")
-        return problem(503, "all chat lines are busy: try again later", undefined, {
-          "retry-after": "60",
-        });
-      throw e;
-    }
+  const allowed = new Set(d.allowedOrigins);
+  return async (event: ChatEvent): Promise<ApiResponse> => {
+    const origin = header(event, "origin");
+    const cors =
+      origin !== undefined && allowed.has(origin)
+        ? { "access-control-allow-origin": origin, vary: "Origin" }
+        : undefined;
+    if (!cors) return problem(403, "this page may not start chats (Origin not allowed)");
+    if ((event.httpMethod ?? "POST") === "OPTIONS")
+      return {
+        statusCode: 204,
+        headers: {
+          ...cors,
+          "access-control-allow-methods": "POST",
+          "access-control-allow-headers": "content-type",
+          "access-control-max-age": "600",
+          "cache-control": "no-store",
+        },
+        body: "",
+      };
+    const r = await startChat(d, event);
+    return { ...r, headers: { ...r.headers, ...cors } };
   };
+}
+
+async function startChat(d: ChatDeps, event: ChatEvent): Promise<ApiResponse> {
+  const type = (header(event, "content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json")
+    return problem(415, "the body must be sent as content-type application/json");
+  const body = parseBody(chatBody, event.body, { maxBytes: CHAT_MAX_BYTES });
+  if (isResponse(body)) return body;
+  let target: ChatTarget;
+  try {
+    target = await d.target();
+  } catch {
+    return problem(503, "chat is not available right now", undefined, { "retry-after": "30" });
+  }
+  const request: StartChatRequest = {
+    InstanceId: target.instanceId,
+    ContactFlowId: target.contactFlowId,
+    ParticipantDetails: { DisplayName: body.displayName },
+    Attributes: {
+      ...body.attributes,
+      cc_channel: "web-portal",
+      cc_region: target.region,
+      cc_topic: body.topic,
+    },
+    ...(body.initialMessage
+      ? { InitialMessage: { ContentType: "text/plain" as const, Content: body.initialMessage } }
+      : {}),
+    ...(body.clientToken ? { ClientToken: body.clientToken } : {}),
+    ChatDurationInMinutes: d.chatDurationMinutes,
+  };
+  try {
+    const r = await d.start(target.region, request);
+    if (!r.ContactId || !r.ParticipantToken)
+      return problem(502, "Connect answered without a participant token");
+    return json(200, {
+      contactId: r.ContactId,
+      participantId: r.ParticipantId,
+      participantToken: r.ParticipantToken,
+      region: target.region,
+    });
+  } catch (e) {
+    const name = (e as { name?: string }).name ?? "";
+    if (RATE_THROTTLES.has(name))
+      return problem(429, "too many chats are starting: try again shortly", undefined, {
+        "retry-after": "5",
+      });
+    if (name === "LimitExceededException")
+      return problem(503, "all chat lines are busy: try again later", undefined, {
+        "retry-after": "60",
+      });
+    throw e;
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Lambda entry of the chat backend (API Gateway HTTP API, payload 2.0). The environment is read
+ * Lambda entry of the chat backend (API Gateway REST API, Lambda proxy). The environment is read
  * once at cold start, so a misconfigured function fails its first request loudly.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -22,6 +22,13 @@ const env = z
     OWN_CONTACT_FLOW_ID: z.string().min(1),
     CHAT_DURATION_MINUTES: z.coerce.number().int().min(60).max(10080),
     TARGET_TTL_SECONDS: z.coerce.number().int().min(0).max(300),
+    /** JSON list of the https origins whose pages may start chats. */
+    ALLOWED_ORIGINS: z
+      .string()
+      .transform((v) => JSON.parse(v) as unknown)
+      .pipe(z.array(z.string().regex(/^https:\/\/[^/]+$/)).min(1)),
+    /** The other region's instance id: the only other instance the target may name. */
+    PEER_INSTANCE_ID: z.string().default(""),
   })
   .parse(process.env);
 
@@ -59,24 +66,29 @@ const api = makeChatApi({
       contactFlowId: env.OWN_CONTACT_FLOW_ID,
     },
     ttlMs: env.TARGET_TTL_SECONDS * 1000,
+    peerInstanceId: env.PEER_INSTANCE_ID || undefined,
     now: () => Date.now(),
     // The monitoring component counts this line (metric filter) and alarms on it.
     onFallback: (reason) => logger.warn("chat target unreadable: using own instance", { reason }),
   }),
   start: (region, request) => connectIn(region).send(new StartChatContactCommand(request)),
   chatDurationMinutes: env.CHAT_DURATION_MINUTES,
+  allowedOrigins: env.ALLOWED_ORIGINS,
 });
 
-interface HttpApiEvent {
+/** API Gateway REST API proxy event (the fields read here). */
+interface RestApiEvent {
+  httpMethod?: string;
+  headers?: Record<string, string | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
   requestContext?: { requestId?: string };
 }
 
-export const handler = async (event: HttpApiEvent) => {
+export const handler = async (event: RestApiEvent) => {
   const body =
     event.isBase64Encoded && event.body ? Buffer.from(event.body, "base64").toString() : event.body;
-  const r = await api({ body });
+  const r = await api({ httpMethod: event.httpMethod, headers: event.headers, body });
   // No names, no attributes: they are personal data.
   const fields = { requestId: event.requestContext?.requestId, status: r.statusCode };
   if (r.statusCode === 429)

@@ -45,6 +45,12 @@ export interface TargetSource {
   readonly read?: () => Promise<string>;
   /** This region's own instance and chat flow. */
   readonly own: ChatTarget;
+  /**
+   * The other region's instance id. A target naming any instance but the own or this one (a
+   * mistyped or another account's id) would make every chat fail: it is refused like an
+   * unreadable parameter.
+   */
+  readonly peerInstanceId?: string;
   /** How long a value read is used before reading again. */
   readonly ttlMs: number;
   readonly now: () => number;
@@ -66,6 +72,10 @@ export function targetFrom(s: TargetSource): () => Promise<ChatTarget> {
     let value: ChatTarget;
     try {
       value = parseTarget(await s.read());
+      if (value.instanceId !== s.own.instanceId && value.instanceId !== s.peerInstanceId)
+        throw new Error(
+          `chat target names instance ${value.instanceId}, neither this region's nor its peer's`,
+        );
     } catch (e) {
       s.onFallback((e as Error).message || (e as Error).name);
       value = s.own;

@@ -49,24 +49,28 @@ export async function startFakeChatBackend(
   const calls: string[] = [];
   const sockets = new Set<WebSocket>();
   let displayName = "";
-  const api = makeChatApi({
-    target: () =>
-      Promise.resolve({
-        region,
-        instanceId: "11111111-2222-4333-8444-555555555555",
-        contactFlowId: "66666666-7777-4888-9999-000000000000",
-      }),
-    start: (r, request) => {
-      started.push({ region: r, request });
-      displayName = request.ParticipantDetails.DisplayName;
-      return Promise.resolve({
-        ContactId: CONTACT.contactId,
-        ParticipantId: CONTACT.participantId,
-        ParticipantToken: PARTICIPANT_TOKEN,
-      });
-    },
-    chatDurationMinutes: 60,
-  });
+  // Made once the server listens: the page's origin (this server) is the one allowed origin.
+  const makeApi = (origin: string) =>
+    makeChatApi({
+      target: () =>
+        Promise.resolve({
+          region,
+          instanceId: "11111111-2222-4333-8444-555555555555",
+          contactFlowId: "66666666-7777-4888-9999-000000000000",
+        }),
+      start: (r, request) => {
+        started.push({ region: r, request });
+        displayName = request.ParticipantDetails.DisplayName;
+        return Promise.resolve({
+          ContactId: CONTACT.contactId,
+          ParticipantId: CONTACT.participantId,
+          ParticipantToken: PARTICIPANT_TOKEN,
+        });
+      },
+      chatDurationMinutes: 60,
+      allowedOrigins: [origin],
+    });
+  let api: ReturnType<typeof makeApi> | undefined;
 
   const push = (item: Record<string, unknown>) => {
     const content = JSON.stringify({
@@ -122,8 +126,12 @@ export async function startFakeChatBackend(
           ? send(res, 200, f.content, f.contentType)
           : send(res, 404, { error: "not found" });
       }
-      if (req.method === "POST" && path === "/chat") {
-        const r = await api({ body: await body(req) });
+      if ((req.method === "POST" || req.method === "OPTIONS") && path === "/chat") {
+        api ??= makeApi(base);
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]),
+        );
+        const r = await api({ httpMethod: req.method, headers, body: await body(req) });
         res.writeHead(r.statusCode, r.headers);
         return res.end(r.body);
       }

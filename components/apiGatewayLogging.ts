@@ -1,0 +1,55 @@
+/**
+ * ApiGatewayLogging (customerchannel:ops:ApiGatewayLogging): the account-and-region setting through
+ * which every API Gateway REST API of the region writes its access logs (AWS::ApiGateway::Account's
+ * CloudWatch role). There is one such setting per account and region, so one component per stack
+ * owns it and the REST APIs here (outbound and chat) wait for it instead of each setting it.
+ *
+ * The role may write only to log groups named `/aws/apigateway/customerchannel-*` of this region.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { doc } from "./policies";
+import { serviceRole } from "./serviceRole";
+
+export const API_GATEWAY_LOGGING_TOKEN = "customerchannel:ops:ApiGatewayLogging";
+
+/** Access log groups of this program's REST APIs: the role writes to these names only. */
+export const API_ACCESS_LOG_PREFIX = "/aws/apigateway/customerchannel-";
+
+export interface ApiGatewayLoggingArgs {
+  readonly region: string;
+}
+
+export class ApiGatewayLogging extends pulumi.ComponentResource {
+  /** The account setting: a REST API stage with access logs depends on it. */
+  public readonly account: aws.apigateway.Account;
+
+  constructor(name: string, args: ApiGatewayLoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(API_GATEWAY_LOGGING_TOKEN, name, {}, opts);
+    const p = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, p);
+    const { role, policy } = serviceRole(
+      name,
+      {
+        service: "apigateway.amazonaws.com",
+        description: `API Gateway access logging (${args.region})`,
+        accountId: identity.accountId,
+        policy: identity.accountId.apply((acct) =>
+          doc({
+            Sid: "WriteAccessLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `arn:aws:logs:${args.region}:${acct}:log-group:${API_ACCESS_LOG_PREFIX}*:*`,
+          }),
+        ),
+      },
+      p,
+    );
+    this.account = new aws.apigateway.Account(
+      name,
+      { region: args.region, cloudwatchRoleArn: role.arn },
+      { parent: this, dependsOn: [policy] },
+    );
+    this.registerOutputs({});
+  }
+}
