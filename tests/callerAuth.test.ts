@@ -357,13 +357,13 @@ describe("caller-auth: handler on a local DynamoDB", function () {
       logs = [];
     });
 
-    it("the enrolled number plus the birth date authenticate as knowledge+ani", async () => {
+    it("the enrolled number plus the birth date authenticate as ani+birthdate (no customer number checked)", async () => {
       expect((await lookup("c2")).result).to.equal("Enrolled");
       expect(
         await handler(event("c2", { action: "verify", birthDate: ALICE.birth })),
       ).to.deep.equal({
         result: "Authenticated",
-        method: "knowledge+ani",
+        method: "ani+birthdate",
         reason: "verified",
         customerId: ALICE.id,
         customerRef: "",
@@ -373,7 +373,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
       });
     });
 
-    it("saying the customer number from the enrolled phone is also knowledge+ani", async () => {
+    it("saying the customer number from the enrolled phone is knowledge+ani", async () => {
       expect((await verify("c2", ALICE)).method).to.equal("knowledge+ani");
       expect((await verify("c3", ALICE, BOB_PHONE)).method).to.equal("knowledge");
     });

@@ -7,7 +7,7 @@ import {
   DescribeContactFlowCommand,
   UpdateContactFlowContentCommand,
 } from "@aws-sdk/client-connect";
-import { RESULTS } from "../functions/caller-auth/core";
+import { RESULTS, VERIFIED_METHODS } from "../functions/caller-auth/core";
 import { fakeConnectForThisBlock } from "./support/mockConnect";
 import { expect } from "chai";
 import { CONTACT_FLOWS_TOKEN, ContactFlows } from "../components";
@@ -111,6 +111,28 @@ describe("flows: catalog", () => {
     ).map((c) => c.Condition.Operands[0]);
     // "Enrolled" only steers auth-verify to the birth-date question; it never reaches an agent.
     expect([...operands].sort()).to.deep.equal(RESULTS.filter((r) => r !== "Enrolled").sort());
+  });
+
+  it("the agent whisper says what was checked for every way a caller can be verified", () => {
+    const actions = (loadTemplate("agent-whisper").template as { Actions: FlowAction[] }).Actions;
+    const byId = new Map(actions.map((a) => [a.Identifier, a]));
+    const method = byId.get("method")!;
+    const said = new Map(
+      (
+        method.Transitions.Conditions as unknown as {
+          NextAction: string;
+          Condition: { Operands: string[] };
+        }[]
+      ).map((c) => [c.Condition.Operands[0], String(byId.get(c.NextAction)!.Parameters.Text)]),
+    );
+    expect([...said.keys()].sort()).to.deep.equal([...VERIFIED_METHODS, "voice-id"].sort());
+    // A repeat caller who said only the birth date: the number was not checked, and the agent is
+    // told so (issue 19: it used to hear that the customer number had been checked).
+    expect(said.get("ani+birthdate")).to.equal(
+      "本人確認済みです。登録済みのお電話番号と生年月日で確認しました。お客さま番号は確認していません。",
+    );
+    expect(said.get("knowledge+ani")).to.include("お客さま番号、生年月日、登録済みのお電話番号");
+    expect(new Set(said.values()).size).to.equal(said.size);
   });
 
   it("auth flows keep the flow log off while the caller speaks or keys personal data", () => {

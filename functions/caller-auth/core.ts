@@ -20,6 +20,9 @@ export const RESULTS = [
 ] as const;
 export type AuthResult = (typeof RESULTS)[number];
 
+/** How an Authenticated caller was verified (the flows add "voice-id"); see AuthResponse.method. */
+export const VERIFIED_METHODS = ["knowledge", "knowledge+ani", "ani+birthdate"] as const;
+
 export interface LockoutPolicy {
   /** Failed verifications allowed within the window before a lockout. */
   readonly maxFailures: number;
@@ -136,7 +139,12 @@ export const logRef = (customerId: string) =>
 
 export interface AuthResponse {
   readonly result: AuthResult;
-  /** How the caller was recognised: "ani", "knowledge", "knowledge+ani", or "none". */
+  /**
+   * How the caller was recognised: "ani" (number known, nothing checked yet), "knowledge"
+   * (customer number and birth date), "knowledge+ani" (both, said from the enrolled number),
+   * "ani+birthdate" (the enrolled number stood in for the customer number: only the birth date
+   * was said), or "none". The agent's whisper says exactly which.
+   */
   readonly method: string;
   /** Only when Authenticated, for the agent. */
   readonly customerId?: string;
@@ -188,7 +196,8 @@ export async function lookupCaller(c: Context, ani: string | undefined): Promise
  * Knowledge check with lockout. A first-time caller says customer number + birth date. A repeat
  * caller whose number is enrolled (lookupCaller said Enrolled) says only the birth date: the
  * customer is the one the number is enrolled to, so the number stands in for the customer number
- * as a possession factor and the method is "knowledge+ani".
+ * as a possession factor and the method is "ani+birthdate" (the customer number was not checked:
+ * the whisper must not say it was).
  */
 export async function verify(
   c: Context,
@@ -229,6 +238,7 @@ export async function verify(
     );
   }
   await c.store.recordSuccess(id, input.contactId, now);
+  if (!said) return resp("Authenticated", "ani+birthdate", "verified", id);
   const ani = input.ani && rec.enrolledNumbers.includes(input.ani) && !rec.optedOut;
   return resp("Authenticated", ani ? "knowledge+ani" : "knowledge", "verified", id);
 }
