@@ -135,6 +135,47 @@ describe("flows: catalog", () => {
     expect(new Set(said.values()).size).to.equal(said.size);
   });
 
+  it("chat-inbound: every path to a queue writes or clears every auth attribute the agent sees", () => {
+    // A visitor's own authResult/authMethod/authCustomerId must never survive to the agent: on
+    // each path to the transfer, the attributes the verified path sets are all written, by the
+    // verified path or by set-unverified (a failed write counts as no write).
+    const flow = loadTemplate("chat-inbound").template as {
+      StartAction: string;
+      Actions: FlowAction[];
+    };
+    const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+    const authKeys = (a: FlowAction | undefined) =>
+      Object.keys((a?.Parameters.Attributes as Record<string, string> | undefined) ?? {}).filter(
+        (k) => k.startsWith("auth") && k !== "authBot",
+      );
+    const required = authKeys(byId.get("set-result")).sort();
+    expect(required).to.deep.equal(["authCustomerId", "authMethod", "authResult"]);
+    const reached: string[][] = [];
+    const walk = (
+      id: string | undefined,
+      written: ReadonlySet<string>,
+      seen: ReadonlySet<string>,
+    ) => {
+      if (!id || seen.has(id)) return;
+      const a = byId.get(id)!;
+      if (a.Type === "TransferContactToQueue") return void reached.push([...written].sort());
+      const next = new Set(seen).add(id);
+      const t = a.Transitions as {
+        NextAction?: string;
+        Conditions?: { NextAction: string }[];
+        Errors?: { NextAction: string }[];
+      };
+      const ok =
+        a.Type === "UpdateContactAttributes" ? new Set([...written, ...authKeys(a)]) : written;
+      walk(t.NextAction, ok, next);
+      for (const c of t.Conditions ?? []) walk(c.NextAction, ok, next);
+      for (const e of t.Errors ?? []) walk(e.NextAction, written, next);
+    };
+    walk(flow.StartAction, new Set(), new Set());
+    expect(reached.length).to.be.greaterThan(0);
+    for (const w of reached) expect(w).to.include.members(required);
+  });
+
   it("auth flows keep the flow log off while the caller speaks or keys personal data", () => {
     // Flow logs record block parameters: slot values, keypad entries and the Lambda parameters
     // carrying them. The logging state is followed along every path from StartAction (the keypad
