@@ -193,6 +193,17 @@ const authSchema = z.strictObject({
   maxFailures: z.number().int().min(1).max(10).default(3),
   windowMinutes: z.number().int().min(1).max(1440).default(30),
   lockoutMinutes: z.number().int().min(1).max(1440).default(30),
+  /**
+   * Failed checks one source (a caller number; a chat's source address) may make across all
+   * customers within the window before the source is locked out for sourceLockoutMinutes.
+   */
+  sourceMaxFailures: z.number().int().min(1).max(100).default(10),
+  sourceLockoutMinutes: z.number().int().min(1).max(1440).default(60),
+  /**
+   * Failed checks of all callers in 5 minutes after which verification pauses (callers reach an
+   * agent unverified) until the next 5 minutes; an alarm fires at a fifth of it.
+   */
+  globalFailuresPer5Minutes: z.number().int().min(5).max(100_000).default(200),
   /** Voice ID authentication threshold (0-100; AWS recommends 90). */
   voiceIdThreshold: z.number().int().min(0).max(100).default(90),
 });

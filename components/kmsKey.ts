@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keyPolicy } from "./policies";
+import { KMS_MAC_ACTIONS, keyPolicy } from "./policies";
 
 export interface KmsKeyArgs {
   /** Region of the key. */
@@ -19,6 +19,48 @@ export interface KmsKeyArgs {
   readonly allowCloudFrontReads?: boolean;
   /** Days KMS waits before deleting the key after a destroy (7-30). Default 30. */
   readonly deletionWindowInDays?: number;
+}
+
+/**
+ * A customer-managed HMAC key (HMAC_256, GenerateMac/VerifyMac only) with the same key policy.
+ * KMS cannot rotate HMAC keys automatically ("Automatic key rotation is supported only on
+ * symmetric encryption KMS keys. You cannot enable automatic rotation of ... HMAC KMS keys",
+ * KMS API reference, EnableKeyRotation); the policy pack's rotation rule knows this exception.
+ */
+export function createHmacKey(
+  name: string,
+  args: Pick<KmsKeyArgs, "region" | "description" | "alias" | "deletionWindowInDays">,
+  opts: pulumi.CustomResourceOptions,
+): { key: aws.kms.Key; alias: aws.kms.Alias } {
+  const identity = aws.getCallerIdentityOutput({}, { parent: opts.parent });
+  const partition = aws.getPartitionOutput({}, { parent: opts.parent });
+  const policy = pulumi
+    .all([identity.accountId, partition.partition, args.region])
+    .apply(([accountId, part, region]) =>
+      JSON.stringify(
+        keyPolicy({ partition: part, accountId, region, useActions: KMS_MAC_ACTIONS }),
+      ),
+    );
+  const key = new aws.kms.Key(
+    name,
+    {
+      region: args.region,
+      description: args.description,
+      keyUsage: "GENERATE_VERIFY_MAC",
+      customerMasterKeySpec: "HMAC_256",
+      enableKeyRotation: false,
+      deletionWindowInDays: args.deletionWindowInDays ?? 30,
+      multiRegion: false,
+      policy,
+    },
+    opts,
+  );
+  const alias = new aws.kms.Alias(
+    name,
+    { region: args.region, name: `alias/${args.alias}`, targetKeyId: key.keyId },
+    opts,
+  );
+  return { key, alias };
 }
 
 /**

@@ -278,7 +278,17 @@ export function alarmsFor(w: Watched, t: MonitoringThresholds): AlarmSpec[] {
         ),
       ];
     case "logEvent":
-      return [at("event", w.description, LOG_EVENTS_NAMESPACE, `Events-${w.id}`, "Sum", {}, 1)];
+      return [
+        at(
+          "event",
+          w.description,
+          LOG_EVENTS_NAMESPACE,
+          `Events-${w.id}`,
+          "Sum",
+          {},
+          w.threshold ?? 1,
+        ),
+      ];
     case "publicApi":
       return [
         at(

@@ -63,7 +63,12 @@ export const KMS_USE_ACTIONS = [
   "kms:RetireGrant",
 ] as const;
 
+/** What IAM policies of the account may grant on an HMAC key (GENERATE_VERIFY_MAC): MACs only. */
+export const KMS_MAC_ACTIONS = ["kms:GenerateMac", "kms:VerifyMac"] as const;
+
 export interface KeyPolicyArgs {
+  /** The key's use actions IAM policies may grant; default the encryption ones. */
+  useActions?: readonly string[];
   partition: string;
   accountId: string;
   region: string;
@@ -99,7 +104,7 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
       Sid: "AccountIamPoliciesGrantUse",
       Effect: "Allow",
       Principal: root,
-      Action: [...KMS_USE_ACTIONS],
+      Action: [...(a.useActions ?? KMS_USE_ACTIONS)],
       Resource: "*",
     },
   ];
@@ -455,6 +460,7 @@ export const kmsViaServiceStatement = (
 export function callerAuthPolicy(a: {
   tableArn: string;
   keyArn: string;
+  refKeyArn: string;
   region: string;
 }): PolicyStatement[] {
   return [
@@ -465,6 +471,14 @@ export function callerAuthPolicy(a: {
       Resource: a.tableArn,
     },
     kmsViaServiceStatement("CallerAuthTableKey", a.keyArn, "dynamodb", a.region),
+    {
+      // The reference key: one MAC per cold start, with the one algorithm the function uses.
+      Sid: "DeriveReferenceKey",
+      Effect: "Allow",
+      Action: "kms:GenerateMac",
+      Resource: a.refKeyArn,
+      Condition: { StringEquals: { "kms:MacAlgorithm": "HMAC_SHA_256" } },
+    },
   ];
 }
 

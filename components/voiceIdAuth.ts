@@ -6,6 +6,7 @@ import * as awsLex from "@pulumi/aws-native/lex";
 import type * as awsNativeTypes from "@pulumi/aws-native/types";
 import * as awsVoiceId from "@pulumi/aws-native/voiceid";
 import * as pulumi from "@pulumi/pulumi";
+import { FAILURE_LOG_LINE } from "../functions/caller-auth/handler";
 import { TABLE_KEY } from "../functions/caller-auth/store";
 import {
   BOT_ALIAS_NAME,
@@ -14,10 +15,11 @@ import {
   callerAuthBotLocale,
 } from "./callerAuthBot";
 import { encryptedTable } from "./encryptedStores";
-import { createKmsKey } from "./kmsKey";
+import { createHmacKey, createKmsKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import { callerAuthPolicy } from "./policies";
 import { VoiceIdAssociation } from "./voiceIdAssociation";
+import { watch } from "./watch";
 
 export const VOICE_ID_AUTH_TOKEN = "customerchannel:auth:VoiceIdAuth";
 
@@ -42,6 +44,9 @@ export interface VoiceIdAuthArgs {
     readonly maxFailures: number;
     readonly windowMinutes: number;
     readonly lockoutMinutes: number;
+    readonly sourceMaxFailures: number;
+    readonly sourceLockoutMinutes: number;
+    readonly globalFailuresPer5Minutes: number;
   };
   /** Service-linked role suffix for the Lex bot; IAM is global, so one per stack. */
   readonly lexRoleSuffix: string;
@@ -96,7 +101,25 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
     );
     const table = encryptedTable(
       `${name}-customers`,
-      { region, tableName: CALLER_AUTH_TABLE, kmsKeyArn: key.arn, hashKey: TABLE_KEY },
+      {
+        region,
+        tableName: CALLER_AUTH_TABLE,
+        kmsKeyArn: key.arn,
+        hashKey: TABLE_KEY,
+        // Failure budgets and the 5-minute failure counts go by themselves (customers never do).
+        ttlAttribute: "expiresAt",
+      },
+      p,
+    );
+    // The key of the function's references (logs, budget keys, Voice ID speaker ids): HMAC in
+    // KMS, never exported; the function derives its reference key from it once per cold start.
+    const { key: refKey } = createHmacKey(
+      `${name}-ref-key`,
+      {
+        region,
+        description: `Caller authentication references (${region}): keyed HMAC of customer and caller numbers`,
+        alias: `${args.aliasPrefix}/caller-auth-ref`,
+      },
       p,
     );
 
@@ -110,6 +133,7 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       );
 
     // --- The function the flows invoke.
+    const failureAlarm = Math.max(1, Math.floor(args.lockout.globalFailuresPer5Minutes / 5));
     const fn = new NodeFunction(
       `${name}-function`,
       {
@@ -124,10 +148,16 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
           MAX_FAILURES: String(args.lockout.maxFailures),
           WINDOW_MINUTES: String(args.lockout.windowMinutes),
           LOCKOUT_MINUTES: String(args.lockout.lockoutMinutes),
+          SOURCE_MAX_FAILURES: String(args.lockout.sourceMaxFailures),
+          SOURCE_LOCKOUT_MINUTES: String(args.lockout.sourceLockoutMinutes),
+          GLOBAL_FAILURES_PER_5_MINUTES: String(args.lockout.globalFailuresPer5Minutes),
+          REF_KEY_ARN: refKey.arn,
         },
         statements: pulumi
-          .all([table.arn, key.arn])
-          .apply(([tableArn, keyArn]) => callerAuthPolicy({ tableArn, keyArn, region })),
+          .all([table.arn, key.arn, refKey.arn])
+          .apply(([tableArn, keyArn, refKeyArn]) =>
+            callerAuthPolicy({ tableArn, keyArn, refKeyArn, region }),
+          ),
         logsKeyArn: args.logsKeyArn,
         envKeyArn: key.arn,
         logRetentionDays: args.logRetentionDays,
@@ -139,6 +169,15 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       },
       p,
     );
+    // Failed verifications of all callers: an alarm at a fifth of the rate that pauses them.
+    watch({
+      kind: "logEvent",
+      id: `${name}-verification-failures`,
+      logGroupName: fn.logGroupName,
+      pattern: `"${FAILURE_LOG_LINE}"`,
+      description: `Caller verification failed ${failureAlarm} times in 5 minutes (guessing? verification pauses at ${args.lockout.globalFailuresPer5Minutes})`,
+      threshold: failureAlarm,
+    });
     const permission = new aws.lambda.Permission(
       `${name}-connect-invoke`,
       {

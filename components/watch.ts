@@ -50,6 +50,8 @@ export type Watched =
       /** CloudWatch Logs filter pattern, e.g. '"chat target unreadable"'. */
       readonly pattern: string;
       readonly description: string;
+      /** Lines in 5 minutes that raise the alarm (default 1: every line is worth a look). */
+      readonly threshold?: number;
     }
   | {
       /** A public API behind AWS WAF: a surge of requests, and visitors the rate rule blocks. */

@@ -64,8 +64,13 @@ export function securityFacts(r: RecordedResource): Facts {
   switch (r.type) {
     case "aws:kms/key:Key":
       return {
-        rotation: i.enableKeyRotation === true,
-        rotationPeriodInDays: Number(i.rotationPeriodInDays),
+        ...(i.keyUsage === "GENERATE_VERIFY_MAC"
+          ? // KMS cannot rotate HMAC keys (EnableKeyRotation): say what the key is instead.
+            { usage: `${text(i.keyUsage)} ${text(i.customerMasterKeySpec)}`, rotation: false }
+          : {
+              rotation: i.enableKeyRotation === true,
+              rotationPeriodInDays: Number(i.rotationPeriodInDays),
+            }),
         deletionWindowInDays: Number(i.deletionWindowInDays),
         keyPolicy: summariseStatements(i.policy),
       };

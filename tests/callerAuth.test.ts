@@ -4,22 +4,27 @@
  * malformed events, and that no log line carries a customer number or a birth date.
  */
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import {
+  DEFAULT_BUDGETS,
   DEFAULT_POLICY,
   hashSecret,
+  keyedRef,
   newSalt,
   normaliseBirthDate,
   normaliseCustomerNumber,
   secretMatches,
   type LockoutPolicy,
 } from "../functions/caller-auth/core";
-import { makeHandler, type FlowResponse } from "../functions/caller-auth/handler";
+import { FAILURE_LOG_LINE, makeHandler, type FlowResponse } from "../functions/caller-auth/handler";
 import { DynamoAuthStore, TABLE_KEY } from "../functions/caller-auth/store";
 import { startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
 const MINUTE = 60_000;
 const BOT_ALIAS = "arn:aws:lex:ap-northeast-1:123456789012:bot-alias/BOTID12345/ALIAS12345";
+/** The reference key the function derives from KMS at cold start (any 32 bytes here). */
+const REF_KEY = Buffer.alloc(32, 7);
 const POLICY: LockoutPolicy = DEFAULT_POLICY; // 3 failures / 30 min window / 30 min lockout / 10 min enrol
 
 // Test customers: customer number and birth date are what the caller says.
@@ -116,6 +121,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
       store,
       now: () => clock,
       policy: POLICY,
+      budgets: DEFAULT_BUDGETS,
+      refKey: REF_KEY,
       logger: { info: log("info"), warn: log("warn"), error: log("error") },
       lexAliasArn: BOT_ALIAS,
     });
@@ -274,7 +281,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerNumber: "",
       });
       // An opaque speaker reference, not the customer number, and stable across contacts.
-      expect(known.customerRef).to.match(/^[0-9a-f]{12}$/);
+      expect(known.customerRef).to.match(/^[0-9a-f]{16}$/);
       expect(known.customerRef).to.not.include(ALICE.id);
       expect((await lookup("c3")).customerRef).to.equal(known.customerRef);
     });
@@ -430,6 +437,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         store,
         now: () => clock,
         policy: POLICY,
+        budgets: DEFAULT_BUDGETS,
+        refKey: REF_KEY,
         logger: { info: log("info"), warn: log("warn"), error: log("error") },
         lexAliasArn: "",
       });
@@ -493,9 +502,11 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         result: "LockedOut",
         reason: "attempt limit reached",
       });
+      // The same answer as the third failure: a locked customer and one locked by these guesses
+      // (or an unknown number, see below) cannot be told apart.
       expect(await verify("c2", ALICE)).to.deep.include({
         result: "LockedOut",
-        reason: "customer locked out",
+        reason: "attempt limit reached",
       });
       expect((await raw(ALICE.id)).lockedUntil).to.equal(clock + POLICY.lockoutMs);
       // The lockout is per customer: Bob is unaffected.
@@ -581,6 +592,142 @@ describe("caller-auth: handler on a local DynamoDB", function () {
     });
   });
 
+  describe("guessing across customers, sources and time (issue 19)", () => {
+    const CUSTOMERS = Array.from({ length: 20 }, (_, i) => ({
+      id: String(2000000 + i),
+      birth: `19${60 + i}-01-15`,
+    }));
+    // scrypt is slow on purpose: hash once, store per test.
+    const hashed = CUSTOMERS.map((c) => {
+      const salt = newSalt();
+      return { id: c.id, salt, hash: hashSecret(c.birth, salt) };
+    });
+    beforeEach(async () => {
+      for (const c of hashed) await store.putCustomer(c.id, c.hash, c.salt);
+    });
+    const guess = (contactId: string, id: string, birth: string, source: Record<string, unknown>) =>
+      handler(
+        event(
+          contactId,
+          { action: "verify", customerNumber: id, birthDate: birth, ...(source.param ?? {}) },
+          (source.endpoint as { Address: string; Type: string } | null | undefined) ?? null,
+        ),
+      );
+    const fromPhone = { endpoint: { Address: "+819011112222", Type: "TELEPHONE_NUMBER" } };
+    const fromChat = { endpoint: null, param: { source: "ip:3f2a9c0d1b7e4a55" } };
+
+    for (const [what, source, customers, rounds] of [
+      ["one caller number", fromPhone, 20, 3],
+      ["one chat source", fromChat, 12, 1],
+    ] as const)
+      it(`${customers} customers × ${rounds} guesses from ${what}: the source locks after 10 failures, even for a right guess`, async () => {
+        const results: string[] = [];
+        for (let round = 0; round < rounds; round++)
+          for (const c of CUSTOMERS.slice(0, customers))
+            results.push((await guess(`g${round}-${c.id}`, c.id, "1999-09-09", source)).result);
+        expect(results.slice(0, 10)).to.deep.equal(Array(10).fill("NotAuthenticated"));
+        expect(new Set(results.slice(10))).to.deep.equal(new Set(["LockedOut"]));
+        // The right birth date from the locked source is refused too.
+        const right = await guess("g-right", CUSTOMERS[15].id, CUSTOMERS[15].birth, source);
+        expect(right).to.deep.include({ result: "LockedOut", reason: "attempt limit reached" });
+        // Another caller is not affected, and the source's lockout ends.
+        expect((await verify("other", BOB, BOB_PHONE)).result).to.equal("Authenticated");
+        clock += DEFAULT_BUDGETS.source.lockoutMs;
+        const later = await guess("g-later", CUSTOMERS[15].id, CUSTOMERS[15].birth, source);
+        expect(later.result).to.equal("Authenticated");
+      });
+
+    it("failures of all callers together pause verification and log a line per failure for the alarm", async () => {
+      const paused = makeHandler({
+        store,
+        now: () => clock,
+        policy: POLICY,
+        budgets: { ...DEFAULT_BUDGETS, globalFailuresPer5Minutes: 5 },
+        refKey: REF_KEY,
+        logger: { info: log("info"), warn: log("warn"), error: log("error") },
+        lexAliasArn: BOT_ALIAS,
+      });
+      // Five wrong guesses from five sources: no source and no customer budget is exhausted.
+      for (let i = 0; i < 5; i++)
+        await paused(
+          event(
+            `p${i}`,
+            { action: "verify", customerNumber: CUSTOMERS[i].id, birthDate: "1999-09-09" },
+            { Address: `+81901111000${i}`, Type: "TELEPHONE_NUMBER" },
+          ),
+        );
+      expect(logs.filter((l) => l.message === FAILURE_LOG_LINE)).to.have.length(5);
+      const r = await paused(
+        event(
+          "p-right",
+          { action: "verify", customerNumber: BOB.id, birthDate: BOB.birth },
+          { Address: BOB_PHONE, Type: "TELEPHONE_NUMBER" },
+        ),
+      );
+      expect(r).to.deep.include({
+        result: "Inconclusive",
+        reason: "verification paused: too many failures",
+      });
+      clock += 5 * MINUTE;
+      const after = await paused(
+        event(
+          "p-after",
+          { action: "verify", customerNumber: BOB.id, birthDate: BOB.birth },
+          { Address: BOB_PHONE, Type: "TELEPHONE_NUMBER" },
+        ),
+      );
+      expect(after.result).to.equal("Authenticated");
+    });
+
+    it("unknown, known and locked customer numbers: the same answers after the same work", async () => {
+      // Count the scrypt runs of each guess (the expensive part whose absence timing would show).
+      const nodeCrypto = require("node:crypto") as { scryptSync: (...a: unknown[]) => Buffer };
+      const real = nodeCrypto.scryptSync;
+      let hashes = 0;
+      nodeCrypto.scryptSync = (...a: unknown[]) => {
+        hashes++;
+        return real(...a);
+      };
+      try {
+        const sequence = async (id: string) => {
+          const out: [string, string, number][] = [];
+          for (let i = 0; i < 5; i++) {
+            hashes = 0;
+            const r = await guess(`s-${id}-${i}`, id, "1999-09-09", {
+              endpoint: { Address: `+8190222200${i}${id.slice(-1)}`, Type: "TELEPHONE_NUMBER" },
+            });
+            out.push([r.result, r.reason, hashes]);
+          }
+          return out;
+        };
+        const known = await sequence(CUSTOMERS[0].id);
+        const unknown = await sequence("8888888");
+        expect(unknown).to.deep.equal(known);
+        expect(known.map(([result]) => result)).to.deep.equal([
+          "NotAuthenticated",
+          "NotAuthenticated",
+          "LockedOut",
+          "LockedOut",
+          "LockedOut",
+        ]);
+        expect(new Set(known.map(([, , h]) => h))).to.deep.equal(new Set([1]));
+      } finally {
+        nodeCrypto.scryptSync = real;
+      }
+    });
+
+    it("log references are keyed: without the key a customer number cannot be found from one", async () => {
+      await verify("k1", ALICE);
+      const ref = (logs.find((l) => l.level === "info")!.fields as { customerRef: string })
+        .customerRef;
+      expect(ref).to.equal(keyedRef(REF_KEY, "customer", ALICE.id));
+      // What an attacker could compute for all ten million 7-digit numbers: never this reference.
+      const unkeyed = createHash("sha256").update(`caller-auth:${ALICE.id}`).digest("hex");
+      expect(unkeyed).to.not.include(ref);
+      expect(keyedRef(Buffer.alloc(32, 8), "customer", ALICE.id)).to.not.equal(ref);
+    });
+  });
+
   describe("bad input never throws into the flow", () => {
     const bad: [string, unknown][] = [
       ["null", null],
@@ -609,6 +756,8 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         store: new DynamoAuthStore(local.doc, "no-such-table"),
         now: () => clock,
         policy: POLICY,
+        budgets: DEFAULT_BUDGETS,
+        refKey: REF_KEY,
         logger: { info: log("info"), warn: log("warn"), error: log("error") },
         lexAliasArn: BOT_ALIAS,
       });
@@ -642,7 +791,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         action: "verify",
         result: "Authenticated",
       });
-      expect((info[0].fields as { customerRef: string }).customerRef).to.match(/^[0-9a-f]{12}$/);
+      expect((info[0].fields as { customerRef: string }).customerRef).to.match(/^[0-9a-f]{16}$/);
     });
   });
 });

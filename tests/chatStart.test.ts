@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { ConnectClient, StartChatContactCommand } from "@aws-sdk/client-connect";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { makeChatApi, type ChatTarget } from "../functions/chat-start/core";
+import { makeChatApi, sourceRef, type ChatTarget } from "../functions/chat-start/core";
 import { parseTarget, targetFrom } from "../functions/chat-start/target";
 
 const TOKYO: ChatTarget = {
@@ -203,6 +203,23 @@ describe("chat backend", () => {
       expect(evil.statusCode).to.equal(403);
       const r = await post({ displayName: "a" });
       expect(r.headers["access-control-allow-origin"]).to.equal(PORTAL);
+    });
+
+    it("marks the chat with a reference to its source address (never the address) for caller-auth's budget", async () => {
+      const r = await api({
+        httpMethod: "POST",
+        headers: PAGE,
+        body: JSON.stringify({ displayName: "a" }),
+        sourceIp: "203.0.113.7",
+      });
+      expect(r.statusCode).to.equal(200);
+      const attrs = connect.commandCalls(StartChatContactCommand)[0].args[0].input.Attributes!;
+      expect(attrs.cc_source).to.equal(sourceRef("203.0.113.7"));
+      expect(attrs.cc_source).to.match(/^ip:[0-9a-f]{16}$/);
+      expect(JSON.stringify(attrs)).to.not.include("203.0.113.7");
+      // A visitor cannot set it: cc_ names are the backend's.
+      const forged = await post({ displayName: "a", attributes: { cc_source: "ip:0" } });
+      expect(forged.statusCode).to.equal(400);
     });
 
     it("refuses a 2.5 MB body with a short 413 before parsing it", async () => {

@@ -78,6 +78,11 @@ describe("config: valid stacks", () => {
       maxFailures: 3,
       windowMinutes: 30,
       lockoutMinutes: 30,
+      // Across customers: 10 failures per source in the window lock the source for an hour;
+      // 200 failures of all callers in 5 minutes pause verification.
+      sourceMaxFailures: 10,
+      sourceLockoutMinutes: 60,
+      globalFailuresPer5Minutes: 200,
       voiceIdThreshold: 90,
     });
     // A partial object (pulumi config set --path ...auth.maxFailures 5) keeps the other defaults.

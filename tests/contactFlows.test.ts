@@ -160,11 +160,7 @@ describe("flows: catalog", () => {
       const a = byId.get(id)!;
       if (a.Type === "TransferContactToQueue") return void reached.push([...written].sort());
       const next = new Set(seen).add(id);
-      const t = a.Transitions as {
-        NextAction?: string;
-        Conditions?: { NextAction: string }[];
-        Errors?: { NextAction: string }[];
-      };
+      const t = a.Transitions;
       const ok =
         a.Type === "UpdateContactAttributes" ? new Set([...written, ...authKeys(a)]) : written;
       walk(t.NextAction, ok, next);

@@ -5,8 +5,8 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 11,
-  "aws:kms/alias:Alias": 11,
+  "aws:kms/key:Key": 12,
+  "aws:kms/alias:Alias": 12,
   "aws:s3/bucket:Bucket": 7,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 7,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 7,
@@ -78,9 +78,9 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 78,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 79,
   // One per function: throttled AWS API calls counted from its log.
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 9,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 10,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   // The audit trail (AuditTrail): its key, bucket and replication are counted above.
   "aws:cloudtrail/trail:Trail": 1,
@@ -162,8 +162,18 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
   });
 
   it("rotates every key and encrypts every bucket (CMK, or SSE-S3 for access logs only)", () => {
+    // Every encryption key rotates; KMS cannot rotate an HMAC key (EnableKeyRotation), and the
+    // one HMAC key (caller-auth's references) is checked in tests/voiceIdAuth.test.ts.
     for (const k of rec.ofType("aws:kms/key:Key"))
-      expect(k.inputs.enableKeyRotation, k.name).to.equal(true);
+      expect(k.inputs.enableKeyRotation, k.name).to.equal(
+        k.inputs.keyUsage !== "GENERATE_VERIFY_MAC",
+      );
+    expect(
+      rec
+        .ofType("aws:kms/key:Key")
+        .filter((k) => k.inputs.keyUsage === "GENERATE_VERIFY_MAC")
+        .map((k) => k.name),
+    ).to.deep.equal(["tokyo-auth-ref-key"]);
     for (const e of rec.ofType(
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     )) {
@@ -227,7 +237,7 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
     // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance,
     // configuration backups, alarm topic, chat target and the copy of the chat page.
-    expect(c["aws:kms/key:Key"]).to.equal(9);
+    expect(c["aws:kms/key:Key"]).to.equal(10);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);

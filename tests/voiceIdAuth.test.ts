@@ -11,6 +11,8 @@ import {
   DeleteIntegrationAssociationCommand,
   ListIntegrationAssociationsCommand,
 } from "@aws-sdk/client-connect";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as vm from "node:vm";
 import {
   BOT_LOCALE,
@@ -116,6 +118,10 @@ for (const stack of ["tokyo", "dr"] as const) {
         MAX_FAILURES: "3",
         WINDOW_MINUTES: "30",
         LOCKOUT_MINUTES: "30",
+        SOURCE_MAX_FAILURES: "10",
+        SOURCE_LOCKOUT_MINUTES: "60",
+        GLOBAL_FAILURES_PER_5_MINUTES: "200",
+        REF_KEY_ARN: rec.get("aws:kms/key:Key", `${stack}-auth-ref-key`).state.arn,
       });
       const group = rec.get("aws:cloudwatch/logGroup:LogGroup", `${stack}-auth-function`).inputs;
       expect(f.loggingConfig).to.deep.equal({
@@ -151,7 +157,24 @@ for (const stack of ["tokyo", "dr"] as const) {
           Resource: key().state.arn,
           Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
         },
+        {
+          Sid: "DeriveReferenceKey",
+          Effect: "Allow",
+          Action: "kms:GenerateMac",
+          Resource: rec.get("aws:kms/key:Key", `${stack}-auth-ref-key`).state.arn,
+          Condition: { StringEquals: { "kms:MacAlgorithm": "HMAC_SHA_256" } },
+        },
       ]);
+      // The reference key is an HMAC key whose policy lets IAM grant MACs only (no decrypt).
+      const refKey = rec.get("aws:kms/key:Key", `${stack}-auth-ref-key`);
+      expect(refKey.inputs).to.deep.include({
+        keyUsage: "GENERATE_VERIFY_MAC",
+        customerMasterKeySpec: "HMAC_256",
+      });
+      const use = rec
+        .policy(refKey, "policy")
+        .Statement.find((st: { Sid?: string }) => st.Sid === "AccountIamPoliciesGrantUse");
+      expect(use?.Action).to.deep.equal(["kms:GenerateMac", "kms:VerifyMac"]);
       const trust = rec.policy(
         rec.get("aws:iam/role:Role", `${stack}-auth-function`),
         "assumeRolePolicy",
@@ -541,15 +564,51 @@ describe("caller-auth bundle (what Lambda runs)", function () {
     expect(external).to.deep.equal(["@aws-sdk/signature-v4-crt"]);
   });
 
-  it("answers a malformed event with NotAuthenticated, without touching DynamoDB", async () => {
-    const { handler } = load({
-      TABLE_NAME: "t",
-      LEX_ALIAS_ARN: "arn:aws:lex:ap-northeast-1:1:bot-alias/B/A",
-      AWS_REGION: "ap-northeast-1",
+  it("derives its reference key from KMS once, then answers a malformed event with NotAuthenticated, without touching DynamoDB", async () => {
+    // KMS's JSON protocol as the SDK speaks it (X-Amz-Target TrentService.GenerateMac), on
+    // 127.0.0.1 through the SDK's service endpoint variable.
+    const seen: { target?: string; body: Record<string, string> }[] = [];
+    const kms = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        seen.push({
+          target: req.headers["x-amz-target"] as string | undefined,
+          body: JSON.parse(body) as Record<string, string>,
+        });
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(
+          JSON.stringify({
+            KeyId: REF_KEY,
+            MacAlgorithm: "HMAC_SHA_256",
+            Mac: Buffer.alloc(32, 9).toString("base64"),
+          }),
+        );
+      });
     });
-    const r = await handler({ Details: {} });
-    expect(r.result).to.equal("NotAuthenticated");
-    expect(r.lexAliasArn).to.equal("arn:aws:lex:ap-northeast-1:1:bot-alias/B/A");
+    await new Promise<void>((r) => kms.listen(0, "127.0.0.1", r));
+    const REF_KEY =
+      "arn:aws:kms:ap-northeast-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+    try {
+      const { handler } = load({
+        TABLE_NAME: "t",
+        LEX_ALIAS_ARN: "arn:aws:lex:ap-northeast-1:1:bot-alias/B/A",
+        REF_KEY_ARN: REF_KEY,
+        AWS_REGION: "ap-northeast-1",
+        AWS_ACCESS_KEY_ID: "x",
+        AWS_SECRET_ACCESS_KEY: "x",
+        AWS_ENDPOINT_URL_KMS: `http://127.0.0.1:${(kms.address() as AddressInfo).port}`,
+      });
+      const r = await handler({ Details: {} });
+      expect(r.result).to.equal("NotAuthenticated");
+      expect(r.lexAliasArn).to.equal("arn:aws:lex:ap-northeast-1:1:bot-alias/B/A");
+      await handler({ Details: {} });
+      expect(seen).to.have.length(1);
+      expect(seen[0].target).to.equal("TrentService.GenerateMac");
+      expect(seen[0].body).to.deep.include({ KeyId: REF_KEY, MacAlgorithm: "HMAC_SHA_256" });
+    } finally {
+      kms.close();
+    }
   });
 
   it("fails at cold start, naming the variable, when its environment is wrong", () => {

@@ -8,13 +8,21 @@ export const manifests: FunctionManifest[] = [
       GetCommand: "dynamodb:GetItem",
       PutCommand: "dynamodb:PutItem",
       UpdateCommand: "dynamodb:UpdateItem",
+      GenerateMacCommand: "kms:GenerateMac",
     },
-    calls: (env, at) =>
-      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((action) => ({
+    calls: (env, at) => [
+      ...["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((action) => ({
         action,
         resource: arn.table(at, env.TABLE_NAME),
-        why: "customer lookup, enrolment and attempt window",
+        why: "customer lookup, enrolment, attempt windows and failure budgets",
       })),
+      {
+        action: "kms:GenerateMac",
+        resource: env.REF_KEY_ARN,
+        why: "derive the reference key at cold start",
+        context: { "kms:MacAlgorithm": "HMAC_SHA_256" },
+      },
+    ],
     denied: (env, at) => [
       {
         action: "dynamodb:Scan",

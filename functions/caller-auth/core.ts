@@ -41,6 +41,28 @@ export const DEFAULT_POLICY: LockoutPolicy = {
   enrolWithinMs: 10 * 60_000,
 };
 
+/**
+ * Budgets beyond one customer's lockout, against guessing across many customers: per source (the
+ * caller's number; the chat's source address reference) and for all callers together.
+ */
+export interface Budgets {
+  /** Failed verifications one source may make in its window before it is locked out. */
+  readonly source: LockoutPolicy;
+  /**
+   * Failed verifications of all callers in one 5-minute bucket after which verification pauses
+   * (Inconclusive: callers reach an agent unverified, who identifies them by hand) until the
+   * next bucket.
+   */
+  readonly globalFailuresPer5Minutes: number;
+}
+
+export const DEFAULT_BUDGETS: Budgets = {
+  source: { ...DEFAULT_POLICY, maxFailures: 10, lockoutMs: 60 * 60_000 },
+  globalFailuresPer5Minutes: 200,
+};
+
+const BUCKET_MS = 5 * 60_000;
+
 export interface Consent {
   readonly decision: "granted" | "declined" | "withdrawn";
   readonly at: string;
@@ -81,6 +103,14 @@ export interface AuthStore {
   lockIfExhausted(customerId: string, now: number, policy: LockoutPolicy): Promise<boolean>;
   /** After a successful attempt: clear the window and remember the contact. */
   recordSuccess(customerId: string, contactId: string, now: number): Promise<void>;
+  /** The same window and lockout for a key that is not a customer (made on first use). */
+  reserveBudget(key: string, now: number, policy: LockoutPolicy): Promise<boolean>;
+  lockBudgetIfExhausted(key: string, now: number, policy: LockoutPolicy): Promise<boolean>;
+  /** Gives back a reserved budget attempt that did not fail. */
+  releaseBudget(key: string): Promise<void>;
+  /** Counts a failure in a bucket shared by all callers; returns the bucket's count. */
+  countGlobalFailure(bucket: string, expiresAt: number): Promise<number>;
+  globalFailures(bucket: string): Promise<number>;
   enrolNumber(customerId: string, ani: string, consent: Consent): Promise<void>;
   recordConsent(customerId: string, consent: Consent): Promise<void>;
   optOut(customerId: string, consent: Consent): Promise<void>;
@@ -133,9 +163,14 @@ export function normaliseBirthDate(input: string | undefined): string | undefine
   return ok ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
 }
 
-/** A non-reversible reference for logs (never the customer number itself). */
-export const logRef = (customerId: string) =>
-  crypto.createHash("sha256").update(`caller-auth:${customerId}`).digest("hex").slice(0, 12);
+/**
+ * A reference to a customer number, caller number or source for logs, budget keys and Voice ID
+ * speaker ids: HMAC-SHA256 with a key only the function holds (derived at cold start from a
+ * non-exportable KMS HMAC key). An unkeyed hash of a 7-digit customer number is reversed by
+ * trying all ten million in under a minute; without the key there is nothing to try.
+ */
+export const keyedRef = (key: Buffer, kind: string, value: string): string =>
+  crypto.createHmac("sha256", key).update(`${kind}:${value}`).digest("hex").slice(0, 16);
 
 export interface AuthResponse {
   readonly result: AuthResult;
@@ -173,7 +208,16 @@ export interface Context {
   readonly store: AuthStore;
   readonly now: () => number;
   readonly policy: LockoutPolicy;
+  readonly budgets: Budgets;
+  /** The HMAC key of keyedRef. */
+  readonly refKey: Buffer;
+  /** Told of each failed verification (a metric filter counts the line; an alarm watches the rate). */
+  readonly onFailure?: (why: string) => void;
 }
+
+/** A customer's log reference (keyed; never the customer number itself). */
+export const customerRef = (c: Pick<Context, "refKey">, customerId: string) =>
+  keyedRef(c.refKey, "customer", customerId);
 
 /** Repeat contact: is this caller number enrolled (before asking anything)? */
 export async function lookupCaller(c: Context, ani: string | undefined): Promise<AuthResponse> {
@@ -188,7 +232,7 @@ export async function lookupCaller(c: Context, ani: string | undefined): Promise
   if (rec.lockedUntil > c.now()) return resp("LockedOut", "none", "customer locked out");
   return {
     ...resp("Enrolled", "ani", "caller number enrolled; knowledge check follows"),
-    customerRef: logRef(id),
+    customerRef: customerRef(c, id),
   };
 }
 
@@ -201,7 +245,14 @@ export async function lookupCaller(c: Context, ani: string | undefined): Promise
  */
 export async function verify(
   c: Context,
-  input: { customerNumber?: string; birthDate?: string; ani?: string; contactId: string },
+  input: {
+    customerNumber?: string;
+    birthDate?: string;
+    ani?: string;
+    /** The chat's source reference (no caller number in chat). */
+    source?: string;
+    contactId: string;
+  },
 ): Promise<AuthResponse> {
   const said = normaliseCustomerNumber(input.customerNumber);
   const byNumber = !input.customerNumber && input.ani;
@@ -215,29 +266,55 @@ export async function verify(
     );
   if (!birth) return resp("Inconclusive", "knowledge", "birth date not understood");
   const rec = await c.store.getCustomer(id);
-  if (!rec) {
-    // Same work as a real check, so response time does not reveal which numbers exist.
-    secretMatches(birth, DUMMY.salt, DUMMY.hash);
-    return resp("NotAuthenticated", "knowledge", "no match");
-  }
   // Birth date alone is enough only for a number that is still enrolled to this customer.
-  if (!said && !rec.enrolledNumbers.includes(input.ani!))
+  if (rec && !said && !rec.enrolledNumbers.includes(input.ani!))
     return resp("NotEnrolled", "knowledge", "enrolment no longer valid");
-  if (!said && rec.optedOut)
+  if (rec && !said && rec.optedOut)
     return resp("OptedOut", "knowledge", "customer opted out of caller-number recognition");
+
   const now = c.now();
-  if (rec.lockedUntil > now) return resp("LockedOut", "knowledge", "customer locked out");
-  if (!(await c.store.reserveAttempt(id, now, c.policy)))
+  const bucket = String(Math.floor(now / BUCKET_MS));
+  if ((await c.store.globalFailures(bucket)) >= c.budgets.globalFailuresPer5Minutes)
+    return resp("Inconclusive", "knowledge", "verification paused: too many failures");
+  // One budget per source across customers: a caller number, or a chat's source address.
+  const from = input.ani
+    ? `SOURCE#${keyedRef(c.refKey, "ani", input.ani)}`
+    : input.source
+      ? `SOURCE#${keyedRef(c.refKey, "source", input.source)}`
+      : undefined;
+  // A customer number that does not exist gets a budget of its own: it locks like a real one,
+  // so unknown, known and locked numbers give the same answers after the same work.
+  const unknown = `UNKNOWN#${keyedRef(c.refKey, "customer", id)}`;
+  const [sourceOk, subjectOk] = await Promise.all([
+    from ? c.store.reserveBudget(from, now, c.budgets.source) : Promise.resolve(true),
+    rec ? c.store.reserveAttempt(id, now, c.policy) : c.store.reserveBudget(unknown, now, c.policy),
+  ]);
+  // Always exactly one scrypt, whatever the outcome.
+  const matches = secretMatches(birth, rec?.salt ?? DUMMY.salt, rec?.secretHash ?? DUMMY.hash);
+  if (!sourceOk || !subjectOk) {
+    // A reservation made on one side is given back: nothing was tried.
+    if (from && sourceOk) await c.store.releaseBudget(from);
     return resp("LockedOut", "knowledge", "attempt limit reached");
-  if (!secretMatches(birth, rec.salt, rec.secretHash)) {
-    const locked = await c.store.lockIfExhausted(id, now, c.policy);
+  }
+  if (!rec || !matches) {
+    const [locked] = await Promise.all([
+      rec
+        ? c.store.lockIfExhausted(id, now, c.policy)
+        : c.store.lockBudgetIfExhausted(unknown, now, c.policy),
+      from ? c.store.lockBudgetIfExhausted(from, now, c.budgets.source) : Promise.resolve(false),
+      c.store.countGlobalFailure(bucket, now + 2 * BUCKET_MS),
+    ]);
+    c.onFailure?.(locked ? "attempt limit reached" : "no match");
     return resp(
       locked ? "LockedOut" : "NotAuthenticated",
       "knowledge",
       locked ? "attempt limit reached" : "no match",
     );
   }
-  await c.store.recordSuccess(id, input.contactId, now);
+  await Promise.all([
+    c.store.recordSuccess(id, input.contactId, now),
+    from ? c.store.releaseBudget(from) : Promise.resolve(),
+  ]);
   if (!said) return resp("Authenticated", "ani+birthdate", "verified", id);
   const ani = input.ani && rec.enrolledNumbers.includes(input.ani) && !rec.optedOut;
   return resp("Authenticated", ani ? "knowledge+ani" : "knowledge", "verified", id);

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import {
+  customerRef,
   enrol,
-  logRef,
   lookupCaller,
   normaliseCustomerNumber,
   optOut,
@@ -31,6 +31,8 @@ const eventSchema = z.object({
       birthDate: z.string().optional(),
       customerId: z.string().optional(),
       consent: z.string().optional(),
+      /** Chat: the backend's reference to the visitor's source address ($.Attributes.cc_source). */
+      source: z.string().max(128).optional(),
     }),
   }),
 });
@@ -66,7 +68,10 @@ export interface AuthLogger {
   error(message: string, fields: Record<string, unknown>): void;
 }
 
-export interface Deps extends Context {
+/** The line each failed verification logs: Monitoring counts it and alarms on the rate. */
+export const FAILURE_LOG_LINE = "caller verification failed";
+
+export interface Deps extends Omit<Context, "onFailure"> {
   readonly logger: AuthLogger;
   /** This region's Lex bot alias ARN, handed to the flows. */
   readonly lexAliasArn: string;
@@ -74,6 +79,10 @@ export interface Deps extends Context {
 
 export function makeHandler(deps: Deps) {
   return async (event: unknown): Promise<FlowResponse> => {
+    const c: Context = {
+      ...deps,
+      onFailure: (why) => deps.logger.warn(FAILURE_LOG_LINE, { reason: why }),
+    };
     const parsed = eventSchema.safeParse(event);
     if (!parsed.success) {
       // Field paths only: values may be personal data.
@@ -109,21 +118,23 @@ export function makeHandler(deps: Deps) {
     try {
       switch (p.action) {
         case "lookup-caller":
-          r = await lookupCaller(deps, ani);
+          r = await lookupCaller(c, ani);
           break;
         case "verify":
-          r = await verify(deps, {
+          r = await verify(c, {
             customerNumber: p.customerNumber,
             birthDate: p.birthDate,
             ani,
+            // Only a real chat source: the flow passes "" when the attribute is missing.
+            source: p.source || undefined,
             contactId,
           });
           break;
         case "enrol":
-          r = await enrol(deps, { customerId: p.customerId, consent: p.consent, ani, contactId });
+          r = await enrol(c, { customerId: p.customerId, consent: p.consent, ani, contactId });
           break;
         case "optout":
-          r = await optOut(deps, { customerId: p.customerId, ani, contactId });
+          r = await optOut(c, { customerId: p.customerId, ani, contactId });
           break;
       }
     } catch (e) {
@@ -135,7 +146,7 @@ export function makeHandler(deps: Deps) {
       action: p.action,
       result: r.result,
       reason: r.reason,
-      ...(r.customerId ? { customerRef: logRef(r.customerId) } : {}),
+      ...(r.customerId ? { customerRef: customerRef(c, r.customerId) } : {}),
     });
     return toFlow(r, deps.lexAliasArn);
   };

@@ -5,9 +5,10 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GenerateMacCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { DEFAULT_POLICY } from "./core";
+import { DEFAULT_BUDGETS, DEFAULT_POLICY } from "./core";
 import { makeHandler } from "./handler";
 import { DynamoAuthStore } from "./store";
 
@@ -28,21 +29,72 @@ const envSchema = z.object({
     .min(1)
     .max(1440)
     .default(DEFAULT_POLICY.windowMs / 60_000),
+  SOURCE_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(DEFAULT_BUDGETS.source.maxFailures),
+  SOURCE_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(DEFAULT_BUDGETS.source.lockoutMs / 60_000),
+  GLOBAL_FAILURES_PER_5_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .default(DEFAULT_BUDGETS.globalFailuresPer5Minutes),
+  /** The KMS HMAC key the reference key is derived from. */
+  REF_KEY_ARN: z.string().startsWith("arn:"),
 });
 
 // Read once at cold start: a misconfigured function fails loudly on its first invocation.
 const env = envSchema.parse(process.env);
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
-export const handler = makeHandler({
-  store: new DynamoAuthStore(db, env.TABLE_NAME),
-  now: () => Date.now(),
-  policy: {
-    ...DEFAULT_POLICY,
-    maxFailures: env.MAX_FAILURES,
-    lockoutMs: env.LOCKOUT_MINUTES * 60_000,
-    windowMs: env.WINDOW_MINUTES * 60_000,
-  },
-  logger: new Logger({ serviceName: "caller-auth" }),
-  lexAliasArn: env.LEX_ALIAS_ARN,
-});
+/**
+ * The reference key: a MAC of a fixed label under the KMS HMAC key, once per cold start. The same
+ * key material gives the same references in every invocation (and after a redeploy), while the
+ * key itself never leaves KMS.
+ */
+const kms = new KMSClient({});
+const ready = kms
+  .send(
+    new GenerateMacCommand({
+      KeyId: env.REF_KEY_ARN,
+      MacAlgorithm: "HMAC_SHA_256",
+      Message: Buffer.from("customerchannel caller-auth reference key v1"),
+    }),
+  )
+  .then((r) => {
+    if (!r.Mac) throw new Error("KMS GenerateMac returned no MAC");
+    const policy = {
+      ...DEFAULT_POLICY,
+      maxFailures: env.MAX_FAILURES,
+      lockoutMs: env.LOCKOUT_MINUTES * 60_000,
+      windowMs: env.WINDOW_MINUTES * 60_000,
+    };
+    return makeHandler({
+      store: new DynamoAuthStore(db, env.TABLE_NAME),
+      now: () => Date.now(),
+      policy,
+      budgets: {
+        source: {
+          ...policy,
+          maxFailures: env.SOURCE_MAX_FAILURES,
+          lockoutMs: env.SOURCE_LOCKOUT_MINUTES * 60_000,
+        },
+        globalFailuresPer5Minutes: env.GLOBAL_FAILURES_PER_5_MINUTES,
+      },
+      refKey: Buffer.from(r.Mac),
+      logger: new Logger({ serviceName: "caller-auth" }),
+      lexAliasArn: env.LEX_ALIAS_ARN,
+    });
+  });
+// A failed derivation fails every invocation of this instance (the flow takes its error branch:
+// unverified, to an agent) rather than answering with unkeyed references.
+ready.catch(() => undefined);
+
+export const handler = async (event: unknown) => (await ready)(event);

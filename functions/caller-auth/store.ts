@@ -1,7 +1,10 @@
 /**
- * The caller-auth store on DynamoDB. One table, two item kinds:
+ * The caller-auth store on DynamoDB. One table, four item kinds:
  *   pk "CUSTOMER#<customerId>": hash, salt, attempt window, lockout, enrolled numbers, consents
  *   pk "NUMBER#<E.164>":        which customer a caller number is enrolled to
+ *   pk "BUDGET#<kind>#<ref>":   failure budget of a source (caller number, chat source) or of a
+ *                               customer number that does not exist (so it locks like a real one)
+ *   pk "GLOBAL#<bucket>":       failed verifications of all callers in one 5-minute bucket
  * Every state change is a conditional write, so concurrent Lambda invocations cannot count
  * fewer failures than happened or enrol one number to two customers.
  */
@@ -25,6 +28,8 @@ export const TABLE_KEY = "pk";
 
 const customerKey = (id: string) => ({ pk: `CUSTOMER#${id}` });
 const numberKey = (ani: string) => ({ pk: `NUMBER#${ani}` });
+/** A failure budget: `SOURCE#<ref>` or `UNKNOWN#<ref>` (refs are keyed HMACs, never raw values). */
+const budgetKey = (key: string) => ({ pk: `BUDGET#${key}` });
 
 export class DynamoAuthStore implements AuthStore {
   constructor(
@@ -60,7 +65,71 @@ export class DynamoAuthStore implements AuthStore {
     return r.Item ? String(r.Item.customerId) : undefined;
   }
 
-  async reserveAttempt(customerId: string, now: number, policy: LockoutPolicy): Promise<boolean> {
+  reserveAttempt = (customerId: string, now: number, policy: LockoutPolicy) =>
+    this.reserve(customerKey(customerId), now, policy, true);
+
+  lockIfExhausted = (customerId: string, now: number, policy: LockoutPolicy) =>
+    this.lock(customerKey(customerId), now, policy);
+
+  /** A failure budget that is not a customer (a source, an unknown customer number): made on first use. */
+  reserveBudget = (key: string, now: number, policy: LockoutPolicy) =>
+    this.reserve(budgetKey(key), now, policy, false);
+
+  lockBudgetIfExhausted = (key: string, now: number, policy: LockoutPolicy) =>
+    this.lock(budgetKey(key), now, policy);
+
+  /** Gives back a budget's reserved attempt (it succeeded: only failures count against a source). */
+  async releaseBudget(key: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: budgetKey(key),
+          UpdateExpression: "ADD attempts :minus",
+          ConditionExpression: "attempts > :zero",
+          ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailed(e)) throw e;
+    }
+  }
+
+  /** Counts one failed verification in a time bucket shared by all callers; returns the new count. */
+  async countGlobalFailure(bucket: string, expiresAt: number): Promise<number> {
+    const r = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `GLOBAL#${bucket}` },
+        UpdateExpression: "ADD failures :one SET expiresAt = :exp",
+        ExpressionAttributeValues: { ":one": 1, ":exp": Math.floor(expiresAt / 1000) },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Number(r.Attributes?.failures ?? 0);
+  }
+
+  async globalFailures(bucket: string): Promise<number> {
+    const r = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: `GLOBAL#${bucket}` },
+        ConsistentRead: true,
+      }),
+    );
+    return Number(r.Item?.failures ?? 0);
+  }
+
+  /**
+   * Counts one verification attempt against the item's window, atomically; false (counting
+   * nothing) when it is locked or the window is full. A customer must exist; a budget is made.
+   */
+  private async reserve(
+    key: Record<string, string>,
+    now: number,
+    policy: LockoutPolicy,
+    mustExist: boolean,
+  ): Promise<boolean> {
     const floor = now - policy.windowMs;
     // Two tries: a concurrent reset of an expired window makes the first one's condition stale.
     for (let i = 0; i < 2; i++) {
@@ -68,7 +137,7 @@ export class DynamoAuthStore implements AuthStore {
         await this.db.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: customerKey(customerId),
+            Key: key,
             UpdateExpression: "ADD attempts :one",
             ConditionExpression:
               "attribute_exists(pk) AND lockedUntil <= :now AND windowStart > :floor AND attempts < :max",
@@ -85,15 +154,29 @@ export class DynamoAuthStore implements AuthStore {
         if (!isConditionFailed(e)) throw e;
       }
       try {
-        // The window has expired: start a new one with this attempt.
+        // The window has expired (or, for a budget, never started): start one with this attempt.
         await this.db.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: customerKey(customerId),
-            UpdateExpression: "SET attempts = :one, windowStart = :now",
-            ConditionExpression:
-              "attribute_exists(pk) AND lockedUntil <= :now AND windowStart <= :floor",
-            ExpressionAttributeValues: { ":one": 1, ":now": now, ":floor": floor },
+            Key: key,
+            UpdateExpression: mustExist
+              ? "SET attempts = :one, windowStart = :now"
+              : "SET attempts = :one, windowStart = :now, lockedUntil = if_not_exists(lockedUntil, :zero), expiresAt = :exp",
+            ConditionExpression: mustExist
+              ? "attribute_exists(pk) AND lockedUntil <= :now AND windowStart <= :floor"
+              : "attribute_not_exists(pk) OR (lockedUntil <= :now AND windowStart <= :floor)",
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":now": now,
+              ":floor": floor,
+              ...(mustExist
+                ? {}
+                : {
+                    ":zero": 0,
+                    // Budgets go (DynamoDB TTL) a day after their lockout could have ended.
+                    ":exp": Math.floor((now + policy.windowMs + policy.lockoutMs) / 1000) + 86_400,
+                  }),
+            },
           }),
         );
         return true;
@@ -104,12 +187,16 @@ export class DynamoAuthStore implements AuthStore {
     return false;
   }
 
-  async lockIfExhausted(customerId: string, now: number, policy: LockoutPolicy): Promise<boolean> {
+  private async lock(
+    key: Record<string, string>,
+    now: number,
+    policy: LockoutPolicy,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: customerKey(customerId),
+          Key: key,
           // The lockout starts a fresh window when it ends.
           UpdateExpression: "SET lockedUntil = :until, attempts = :zero, windowStart = :until",
           ConditionExpression: "attempts >= :max AND windowStart > :floor",

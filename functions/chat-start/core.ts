@@ -9,6 +9,7 @@
  * attributes (`cc_*`) cannot be set by the caller, and identification happens in the chat flow
  * (the Lex bot and caller-auth function), never from attributes.
  */
+import * as crypto from "node:crypto";
 import { z } from "zod";
 import { reservedAttributeReason } from "../shared/attributes";
 import { json, parseBody, problem, isResponse, type ApiResponse } from "../shared/http";
@@ -120,7 +121,17 @@ export interface ChatEvent {
   readonly httpMethod?: string;
   readonly headers?: Readonly<Record<string, string | undefined>> | null;
   readonly body?: string | null;
+  /** The visitor's address as API Gateway saw it (requestContext.identity.sourceIp). */
+  readonly sourceIp?: string;
 }
+
+/**
+ * The chat's source, for caller authentication's per-source failure budget (the flow passes it to
+ * the verify): a hash of the visitor's address, not the address. The address itself is in the
+ * API's access log already; caller-auth keys this value again before storing anything.
+ */
+export const sourceRef = (ip: string): string =>
+  `ip:${crypto.createHash("sha256").update(`chat-source:${ip}`).digest("hex").slice(0, 16)}`;
 
 /** Header lookup that ignores case (REST API proxy events keep the case the client sent). */
 const header = (e: ChatEvent, name: string): string | undefined => {
@@ -182,6 +193,7 @@ async function startChat(d: ChatDeps, event: ChatEvent): Promise<ApiResponse> {
       cc_channel: "web-portal",
       cc_region: target.region,
       cc_topic: body.topic,
+      ...(event.sourceIp ? { cc_source: sourceRef(event.sourceIp) } : {}),
     },
     ...(body.initialMessage
       ? { InitialMessage: { ContentType: "text/plain" as const, Content: body.initialMessage } }

@@ -82,13 +82,18 @@ interface RestApiEvent {
   headers?: Record<string, string | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
-  requestContext?: { requestId?: string };
+  requestContext?: { requestId?: string; identity?: { sourceIp?: string } };
 }
 
 export const handler = async (event: RestApiEvent) => {
   const body =
     event.isBase64Encoded && event.body ? Buffer.from(event.body, "base64").toString() : event.body;
-  const r = await api({ httpMethod: event.httpMethod, headers: event.headers, body });
+  const r = await api({
+    httpMethod: event.httpMethod,
+    headers: event.headers,
+    body,
+    sourceIp: event.requestContext?.identity?.sourceIp,
+  });
   // No names, no attributes: they are personal data.
   const fields = { requestId: event.requestContext?.requestId, status: r.statusCode };
   if (r.statusCode === 429)

@@ -5,6 +5,7 @@
  */
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
@@ -48,6 +49,15 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
     endpoint,
     async createTable(input) {
       await client.send(new CreateTableCommand({ ...input, BillingMode: "PAY_PER_REQUEST" }));
+      // dynalite answers CREATING and turns the table ACTIVE on a timer, even at 0 ms: under load
+      // the first write could still find it CREATING (ResourceNotFoundException). Wait, as a
+      // client of the real service must.
+      for (let i = 0; i < 200; i++) {
+        const d = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+        if (d.Table?.TableStatus === "ACTIVE") return;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      throw new Error(`table ${input.TableName} did not become ACTIVE`);
     },
     async close() {
       client.destroy();
