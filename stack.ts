@@ -445,6 +445,8 @@ function deployConfigBackup(
     outputs: {
       configBackupBucket: backup.bucketName,
       configBackupStateMachineArn: backup.stateMachineArn,
+      // What a restore trusts: only snapshots signed with this key (npm run backup:restore).
+      configBackupSigningKeyArn: backup.signingKeyArn,
     },
     bucketArn: backup.bucketArn,
   };

@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EXPORT_ACTIONS } from "../functions/config-backup/collections";
 import type { VaultTarget } from "./backupVault";
 import { encryptedQueue } from "./encryptedStores";
-import { createKmsKey } from "./kmsKey";
+import { createKmsKey, createSigningKey } from "./kmsKey";
 import { NodeFunction } from "./nodeFunction";
 import { configBackupPolicy, doc, queuePolicy } from "./policies";
 import { serviceRole } from "./serviceRole";
@@ -95,6 +95,8 @@ export class ConfigBackup extends pulumi.ComponentResource {
   public readonly bucketArn: pulumi.Output<string>;
   public readonly stateMachineArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
+  /** The key whose signature a restore requires (output configBackupSigningKeyArn). */
+  public readonly signingKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: ConfigBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super(CONFIG_BACKUP_TOKEN, name, {}, opts);
@@ -107,6 +109,16 @@ export class ConfigBackup extends pulumi.ComponentResource {
         region,
         description: `Connect configuration backups (${region})`,
         alias: `${args.aliasPrefix}/${region}/config-backup`,
+      },
+      p,
+    );
+    // Signs every finished manifest; a restore trusts a snapshot only with this key's signature.
+    const { key: signingKey } = createSigningKey(
+      `${name}-signing-key`,
+      {
+        region,
+        description: `Connect configuration snapshot signatures (${region})`,
+        alias: `${args.aliasPrefix}/${region}/config-backup-signing`,
       },
       p,
     );
@@ -157,11 +169,19 @@ export class ConfigBackup extends pulumi.ComponentResource {
           INSTANCE_ARN: args.instanceArn,
           REQUESTS_PER_SECOND: String(args.requestsPerSecond),
           SAFETY_MARGIN_MS: "60000",
+          SIGNING_KEY_ARN: signingKey.arn,
         },
         statements: pulumi
-          .all([args.instanceArn, bucket.arn, key.arn])
-          .apply(([instanceArn, bucketArn, keyArn]) =>
-            configBackupPolicy({ actions: EXPORT_ACTIONS, instanceArn, bucketArn, keyArn, region }),
+          .all([args.instanceArn, bucket.arn, key.arn, signingKey.arn])
+          .apply(([instanceArn, bucketArn, keyArn, signingKeyArn]) =>
+            configBackupPolicy({
+              actions: EXPORT_ACTIONS,
+              instanceArn,
+              bucketArn,
+              keyArn,
+              signingKeyArn,
+              region,
+            }),
           ),
         logsKeyArn: args.logsKeyArn,
         envKeyArn: key.arn,
@@ -275,6 +295,7 @@ export class ConfigBackup extends pulumi.ComponentResource {
     this.bucketArn = bucket.arn;
     this.stateMachineArn = machine.arn;
     this.functionName = fn.name;
+    this.signingKeyArn = signingKey.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
       stateMachineArn: this.stateMachineArn,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { KMS_MAC_ACTIONS, keyPolicy } from "./policies";
+import { KMS_MAC_ACTIONS, KMS_SIGN_ACTIONS, keyPolicy } from "./policies";
 
 export interface KmsKeyArgs {
   /** Region of the key. */
@@ -22,14 +22,17 @@ export interface KmsKeyArgs {
 }
 
 /**
- * A customer-managed HMAC key (HMAC_256, GenerateMac/VerifyMac only) with the same key policy.
- * KMS cannot rotate HMAC keys automatically ("Automatic key rotation is supported only on
- * symmetric encryption KMS keys. You cannot enable automatic rotation of ... HMAC KMS keys",
- * KMS API reference, EnableKeyRotation); the policy pack's rotation rule knows this exception.
+ * A customer-managed key that does not encrypt: HMAC (HMAC_256, GenerateMac/VerifyMac) or
+ * signing (ECC_NIST_P256, Sign/Verify/GetPublicKey), with the same key policy except that IAM
+ * policies may grant only these use actions. KMS cannot rotate either automatically ("Automatic
+ * key rotation is supported only on symmetric encryption KMS keys. You cannot enable automatic
+ * rotation of asymmetric KMS keys, HMAC KMS keys, ...", KMS API reference, EnableKeyRotation);
+ * the policy pack's rotation rule knows this exception.
  */
-export function createHmacKey(
+function createNonEncryptionKey(
   name: string,
   args: Pick<KmsKeyArgs, "region" | "description" | "alias" | "deletionWindowInDays">,
+  kind: { usage: string; spec: string; useActions: readonly string[] },
   opts: pulumi.CustomResourceOptions,
 ): { key: aws.kms.Key; alias: aws.kms.Alias } {
   const identity = aws.getCallerIdentityOutput({}, { parent: opts.parent });
@@ -38,7 +41,7 @@ export function createHmacKey(
     .all([identity.accountId, partition.partition, args.region])
     .apply(([accountId, part, region]) =>
       JSON.stringify(
-        keyPolicy({ partition: part, accountId, region, useActions: KMS_MAC_ACTIONS }),
+        keyPolicy({ partition: part, accountId, region, useActions: kind.useActions }),
       ),
     );
   const key = new aws.kms.Key(
@@ -46,8 +49,8 @@ export function createHmacKey(
     {
       region: args.region,
       description: args.description,
-      keyUsage: "GENERATE_VERIFY_MAC",
-      customerMasterKeySpec: "HMAC_256",
+      keyUsage: kind.usage,
+      customerMasterKeySpec: kind.spec,
       enableKeyRotation: false,
       deletionWindowInDays: args.deletionWindowInDays ?? 30,
       multiRegion: false,
@@ -62,6 +65,32 @@ export function createHmacKey(
   );
   return { key, alias };
 }
+
+/** An HMAC key (see createNonEncryptionKey). */
+export const createHmacKey = (
+  name: string,
+  args: Pick<KmsKeyArgs, "region" | "description" | "alias" | "deletionWindowInDays">,
+  opts: pulumi.CustomResourceOptions,
+) =>
+  createNonEncryptionKey(
+    name,
+    args,
+    { usage: "GENERATE_VERIFY_MAC", spec: "HMAC_256", useActions: KMS_MAC_ACTIONS },
+    opts,
+  );
+
+/** A signing key, ECDSA on P-256 (see createNonEncryptionKey). */
+export const createSigningKey = (
+  name: string,
+  args: Pick<KmsKeyArgs, "region" | "description" | "alias" | "deletionWindowInDays">,
+  opts: pulumi.CustomResourceOptions,
+) =>
+  createNonEncryptionKey(
+    name,
+    args,
+    { usage: "SIGN_VERIFY", spec: "ECC_NIST_P256", useActions: KMS_SIGN_ACTIONS },
+    opts,
+  );
 
 /**
  * A customer-managed key with yearly rotation and an explicit key policy. Rotation and the policy

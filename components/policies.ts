@@ -65,6 +65,8 @@ export const KMS_USE_ACTIONS = [
 
 /** What IAM policies of the account may grant on an HMAC key (GENERATE_VERIFY_MAC): MACs only. */
 export const KMS_MAC_ACTIONS = ["kms:GenerateMac", "kms:VerifyMac"] as const;
+/** What IAM policies of the account may grant on a signing key (SIGN_VERIFY). */
+export const KMS_SIGN_ACTIONS = ["kms:Sign", "kms:Verify", "kms:GetPublicKey"] as const;
 
 export interface KeyPolicyArgs {
   /** The key's use actions IAM policies may grant; default the encryption ones. */
@@ -648,6 +650,7 @@ export function configBackupPolicy(a: {
   readonly instanceArn: string;
   readonly bucketArn: string;
   readonly keyArn: string;
+  readonly signingKeyArn: string;
   readonly region: string;
 }): PolicyStatement[] {
   const [prefix] = a.instanceArn.split(":instance/");
@@ -670,6 +673,16 @@ export function configBackupPolicy(a: {
       Resource: `${a.bucketArn}/snapshots/*`,
     },
     kmsViaServiceStatement("UseBackupKeyThroughS3", a.keyArn, "s3", a.region),
+    {
+      // Sign finished manifests: digests only, with the one algorithm restores verify.
+      Sid: "SignManifests",
+      Effect: "Allow",
+      Action: "kms:Sign",
+      Resource: a.signingKeyArn,
+      Condition: {
+        StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" },
+      },
+    },
   ];
 }
 

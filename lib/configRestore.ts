@@ -106,7 +106,9 @@ function targetIndex(target: Records) {
  */
 export const PENDING = "«restore»";
 
-const LAMBDA = /^arn:aws[-a-z]*:lambda:[^:]+:\d{12}:function:([^:]+)$/;
+/** A Lambda function ARN, unqualified or with a version or alias (`:7`, `:$LATEST`, `:live`). */
+const LAMBDA = /^arn:aws[-a-z]*:lambda:[^:]+:(\d{12}):function:([^:]+)(?::([^:]+))?$/;
+const accountOf = (arn: string) => arn.split(":")[4] ?? "";
 const LEX_ALIAS = /^arn:aws[-a-z]*:lex:[^:]+:\d{12}:bot-alias\//;
 
 export function planRestore(
@@ -138,11 +140,23 @@ export function planRestore(
       value,
       (v) => {
         if (v === sourceInstance && targetInstance) return targetInstance;
-        const lambda = LAMBDA.exec(v)?.[1];
-        if (lambda !== undefined) {
+        const fn = LAMBDA.exec(v);
+        if (fn) {
+          const [, account, lambda, qualifier] = fn;
+          // A flow calling another account's function is never carried over silently, whether
+          // or not a function of that name exists here.
+          if (sourceInstance && account !== accountOf(sourceInstance)) {
+            unmapped.add(`Lambda function ${v} of another account (${account})`);
+            return v;
+          }
+          // Version numbers are per region and function: only $LATEST and aliases carry over.
+          if (qualifier && /^\d+$/.test(qualifier)) {
+            unmapped.add(`Lambda function ${lambda} version ${qualifier}`);
+            return v;
+          }
           const t = targetLambdas.get(lambda);
           if (!t) unmapped.add(`Lambda function ${lambda}`);
-          return t ?? v;
+          return t ? `${t}${qualifier ? `:${qualifier}` : ""}` : v;
         }
         if (LEX_ALIAS.test(v)) {
           // Lex alias ARNs carry no name: mapped only when each side has exactly one bot alias.

@@ -10,7 +10,12 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readSnapshot, type Manifest, type SnapshotStore } from "../functions/config-backup/export";
+import {
+  readSnapshot,
+  type Manifest,
+  type SignatureCheck,
+  type SnapshotStore,
+} from "../functions/config-backup/export";
 import { s3Store } from "../functions/config-backup/runtime";
 
 export type Records = Record<string, Record<string, unknown>[]>;
@@ -22,15 +27,22 @@ export interface Snapshot {
 
 /** A snapshot copied to disk (`aws s3 sync s3://<bucket>/snapshots/<id>/<snapshot>/ <dir>`). */
 export function dirStore(root: string): SnapshotStore {
+  const base = path.resolve(root);
+  // A key that would leave the folder (../, absolute) is refused, whatever a manifest says.
+  const fileOf = (key: string) => {
+    const file = path.resolve(base, key);
+    if (!file.startsWith(base + path.sep)) throw new Error(`${key}: outside the snapshot folder`);
+    return file;
+  };
   return {
     put: (key, body) => {
-      const file = path.join(root, key);
+      const file = fileOf(key);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, body);
       return Promise.resolve();
     },
     get: (key) => {
-      const file = path.join(root, key);
+      const file = fileOf(key);
       return Promise.resolve(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
     },
   };
@@ -41,12 +53,16 @@ export function dirStore(root: string): SnapshotStore {
  * Part keys in the manifest are relative to the bucket, so a local copy is read by stripping the
  * snapshot prefix.
  */
-export async function openSnapshot(location: string, s3?: () => S3Client): Promise<Snapshot> {
+export async function openSnapshot(
+  location: string,
+  s3?: () => S3Client,
+  opts: { readonly verify?: SignatureCheck } = {},
+): Promise<Snapshot> {
   const m = /^s3:\/\/([^/]+)\/(.+?)\/?$/.exec(location);
   if (m) {
     if (!s3) throw new Error(`${location}: reading from S3 needs AWS credentials`);
     // The exporter's own store: readSnapshot only reads through it.
-    return readSnapshot(s3Store(s3(), m[1]), `${m[2]}/`);
+    return readSnapshot(s3Store(s3(), m[1]), `${m[2]}/`, opts);
   }
   const manifestFile = path.join(location, "manifest.json");
   if (!fs.existsSync(manifestFile))
@@ -60,6 +76,7 @@ export async function openSnapshot(location: string, s3?: () => S3Client): Promi
       get: (key) => local.get(key.startsWith(prefix) ? key.slice(prefix.length) : key),
     },
     prefix,
+    opts,
   );
 }
 
@@ -146,7 +163,8 @@ export function rewrite(
   if (typeof value === "string") {
     const direct = map(value);
     if (direct !== undefined) return direct;
-    if (value.startsWith("{") && value.includes('"Actions"')) {
+    // Flow content as Connect stores it may begin with whitespace or a newline.
+    if (value.trimStart().startsWith("{") && value.includes('"Actions"')) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(value);

@@ -64,7 +64,7 @@ export function securityFacts(r: RecordedResource): Facts {
   switch (r.type) {
     case "aws:kms/key:Key":
       return {
-        ...(i.keyUsage === "GENERATE_VERIFY_MAC"
+        ...(i.keyUsage === "GENERATE_VERIFY_MAC" || i.keyUsage === "SIGN_VERIFY"
           ? // KMS cannot rotate HMAC keys (EnableKeyRotation): say what the key is instead.
             { usage: `${text(i.keyUsage)} ${text(i.customerMasterKeySpec)}`, rotation: false }
           : {

@@ -376,16 +376,17 @@ export const RULES: readonly Rule[] = [
   {
     name: "kms-rotation",
     description:
-      "Every customer-managed encryption KMS key rotates automatically (HMAC keys, which KMS cannot rotate, excepted).",
+      "Every customer-managed encryption KMS key rotates automatically (HMAC and signing keys, which KMS cannot rotate, excepted).",
     fisc: ["実13"],
     userMustStill:
-      "Nothing for encryption keys (rotation keeps old key material for decryption); replace an HMAC key on your own schedule.",
+      "Nothing for encryption keys (rotation keeps old key material for decryption); replace an HMAC or signing key on your own schedule.",
     level: "mandatory",
     resource: (r) =>
       r.type === "aws:kms/key:Key" &&
       // KMS API reference, EnableKeyRotation: "You cannot enable automatic rotation of
       // asymmetric KMS keys, HMAC KMS keys, ...". A MAC key is still a CMK with its key policy.
       r.props.keyUsage !== "GENERATE_VERIFY_MAC" &&
+      r.props.keyUsage !== "SIGN_VERIFY" &&
       r.props.enableKeyRotation !== true
         ? ["enableKeyRotation must be true"]
         : [],

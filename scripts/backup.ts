@@ -1,7 +1,12 @@
 /**
  * `npm run backup:diff -- <snapshotA> [<snapshotB> | --live <stack>] [--json]`
  * `npm run backup:restore -- <snapshot> --stack <stack> [--dry-run] [--yes] [--include-managed]
- *    [--target-snapshot <snapshot>] [--outputs-dir <dir>]`
+ *    [--target-snapshot <snapshot>] [--outputs-dir <dir>] [--signed-by <stack>...]
+ *    [--trust-key <keyArn>=<public-key.pem>...]`
+ *
+ * A restore reads only a snapshot signed by a trusted key: by default the configuration backup
+ * signing keys of the tokyo and dr stacks (output configBackupSigningKeyArn; their public keys
+ * from KMS GetPublicKey), or the keys given with --trust-key (offline).
  *
  * Snapshots are `s3://<bucket>/snapshots/<instanceId>/<snapshotId>/` or a local copy of one.
  * `--live <stack>` / the restore target read the stack's instance now (its outputs instanceId,
@@ -9,12 +14,17 @@
  * different; restore 0 done (or planned), 1 refused or failed items; 2 bad usage.
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
+import { GetPublicKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import { Command } from "commander";
 import { realPace } from "../components/drConnect";
 import {
   exportSnapshot,
   readSnapshot,
+  signatureCheck,
+  type SignatureCheck,
   type SnapshotStore,
 } from "../functions/config-backup/export";
 import { apiGates } from "../functions/config-backup/runtime";
@@ -54,6 +64,47 @@ async function live(stack: string, outputsDir?: string): Promise<Records> {
     );
   return (await readSnapshot(store, `snapshots/${instanceId}/${r.snapshotId}/`)).records;
 }
+
+/**
+ * The signature check of a restore: --trust-key pairs (offline), else the stacks' signing keys
+ * with their public keys from KMS (GetPublicKey answers DER SubjectPublicKeyInfo).
+ */
+async function trustedKeys(o: {
+  trustKey: string[];
+  signedBy: string[];
+  outputsDir?: string;
+}): Promise<SignatureCheck> {
+  const trusted = new Map<string, crypto.KeyObject>();
+  for (const pair of o.trustKey) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new Error(`--trust-key ${pair}: give <keyArn>=<public-key.pem>`);
+    trusted.set(pair.slice(0, at), crypto.createPublicKey(fs.readFileSync(pair.slice(at + 1))));
+  }
+  const without: string[] = [];
+  if (!o.trustKey.length)
+    for (const stack of o.signedBy) {
+      const arn = readStackOutputs(stack, o.outputsDir).configBackupSigningKeyArn;
+      if (typeof arn !== "string" || !arn) {
+        without.push(stack);
+        continue;
+      }
+      const r = await new KMSClient({ region: arn.split(":")[3] }).send(
+        new GetPublicKeyCommand({ KeyId: arn }),
+      );
+      if (!r.PublicKey) throw new Error(`KMS returned no public key for ${arn}`);
+      trusted.set(
+        arn,
+        crypto.createPublicKey({ key: Buffer.from(r.PublicKey), format: "der", type: "spki" }),
+      );
+    }
+  if (!trusted.size)
+    throw new Error(
+      `no trusted signing key: ${without.join(", ")} ha${without.length === 1 ? "s" : "ve"} no output configBackupSigningKeyArn (configuration backup off?); give --signed-by with the stack that took the snapshot, or --trust-key`,
+    );
+  return signatureCheck(trusted);
+}
+
+const collect = (v: string, all: string[]) => [...all, v];
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command().name("npm run backup:<diff|restore> --").exitOverride();
@@ -100,10 +151,24 @@ async function main(argv: string[]): Promise<number> {
       "plan against this snapshot of the target instead of reading it live (with --dry-run)",
     )
     .option("--outputs-dir <dir>", "read <dir>/<stack>.json instead of pulumi stack output")
+    .option(
+      "--signed-by <stack>",
+      "trust snapshots signed by this stack's backup signing key (repeat; default tokyo and dr)",
+      collect,
+      [],
+    )
+    .option(
+      "--trust-key <keyArn=pem>",
+      "trust this signing key, its public key from a PEM file (repeat; offline)",
+      collect,
+      [],
+    )
     .action(
       async (
         snapshot: string,
         o: {
+          signedBy: string[];
+          trustKey: string[];
           stack: string;
           dryRun?: boolean;
           yes?: boolean;
@@ -119,7 +184,12 @@ async function main(argv: string[]): Promise<number> {
           code = USAGE_ERROR;
           return;
         }
-        const source = (await openSnapshot(snapshot, s3)).records;
+        const verify = await trustedKeys({
+          trustKey: o.trustKey,
+          signedBy: o.signedBy.length ? o.signedBy : ["tokyo", "dr"],
+          outputsDir: o.outputsDir,
+        });
+        const source = (await openSnapshot(snapshot, s3, { verify })).records;
         const target = o.targetSnapshot
           ? (await openSnapshot(o.targetSnapshot, s3)).records
           : await live(o.stack, o.outputsDir);

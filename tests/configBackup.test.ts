@@ -10,10 +10,14 @@ import { COLLECTIONS, EXPORT_ACTIONS } from "../functions/config-backup/collecti
 import {
   exportSnapshot,
   readSnapshot,
+  signatureCheck,
   type ExportDeps,
+  type Manifest,
   type SnapshotStore,
 } from "../functions/config-backup/export";
-import { apiGates, makeHandler, s3Store } from "../functions/config-backup/runtime";
+import { apiGates, kmsSigner, makeHandler, s3Store } from "../functions/config-backup/runtime";
+import { FakeKmsSigner } from "./support/fakeKms";
+import { createHash } from "node:crypto";
 import { FakeConnectConfig, SMALL, type ConfigSizes } from "./support/fakeConnectConfig";
 import { startLocalS3, type LocalS3 } from "./support/localS3";
 
@@ -189,6 +193,116 @@ describe("config backup: exporter", () => {
     expect(r.manifest?.collections.flows.vanished).to.deep.equal([String(fake.data.flows[2].Id)]);
   });
 
+  describe("signed manifests (issue 19)", () => {
+    const signer = new FakeKmsSigner();
+    const signedExport = async () => {
+      setUp();
+      const store = memoryStore();
+      const r = await exportSnapshot(
+        target(fake),
+        { ...depsFor(fake, store), sign: kmsSigner(signer, signer.keyArn) },
+        Infinity,
+      );
+      return { store, r, prefix: `snapshots/${fake.instanceId}/${r.snapshotId}/` };
+    };
+    const refusal = async (
+      store: SnapshotStore,
+      prefix: string,
+      trusted = signer.trusted(),
+    ): Promise<string> => {
+      let message = "";
+      await readSnapshot(store, prefix, { verify: signatureCheck(trusted) }).catch(
+        (e: Error) => (message = e.message),
+      );
+      return message;
+    };
+
+    it("the exporter signs the manifest's digest with the KMS key; a restore's read verifies it", async () => {
+      const { store, prefix } = await signedExport();
+      expect(signer.calls.at(-1)).to.deep.equal({
+        KeyId: signer.keyArn,
+        MessageType: "DIGEST",
+        SigningAlgorithm: "ECDSA_SHA_256",
+      });
+      const snap = await readSnapshot(store, prefix, { verify: signatureCheck(signer.trusted()) });
+      expect(snap.records.queues.length).to.be.greaterThan(0);
+    });
+
+    it("refuses a tampered part whose manifest checksum was recomputed", async () => {
+      const { store, r, prefix } = await signedExport();
+      const part = r.manifest!.collections.queues.parts[0].key;
+      const tampered = store.files.get(part)!.replace("customer-desk", "tampered");
+      store.files.set(part, tampered);
+      // The attacker fixes the checksum too: the part check passes, the signature does not.
+      const manifest = JSON.parse(store.files.get(`${prefix}manifest.json`)!) as Manifest;
+      const fixed = {
+        ...manifest,
+        collections: {
+          ...manifest.collections,
+          queues: {
+            ...manifest.collections.queues,
+            parts: manifest.collections.queues.parts.map((x) =>
+              x.key === part
+                ? { ...x, sha256: createHash("sha256").update(tampered).digest("hex") }
+                : x,
+            ),
+          },
+        },
+      };
+      store.files.set(`${prefix}manifest.json`, `${JSON.stringify(fixed, null, 2)}\n`);
+      expect(await refusal(store, prefix)).to.equal(
+        "manifest.json is not the manifest that was signed: the snapshot was changed",
+      );
+      // Even with the digest in the signature file recomputed, the signature itself fails.
+      const sig = JSON.parse(store.files.get(`${prefix}manifest.sig.json`)!) as Record<
+        string,
+        string
+      >;
+      sig.manifestSha256 = createHash("sha256")
+        .update(store.files.get(`${prefix}manifest.json`)!)
+        .digest("hex");
+      store.files.set(`${prefix}manifest.sig.json`, JSON.stringify(sig));
+      expect(await refusal(store, prefix)).to.equal(
+        "manifest.json's signature does not verify: the snapshot was changed",
+      );
+    });
+
+    it("refuses an unsigned snapshot and one signed by a key it does not trust", async () => {
+      const { store, prefix } = await signedExport();
+      const other = new FakeKmsSigner("arn:aws:kms:ap-northeast-1:999999999999:key/other");
+      expect(await refusal(store, prefix, other.trusted())).to.match(
+        /^manifest signed by arn:aws:kms:ap-northeast-1:123456789012:key\/.+, which is not a trusted signing key/,
+      );
+      store.files.delete(`${prefix}manifest.sig.json`);
+      expect(await refusal(store, prefix)).to.equal(
+        `${prefix}manifest.sig.json not found: the snapshot is not signed`,
+      );
+    });
+
+    it("refuses a part key outside the snapshot (../, another snapshot) before reading it", async () => {
+      const prefix = "snapshots/i-1/2026-12-06T00-00-00Z/";
+      for (const key of [
+        `${prefix}../x.json`,
+        `${prefix}./queues-000.json`,
+        "snapshots/other/1/queues-000.json",
+        "/etc/passwd",
+      ]) {
+        const store = memoryStore();
+        const manifest = {
+          collections: {
+            queues: { count: 1, parts: [{ key, count: 1, sha256: "x" }], vanished: [] },
+          },
+        };
+        store.files.set(`${prefix}manifest.json`, JSON.stringify(manifest));
+        let message = "";
+        await readSnapshot(store, prefix).catch((e: Error) => (message = e.message));
+        expect(message, key).to.match(
+          /is outside the snapshot snapshots\/i-1\/.+: the manifest is not trusted$/,
+        );
+      }
+    });
+  });
+
   it("reading refuses a part that does not match its checksum", async () => {
     setUp();
     const store = memoryStore();
@@ -227,8 +341,9 @@ describe("config backup: handler on a local S3", () => {
   after(async () => s3.close());
   afterEach(() => fake?.restore());
 
-  it("writes the snapshot to the bucket and answers the state machine's loop", async () => {
+  it("writes the snapshot to the bucket, signed, and answers the state machine's loop", async () => {
     fake = new FakeConnectConfig({ ...SMALL, flows: 40 });
+    const kms = new FakeKmsSigner();
     const logged: Record<string, unknown>[] = [];
     const handler = makeHandler(
       {
@@ -239,8 +354,9 @@ describe("config backup: handler on a local S3", () => {
         REQUESTS_PER_SECOND: 2,
         BURST: 5,
         SAFETY_MARGIN_MS: 60_000,
+        SIGNING_KEY_ARN: kms.keyArn,
       },
-      { connect, s3: s3.client },
+      { connect, s3: s3.client, kms },
       fake,
       (_m, f) => logged.push(f),
     );
@@ -264,9 +380,11 @@ describe("config backup: handler on a local S3", () => {
     );
     const keys = (listed.Contents ?? []).map((o) => o.Key ?? "");
     expect(keys).to.include(`snapshots/${fake.instanceId}/${r.snapshotId}/manifest.json`);
+    expect(keys).to.include(`snapshots/${fake.instanceId}/${r.snapshotId}/manifest.sig.json`);
     const snap = await readSnapshot(
       s3Store(s3.client, "config-backups"),
       `snapshots/${fake.instanceId}/${r.snapshotId}/`,
+      { verify: signatureCheck(kms.trusted()) },
     );
     expect(snap.records.flows).to.have.length(40);
     expect(logged.at(-1)).to.deep.include({ snapshotId: r.snapshotId, status: "DONE" });

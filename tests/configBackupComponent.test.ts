@@ -82,6 +82,7 @@ describe("ConfigBackup component", () => {
       "ReadConnectConfiguration",
       "WriteSnapshots",
       "UseBackupKeyThroughS3",
+      "SignManifests",
     ]);
     expect(s[1]).to.deep.equal({
       Sid: "ReadConnectConfiguration",
@@ -103,6 +104,22 @@ describe("ConfigBackup component", () => {
       Resource: key,
       Condition: { StringEquals: { "kms:ViaService": "s3.ap-northeast-1.amazonaws.com" } },
     });
+    // Signing: digests only, ECDSA, with the stack's signing key (an ECC key that signs only).
+    const signing = tokyo.get(T.key, "tokyo-config-backup-signing-key");
+    expect(s[4]).to.deep.equal({
+      Sid: "SignManifests",
+      Effect: "Allow",
+      Action: "kms:Sign",
+      Resource: signing.state.arn,
+      Condition: {
+        StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" },
+      },
+    });
+    expect(signing.inputs).to.deep.include({
+      keyUsage: "SIGN_VERIFY",
+      customerMasterKeySpec: "ECC_NIST_P256",
+    });
+    expect(tokyo.run.outputs.configBackupSigningKeyArn).to.equal(signing.state.arn);
     const fn = tokyo.get(T.fn, "tokyo-config-backup-exporter");
     // One export at a time (two would split the per-API quota), the full 15 minutes each.
     expect(fn.inputs).to.deep.include({ reservedConcurrentExecutions: 1, timeout: 900 });

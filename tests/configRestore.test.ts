@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { rateGate, type Pace } from "../components/drConnect";
 import { PROJECT_ROOT } from "../config";
 import { exportSnapshot } from "../functions/config-backup/export";
-import { apiGates } from "../functions/config-backup/runtime";
+import { apiGates, kmsSigner } from "../functions/config-backup/runtime";
+import { FakeKmsSigner } from "./support/fakeKms";
 import { applyRestore, planRestore, renderPlan } from "../lib/configRestore";
 import {
   diffSnapshots,
@@ -36,7 +37,16 @@ const backupCli = (...args: string[]) =>
     encoding: "utf8",
   });
 
-/** Exports a fake instance to a folder (as `aws s3 sync` would copy it) and opens it. */
+/** The exporter's signing key (one for the whole file: snapshots of any fake instance). */
+const SIGNER = new FakeKmsSigner();
+/** The key as a restore given --trust-key reads it. */
+const trustKeyArg = () => {
+  const pem = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "key-")), "signing.pem");
+  fs.writeFileSync(pem, SIGNER.publicKey.export({ format: "pem", type: "spki" }));
+  return `${SIGNER.keyArn}=${pem}`;
+};
+
+/** Exports a fake instance to a folder (as `aws s3 sync` would copy it), signed, and opens it. */
 async function snapshotOf(fake: FakeConnectConfig, dir?: string) {
   const root = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "snap-"));
   const client = new ConnectClient({
@@ -51,6 +61,7 @@ async function snapshotOf(fake: FakeConnectConfig, dir?: string) {
       sleep: fake.sleep,
       now: fake.now,
       store: dirStore(root),
+      sign: kmsSigner(SIGNER, SIGNER.keyArn),
     },
     Infinity,
   );
@@ -201,6 +212,38 @@ describe("config backup: restore", () => {
     ).to.equal(true);
   });
 
+  it("flags another account's function (qualified or not) and a numbered version; remaps flow content after a newline", async () => {
+    const t = (await snapshotOf(target)).snap.records;
+    const flows = snap.flows.map((f) => ({ ...f }));
+    const own = `arn:aws:lambda:${TOKYO.region}:123456789012:function:customerchannel-caller-auth`;
+    const cases: [string, string][] = [
+      [
+        `arn:aws:lambda:${TOKYO.region}:999999999999:function:customerchannel-caller-auth:7`,
+        `Lambda function arn:aws:lambda:${TOKYO.region}:999999999999:function:customerchannel-caller-auth:7 of another account (999999999999)`,
+      ],
+      [
+        `arn:aws:lambda:${TOKYO.region}:999999999999:function:exfiltrate`,
+        `Lambda function arn:aws:lambda:${TOKYO.region}:999999999999:function:exfiltrate of another account (999999999999)`,
+      ],
+      [`${own}:3`, "Lambda function customerchannel-caller-auth version 3"],
+    ];
+    cases.forEach(([arn], i) => {
+      flows[i].Content = String(flows[i].Content).split(own).join(arn);
+    });
+    // Flow content as Connect may store it: a newline before the JSON.
+    flows[5].Content = `\n${String(flows[5].Content)}`;
+    const plan = planRestore({ ...snap, flows }, t);
+    cases.forEach(([arn, why], i) => {
+      const item = plan.items.find((x) => x.kind === "flows" && x.name === String(flows[i].Name));
+      expect(item?.unmapped, arn).to.include(why);
+    });
+    const f5 = plan.items.find((i) => i.name === String(flows[5].Name))?.record.Content as string;
+    expect(f5).to.not.include(source.instanceId);
+    expect(f5).to.include(
+      `arn:aws:lambda:${DR.region}:123456789012:function:customerchannel-caller-auth`,
+    );
+  });
+
   it("applies the plan: afterwards the DR instance matches the snapshot except what it skips", async () => {
     const before = (await snapshotOf(target)).snap.records;
     const plan = planRestore(snap, before);
@@ -232,7 +275,18 @@ describe("config backup: restore", () => {
   it("the CLI plans a restore against a snapshot of the target (dry run) and changes nothing", async () => {
     const from = sourceFolder;
     const { folder: to } = await snapshotOf(target);
-    const r = backupCli("restore", from, "--stack", "dr", "--dry-run", "--target-snapshot", to);
+    const trust = trustKeyArg();
+    const r = backupCli(
+      "restore",
+      from,
+      "--stack",
+      "dr",
+      "--dry-run",
+      "--target-snapshot",
+      to,
+      "--trust-key",
+      trust,
+    );
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.include(
       "SKIP      queues customer-desk (managed by the target's Pulumi stack",
@@ -244,6 +298,28 @@ describe("config backup: restore", () => {
     const refused = backupCli("restore", from, "--stack", "dr", "--target-snapshot", to);
     expect(refused.status).to.equal(2);
     expect(refused.stderr).to.include("--target-snapshot plans only: add --dry-run");
+    // A snapshot whose manifest was edited after signing is refused before anything is planned.
+    const manifest = path.join(from, "manifest.json");
+    fs.writeFileSync(
+      manifest,
+      fs.readFileSync(manifest, "utf8").replace('"complete": true', '"complete": true '),
+    );
+    const tampered = backupCli(
+      "restore",
+      from,
+      "--stack",
+      "dr",
+      "--dry-run",
+      "--target-snapshot",
+      to,
+      "--trust-key",
+      trust,
+    );
+    expect(tampered.status).to.equal(1);
+    expect(tampered.stderr).to.include(
+      "manifest.json is not the manifest that was signed: the snapshot was changed",
+    );
+    expect(tampered.stdout).to.equal("");
   });
 
   it("undoes console changes in the same instance", async () => {

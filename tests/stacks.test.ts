@@ -5,8 +5,8 @@ import { Recorded, runStack } from "./harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 12,
-  "aws:kms/alias:Alias": 12,
+  "aws:kms/key:Key": 13,
+  "aws:kms/alias:Alias": 13,
   "aws:s3/bucket:Bucket": 7,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 7,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 7,
@@ -162,18 +162,20 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
   });
 
   it("rotates every key and encrypts every bucket (CMK, or SSE-S3 for access logs only)", () => {
-    // Every encryption key rotates; KMS cannot rotate an HMAC key (EnableKeyRotation), and the
-    // one HMAC key (caller-auth's references) is checked in tests/voiceIdAuth.test.ts.
+    // Every encryption key rotates; KMS cannot rotate HMAC or signing keys (EnableKeyRotation):
+    // caller-auth's reference key and the backup signing key (tests/voiceIdAuth.test.ts,
+    // tests/configBackupComponent.test.ts).
+    const encrypts = (k: { inputs: Record<string, unknown> }) =>
+      k.inputs.keyUsage === "ENCRYPT_DECRYPT";
     for (const k of rec.ofType("aws:kms/key:Key"))
-      expect(k.inputs.enableKeyRotation, k.name).to.equal(
-        k.inputs.keyUsage !== "GENERATE_VERIFY_MAC",
-      );
+      expect(k.inputs.enableKeyRotation, k.name).to.equal(encrypts(k));
     expect(
       rec
         .ofType("aws:kms/key:Key")
-        .filter((k) => k.inputs.keyUsage === "GENERATE_VERIFY_MAC")
-        .map((k) => k.name),
-    ).to.deep.equal(["tokyo-auth-ref-key"]);
+        .filter((k) => !encrypts(k))
+        .map((k) => k.name)
+        .sort(),
+    ).to.deep.equal(["tokyo-auth-ref-key", "tokyo-config-backup-signing-key"]);
     for (const e of rec.ofType(
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     )) {
@@ -237,7 +239,7 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
     // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance,
     // configuration backups, alarm topic, chat target and the copy of the chat page.
-    expect(c["aws:kms/key:Key"]).to.equal(10);
+    expect(c["aws:kms/key:Key"]).to.equal(11);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);

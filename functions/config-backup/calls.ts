@@ -9,6 +9,7 @@ export const manifests: FunctionManifest[] = [
       ...Object.fromEntries(EXPORT_ACTIONS.map((a) => [`${a.split(":")[1]}Command`, a])),
       PutObjectCommand: "s3:PutObject",
       GetObjectCommand: "s3:GetObject",
+      SignCommand: "kms:Sign",
     },
     calls: (env, at) => [
       ...EXPORT_ACTIONS.map((action) => ({
@@ -28,6 +29,12 @@ export const manifests: FunctionManifest[] = [
         resource: arn.object(at, env.BACKUP_BUCKET, "snapshots/2026-12-02/manifest.json"),
         why: "read a snapshot back",
       },
+      {
+        action: "kms:Sign",
+        resource: env.SIGNING_KEY_ARN,
+        why: "sign the finished manifest",
+        context: { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "DIGEST" },
+      },
     ],
     denied: (env, at) => [
       {
@@ -39,6 +46,11 @@ export const manifests: FunctionManifest[] = [
         action: "connect:UpdateContactFlowContent",
         resource: `${env.INSTANCE_ARN}/contact-flow/f`,
         why: "the exporter never writes to Connect",
+      },
+      {
+        action: "kms:Verify",
+        resource: env.SIGNING_KEY_ARN,
+        why: "the exporter signs; verifying is the restore's",
       },
       {
         action: "s3:DeleteObject",

@@ -2,7 +2,10 @@
  * The exporter's engine: reads every collection (collections.ts) of one instance into a snapshot
  * folder, `snapshots/<instanceId>/<snapshotId>/`, as part files of at most PART_SIZE records each,
  * then writes `manifest.json` (counts, SHA-256 of every part, API request ids, calls, throttling,
- * duration, and what is missing).
+ * duration, and what is missing), signed: `manifest.sig.json` holds a KMS signature (ECDSA P-256,
+ * SHA-256) of the manifest's exact bytes, written before the manifest, so a finished snapshot is
+ * always signed. The part checksums protect the parts; the signature protects the checksums: a
+ * part changed together with a recomputed manifest checksum fails the signature.
  *
  * Large instances: the run stops before its deadline (the Lambda's remaining time less a margin),
  * writes what it holds and its cursor to `_state.json`, and answers CONTINUE; the next invocation
@@ -19,6 +22,50 @@ import { backoffMs, RATE_THROTTLES } from "../shared/throttle";
 import { COLLECTIONS, type CollectionSpec, type Send } from "./collections";
 
 export const PART_SIZE = 100;
+
+/** The signature file next to manifest.json. */
+export interface ManifestSignature {
+  readonly format: "customerchannel-config-snapshot-signature/1";
+  /** The KMS key that signed (its ARN). */
+  readonly keyId: string;
+  readonly algorithm: "ECDSA_SHA_256";
+  /** SHA-256 of the manifest's bytes, hex (what KMS signed, as a digest). */
+  readonly manifestSha256: string;
+  /** DER-encoded ECDSA signature, base64 (KMS Sign's output). */
+  readonly signature: string;
+}
+
+/** Signs a SHA-256 digest (KMS Sign with MessageType DIGEST in production). */
+export type DigestSigner = (digest: Buffer) => Promise<{ keyId: string; signature: Buffer }>;
+
+/** Checks a snapshot's signature: throws with the reason when it is not trusted. */
+export type SignatureCheck = (manifestText: string, sig: ManifestSignature) => void;
+
+/**
+ * A SignatureCheck from the public keys of the signing keys trusted (KMS GetPublicKey gives
+ * them, DER SubjectPublicKeyInfo): the key named must be one of them, and the signature must
+ * verify over the manifest's bytes.
+ */
+export function signatureCheck(trusted: ReadonlyMap<string, crypto.KeyObject>): SignatureCheck {
+  return (text, sig) => {
+    if (
+      sig.format !== "customerchannel-config-snapshot-signature/1" ||
+      sig.algorithm !== "ECDSA_SHA_256"
+    )
+      throw new Error("manifest.sig.json is not a signature this tool knows");
+    const key = trusted.get(sig.keyId);
+    if (!key)
+      throw new Error(
+        `manifest signed by ${sig.keyId}, which is not a trusted signing key (${[...trusted.keys()].join(", ") || "none given"})`,
+      );
+    if (sha256(text) !== sig.manifestSha256)
+      throw new Error(
+        "manifest.json is not the manifest that was signed: the snapshot was changed",
+      );
+    if (!crypto.verify("sha256", Buffer.from(text), key, Buffer.from(sig.signature, "base64")))
+      throw new Error("manifest.json's signature does not verify: the snapshot was changed");
+  };
+}
 
 export interface SnapshotStore {
   put(key: string, body: string): Promise<void>;
@@ -85,6 +132,8 @@ export interface ExportDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly store: SnapshotStore;
+  /** Signs the finished manifest; without it no signature is written (a restore refuses). */
+  readonly sign?: DigestSigner;
   readonly maxAttempts?: number;
   /** Read the collections one after another instead of side by side (a baseline). */
   readonly sequential?: boolean;
@@ -271,7 +320,20 @@ export async function exportSnapshot(
     missing,
     apis: state.apis,
   };
-  await deps.store.put(`${prefix}manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  if (deps.sign) {
+    const digest = crypto.createHash("sha256").update(manifestText).digest();
+    const { keyId, signature } = await deps.sign(digest);
+    const sig: ManifestSignature = {
+      format: "customerchannel-config-snapshot-signature/1",
+      keyId,
+      algorithm: "ECDSA_SHA_256",
+      manifestSha256: digest.toString("hex"),
+      signature: signature.toString("base64"),
+    };
+    await deps.store.put(`${prefix}manifest.sig.json`, `${JSON.stringify(sig, null, 2)}\n`);
+  }
+  await deps.store.put(`${prefix}manifest.json`, manifestText);
   await deps.store.put(`${prefix}_state.json`, JSON.stringify({ ...state, finished: true }));
   return { snapshotId: id, status: missing.length ? "FAILED" : "DONE", manifest };
 }
@@ -280,14 +342,32 @@ export async function exportSnapshot(
 export async function readSnapshot(
   store: SnapshotStore,
   prefix: string,
+  opts: { readonly verify?: SignatureCheck } = {},
 ): Promise<{ manifest: Manifest; records: Record<string, Record<string, unknown>[]> }> {
   const text = await store.get(`${prefix}manifest.json`);
   if (!text) throw new Error(`${prefix}manifest.json not found: not a finished snapshot`);
+  if (opts.verify) {
+    const sigText = await store.get(`${prefix}manifest.sig.json`);
+    if (!sigText)
+      throw new Error(`${prefix}manifest.sig.json not found: the snapshot is not signed`);
+    opts.verify(text, JSON.parse(sigText) as ManifestSignature);
+  }
   const manifest = JSON.parse(text) as Manifest;
   const records: Record<string, Record<string, unknown>[]> = {};
   for (const [name, c] of Object.entries(manifest.collections)) {
     records[name] = [];
     for (const part of c.parts) {
+      // Parts live under the snapshot's own prefix: a manifest naming anything else (another
+      // snapshot, ../, an absolute path) is refused before it is read.
+      if (
+        typeof part.key !== "string" ||
+        !part.key.startsWith(prefix) ||
+        part.key.split("/").some((seg) => seg === ".." || seg === ".") ||
+        part.key.includes("\\")
+      )
+        throw new Error(
+          `${JSON.stringify(part.key)} is outside the snapshot ${prefix}: the manifest is not trusted`,
+        );
       const body = await store.get(part.key);
       if (body === undefined) throw new Error(`${part.key} is missing from the snapshot`);
       if (sha256(body) !== part.sha256)

@@ -5,9 +5,37 @@
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { SignCommand } from "@aws-sdk/client-kms";
 import { z } from "zod";
 import { rateGate } from "../../components/drConnect";
-import { exportSnapshot, type ExportStatus, type Manifest, type SnapshotStore } from "./export";
+import {
+  exportSnapshot,
+  type DigestSigner,
+  type ExportStatus,
+  type Manifest,
+  type SnapshotStore,
+} from "./export";
+
+/** KMS Sign of a SHA-256 digest with the signing key (ECDSA_SHA_256, MessageType DIGEST). */
+export interface KmsSign {
+  send(command: SignCommand): Promise<{ KeyId?: string; Signature?: Uint8Array }>;
+}
+
+export const kmsSigner =
+  (kms: KmsSign, keyArn: string): DigestSigner =>
+  async (digest) => {
+    const r = await kms.send(
+      new SignCommand({
+        KeyId: keyArn,
+        Message: digest,
+        MessageType: "DIGEST",
+        SigningAlgorithm: "ECDSA_SHA_256",
+      }),
+    );
+    if (!r.Signature) throw new Error("KMS Sign returned no signature");
+    // The key's ARN as configured: what a restore's list of trusted keys names.
+    return { keyId: keyArn, signature: Buffer.from(r.Signature) };
+  };
 
 export const exporterEnv = z.object({
   BACKUP_BUCKET: z.string().min(1),
@@ -19,6 +47,8 @@ export const exporterEnv = z.object({
   BURST: z.coerce.number().int().positive().default(5),
   /** Stop this long before the Lambda's timeout, write the cursor, and continue in a new run. */
   SAFETY_MARGIN_MS: z.coerce.number().int().nonnegative().default(60_000),
+  /** The KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs every finished manifest. */
+  SIGNING_KEY_ARN: z.string().startsWith("arn:"),
 });
 export type ExporterEnv = z.output<typeof exporterEnv>;
 
@@ -94,7 +124,7 @@ const summarise = (m: Manifest): ExporterResult["summary"] => ({
 
 export function makeHandler(
   env: ExporterEnv,
-  clients: { connect: ConnectClient; s3: S3Client },
+  clients: { connect: ConnectClient; s3: S3Client; kms: KmsSign },
   clock: Clock,
   log: (message: string, fields: Record<string, unknown>) => void,
 ) {
@@ -115,6 +145,7 @@ export function makeHandler(
         sleep: clock.sleep,
         now: clock.now,
         store,
+        sign: kmsSigner(clients.kms, env.SIGNING_KEY_ARN),
         // One line per 429, with Connect's error name: Monitoring counts these (api-throttled).
         onThrottle: (api, error) => log("Connect API throttled", { api, error }),
       },
