@@ -182,6 +182,7 @@ export class CompliancePipeline extends pulumi.ComponentResource {
           DLQ_URL: dlq.url,
           EVENT_BUS_NAME: args.eventBusName,
           ALERT_SEVERITY: args.alertSeverity,
+          ANALYSIS_BUCKET: args.bucketName,
         },
         statements: pulumi
           .output({

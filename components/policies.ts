@@ -605,7 +605,18 @@ export function compliancePolicy(a: {
       Resource: `${a.bucketArn}/connect/*/Analysis/Voice/*`,
     },
     kmsViaServiceStatement("DecryptAnalysisViaS3", a.dataKeyArn, "s3", a.region),
-    { Sid: "StoreFindings", Effect: "Allow", Action: "dynamodb:PutItem", Resource: a.tableArn },
+    {
+      Sid: "StoreFindings",
+      Effect: "Allow",
+      // Scan records (get, claim, mark alerted) and findings in batches; never delete or scan.
+      Action: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:BatchWriteItem",
+      ],
+      Resource: a.tableArn,
+    },
     { Sid: "Alert", Effect: "Allow", Action: "sns:Publish", Resource: a.topicArn },
     { Sid: "FindingEvents", Effect: "Allow", Action: "events:PutEvents", Resource: a.eventBusArn },
     {

@@ -67,7 +67,13 @@ describe("CompliancePipeline in stack tokyo", () => {
     expect(st.find((s) => s.Sid === "DecryptAnalysisViaS3")?.Condition).to.deep.equal({
       StringEquals: { "kms:ViaService": "s3.ap-northeast-1.amazonaws.com" },
     });
-    expect(st.find((s) => s.Sid === "StoreFindings")?.Action).to.equal("dynamodb:PutItem");
+    // Scan records and findings: read, claim, mark alerted, batch-write; never delete or scan.
+    expect(st.find((s) => s.Sid === "StoreFindings")?.Action).to.deep.equal([
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:BatchWriteItem",
+    ]);
   });
 
   it("configures the detector: alert threshold, 300 s timeout, bounded concurrency", () => {
@@ -75,6 +81,12 @@ describe("CompliancePipeline in stack tokyo", () => {
     // complianceDictionary() below is what goes into it.)
     const fn = get("aws:lambda/function:Function", "detector").inputs;
     expect((fn.environment as Obj).variables).to.deep.include({ ALERT_SEVERITY: "high" });
+    // Events naming any other bucket are dead-lettered: the function knows the instance's one.
+    const bucket = rec
+      .ofType("aws:s3/bucketNotification:BucketNotification")
+      .map((n) => String(n.inputs.bucket));
+    expect(bucket).to.have.length(1);
+    expect((fn.environment as Obj).variables).to.deep.include({ ANALYSIS_BUCKET: bucket[0] });
     expect(fn).to.deep.include({
       timeout: 300,
       reservedConcurrentExecutions: 10,

@@ -42,7 +42,7 @@ describe("compliance detector function on a local DynamoDB", function () {
   let seq = 0;
   let alerts: AlertSummary[];
   let dead: { body: string; reason: string }[];
-  let objects: Map<string, string>;
+  let objects: Map<string, string | Uint8Array>;
 
   before(async () => {
     local = await startLocalDynamo();
@@ -59,11 +59,19 @@ describe("compliance detector function on a local DynamoDB", function () {
 
   const deps = (over: Partial<DetectorDeps> = {}): DetectorDeps => ({
     dictionary,
-    getObject: (_b, key) => {
+    analysisBucket: "contact-data",
+    // S3 as the runtime reads it: HeadObject's size, then a ranged GetObject (limit + 1 bytes).
+    objectSize: (_b, key) => {
+      const body = objects.get(key);
+      return body === undefined
+        ? Promise.reject(Object.assign(new Error("not found"), { name: "NotFound" }))
+        : Promise.resolve(Buffer.from(body).length);
+    },
+    getObject: (_b, key, limit) => {
       const body = objects.get(key);
       return body === undefined
         ? Promise.reject(Object.assign(new Error("no such key"), { name: "NoSuchKey" }))
-        : Promise.resolve(body);
+        : Promise.resolve(Buffer.from(body).subarray(0, limit + 1));
     },
     db: local.doc,
     table,
@@ -147,11 +155,117 @@ describe("compliance detector function on a local DynamoDB", function () {
     expect(dead.map((d) => d.reason.replace(/\(.*/, "(…"))).to.deep.equal([
       "not JSON (…",
       "not a Contact Lens 1.1.0 analysis file (…",
-      `file of ${FILE.length} bytes is over the 10-byte limit`,
+      // The object's real size at that moment (the small non-analysis file), not the event's.
+      "file of 19 bytes is over the 10-byte limit",
       "not an S3 Object Created event",
     ]);
     expect(dead[0].body).to.equal(event());
     expect(await items()).to.deep.equal([]);
+  });
+
+  describe("hostile events and files (issue 19)", () => {
+    it("judges size by the object, not the event: a file claiming 10 bytes is refused by its real size", async () => {
+      const big = deps({ maxBytes: 1_000 });
+      expect(await processRecord(big, event(KEY, 10))).to.deep.equal({
+        kind: "dead-lettered",
+        reason: `file of ${Buffer.byteLength(FILE)} bytes is over the 1000-byte limit`,
+      });
+      // A file that grows between HeadObject and the read is still cut at the limit.
+      const growing = deps({ maxBytes: 1_000, objectSize: () => Promise.resolve(900) });
+      expect(await processRecord(growing, event())).to.deep.equal({
+        kind: "dead-lettered",
+        reason: "file grew over the 1000-byte limit while it was read",
+      });
+      expect(await items()).to.deep.equal([]);
+    });
+
+    it("refuses an event for another bucket without reading it", async () => {
+      let read = 0;
+      const d = deps({ objectSize: () => Promise.resolve(++read) });
+      const foreign = event().replace('"contact-data"', '"attacker-bucket"');
+      expect(await processRecord(d, foreign)).to.deep.equal({
+        kind: "dead-lettered",
+        reason: "event for bucket attacker-bucket, not the Contact Lens bucket contact-data",
+      });
+      expect(read).to.equal(0);
+      expect(dead[0].body).to.equal(foreign);
+    });
+
+    it("dead-letters a file that is not valid UTF-8 instead of scanning it as nothing", async () => {
+      const bytes = Buffer.from(FILE);
+      const broken = Buffer.concat([
+        bytes.subarray(0, 500),
+        Buffer.from([0xff, 0xfe]),
+        bytes.subarray(500),
+      ]);
+      objects.set(KEY, broken);
+      expect(await processRecord(deps(), event())).to.deep.equal({
+        kind: "dead-lettered",
+        reason: "file is not valid UTF-8",
+      });
+      expect(await items()).to.deep.equal([]);
+    });
+
+    it("16,000 findings: the alert goes out before the writes, which go 25 at a time", async () => {
+      const big = JSON.parse(FILE) as { Transcript: { Id: string; Content: string }[] };
+      // s6, an agent line with two entries (損失補填, 元本保証): 8,000 of them, 16,000 findings.
+      const line = big.Transcript.find((t) => t.Id === "s6")!;
+      big.Transcript = Array.from({ length: 8_000 }, (_, i) => ({ ...line, Id: `x${i}` }));
+      objects.set(KEY, JSON.stringify(big));
+      const order: string[] = [];
+      const sent: string[] = [];
+      const db = {
+        send: (c: { constructor: { name: string }; input: unknown }) => {
+          const name = c.constructor.name;
+          order.push(name);
+          sent.push(name);
+          return local.doc.send(c as never);
+        },
+      } as unknown as DetectorDeps["db"];
+      const d = deps({
+        db,
+        alert: (a) => {
+          order.push("alert");
+          alerts.push(a);
+          return Promise.resolve();
+        },
+      });
+      const r = await processRecord(d, event());
+      expect(r).to.deep.include({ kind: "scanned", alerted: true });
+      const first = order.indexOf("alert");
+      expect(order.slice(0, first)).to.deep.equal(["GetCommand", "PutCommand"]);
+      expect(order.indexOf("BatchWriteCommand")).to.be.greaterThan(first);
+      const findings = (r as { findings: number }).findings;
+      expect(findings).to.be.at.least(16_000);
+      expect(sent.filter((n) => n === "BatchWriteCommand")).to.have.length(
+        Math.ceil(findings / 25),
+      );
+      expect(alerts[0].totalFindings).to.equal(findings);
+      expect(alerts[0].findings).to.have.length(100);
+    });
+
+    it("a retry after the alert but before the writes finish does not alert again, and completes", async () => {
+      let fail = true;
+      const db = {
+        send: (c: { constructor: { name: string } }) =>
+          c.constructor.name === "BatchWriteCommand" && fail
+            ? Promise.reject(
+                Object.assign(new Error("throttled"), {
+                  name: "ProvisionedThroughputExceededException",
+                }),
+              )
+            : local.doc.send(c as never),
+      } as unknown as DetectorDeps["db"];
+      let thrown = "";
+      await processRecord(deps({ db }), event()).catch((e: Error) => (thrown = e.name));
+      expect(thrown).to.equal("ProvisionedThroughputExceededException");
+      expect(alerts).to.have.length(1);
+      fail = false;
+      expect(await processRecord(deps({ db }), event())).to.deep.include({ kind: "scanned" });
+      expect(alerts).to.have.length(1);
+      expect(await processRecord(deps({ db }), event())).to.deep.equal({ kind: "already-scanned" });
+      expect(await items()).to.have.length(6);
+    });
   });
 
   it("ignores objects that are not analysis files", async () => {

@@ -72,6 +72,7 @@ describe("compliance detector on local S3 (s3rver) and DynamoDB (dynalite)", fun
       DLQ_URL:
         "https://sqs.ap-northeast-1.amazonaws.com/123456789012/customerchannel-compliance-dlq",
       EVENT_BUS_NAME: "customerchannel-tokyo-events",
+      ANALYSIS_BUCKET: BUCKET,
     });
     snsMock.reset();
     sqsMock.reset();

@@ -6,7 +6,13 @@ export const manifests: FunctionManifest[] = [
     entry: "functions/compliance-detector/index.ts",
     commands: {
       GetObjectCommand: "s3:GetObject",
+      // HeadObject is authorised by s3:GetObject (S3 API reference, HeadObject: "you must have
+      // READ access to the object"; the SAR lists no s3:HeadObject action).
+      HeadObjectCommand: "s3:GetObject",
       PutCommand: "dynamodb:PutItem",
+      GetCommand: "dynamodb:GetItem",
+      UpdateCommand: "dynamodb:UpdateItem",
+      BatchWriteCommand: "dynamodb:BatchWriteItem",
       PublishCommand: "sns:Publish",
       PutEventsCommand: "events:PutEvents",
       SendMessageCommand: "sqs:SendMessage",
@@ -23,11 +29,12 @@ export const manifests: FunctionManifest[] = [
         ),
         why: "read a Contact Lens analysis file",
       },
-      {
-        action: "dynamodb:PutItem",
-        resource: arn.table(at, env.TABLE_NAME),
-        why: "store a finding",
-      },
+      ...[
+        ["dynamodb:PutItem", "claim and finish a scan record"],
+        ["dynamodb:GetItem", "read a file's scan record"],
+        ["dynamodb:UpdateItem", "note that the alert went out"],
+        ["dynamodb:BatchWriteItem", "store findings 25 at a time"],
+      ].map(([action, why]) => ({ action, resource: arn.table(at, env.TABLE_NAME), why })),
       { action: "sns:Publish", resource: env.TOPIC_ARN, why: "alert on a finding" },
       {
         action: "events:PutEvents",

@@ -5,12 +5,26 @@
  * findings), and alerts go out for each file with findings at or above the threshold: at least
  * once (a retry after a failed alert sends it), and once in the normal case.
  *
- * Bad input never disappears: a file that is not a Contact Lens 1.1.0 analysis, or too large, is
- * sent to the dead-letter queue with the reason and the original event; a transient failure (S3,
- * DynamoDB, SNS) fails only that record, so SQS retries it and, after its retries, dead-letters it.
+ * Bad input never disappears: an event for another bucket, a file that is not a Contact Lens 1.1.0
+ * analysis, is not valid UTF-8, or is too large (by its real size, HeadObject, not the event's
+ * claim, and read no further than the limit) is sent to the dead-letter queue with the reason and
+ * the original event; a transient failure (S3, DynamoDB, SNS) fails only that record, so SQS
+ * retries it and, after its retries, dead-letters it.
+ *
+ * Order, for files with many findings: claim the file (scan record), alert, then store the
+ * findings in batches of 25, then mark the file done. The alert does not wait for thousands of
+ * writes (a Lambda timeout before it would delay it indefinitely), and a retry after any failure
+ * finds the claim unfinished, alerts only if the alert did not go out, and writes again
+ * (idempotent overwrites).
  */
 import { isConditionFailed } from "../shared/dynamo";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import {
   detect,
@@ -38,7 +52,12 @@ const s3Event = z.object({
 
 export interface DetectorDeps {
   readonly dictionary: CompiledDictionary;
-  readonly getObject: (bucket: string, key: string) => Promise<string>;
+  /** The bucket Contact Lens writes to: events naming any other are refused. */
+  readonly analysisBucket: string;
+  /** The object's real size (HeadObject). */
+  readonly objectSize: (bucket: string, key: string) => Promise<number>;
+  /** The object's bytes, at most `limit` + 1 of them (a ranged GetObject). */
+  readonly getObject: (bucket: string, key: string, limit: number) => Promise<Uint8Array>;
   readonly db: DynamoDBDocumentClient;
   readonly table: string;
   /** Alerts for findings at or above this severity. */
@@ -69,61 +88,67 @@ export type FileOutcome =
   | { readonly kind: "ignored"; readonly reason: string }
   | { readonly kind: "dead-lettered"; readonly reason: string };
 
+/** Findings per BatchWriteItem request (DynamoDB's limit). */
+export const WRITE_BATCH = 25;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export async function processRecord(d: DetectorDeps, body: string): Promise<FileOutcome> {
   let event: z.output<typeof s3Event>;
   try {
     event = s3Event.parse(JSON.parse(body));
   } catch {
-    await d.deadLetter(body, "not an S3 Object Created event");
-    return { kind: "dead-lettered", reason: "not an S3 Object Created event" };
+    return deadLetter(d, body, "not an S3 Object Created event");
   }
   const { bucket, object } = event.detail;
+  if (bucket.name !== d.analysisBucket)
+    return deadLetter(
+      d,
+      body,
+      `event for bucket ${bucket.name}, not the Contact Lens bucket ${d.analysisBucket}`,
+    );
   if (!ANALYSIS_KEY.test(object.key)) return { kind: "ignored", reason: "not an analysis file" };
-  if ((object.size ?? 0) > d.maxBytes) {
-    const reason = `file of ${object.size} bytes is over the ${d.maxBytes}-byte limit`;
-    await d.deadLetter(body, reason);
-    return { kind: "dead-lettered", reason };
+  // The event's size is a claim; the object's is a fact (and the read stops at the limit anyway).
+  const size = await d.objectSize(bucket.name, object.key);
+  if (size > d.maxBytes)
+    return deadLetter(d, body, `file of ${size} bytes is over the ${d.maxBytes}-byte limit`);
+  const bytes = await d.getObject(bucket.name, object.key, d.maxBytes);
+  if (bytes.length > d.maxBytes)
+    return deadLetter(d, body, `file grew over the ${d.maxBytes}-byte limit while it was read`);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return deadLetter(d, body, "file is not valid UTF-8");
   }
-  const parsed = parseAnalysis(await d.getObject(bucket.name, object.key));
-  if (!parsed.ok) {
-    await d.deadLetter(body, parsed.reason);
-    return { kind: "dead-lettered", reason: parsed.reason };
-  }
+  const parsed = parseAnalysis(text);
+  if (!parsed.ok) return deadLetter(d, body, parsed.reason);
   const findings = detect(d.dictionary, parsed.analysis);
   const contactId = parsed.analysis.CustomerMetadata.ContactId;
   const version = d.dictionary.dictionary.version;
-  // Findings first (idempotent overwrites), then the scan record that claims the alert: a crash
-  // between them re-runs the file and alerts once.
-  for (const f of findings) {
-    await d.db.send(
-      new PutCommand({
-        TableName: d.table,
-        Item: {
-          pk: `CONTACT#${contactId}`,
-          sk: `FINDING#${f.segmentId}#${f.entryId}`,
-          objectKey: object.key,
-          ...f,
-        },
-      }),
-    );
-  }
   const serious = findings.filter((f) => severityRank(f.severity) >= severityRank(d.alertSeverity));
-  const scan = {
+  const key = {
     pk: `CONTACT#${contactId}`,
     sk: `SCAN#${object.key}#${object.etag ?? ""}#${version}`,
+  };
+  const scan = {
+    ...key,
     objectKey: object.key,
     findings: findings.length,
     dictionaryVersion: version,
     scannedAt: new Date(d.now()).toISOString(),
   };
-  // The scan record claims the file. It says whether its alert went out: a failure after the claim
-  // (SNS or EventBridge down) leaves `alerted: false`, so the retry alerts instead of skipping.
+  const existing = (
+    await d.db.send(new GetCommand({ TableName: d.table, Key: key, ConsistentRead: true }))
+  ).Item as { complete?: boolean; alerted?: boolean } | undefined;
+  if (existing?.complete) return { kind: "already-scanned" };
+  // The claim: a file being scanned. A concurrent delivery that finished first wins.
   try {
     await d.db.send(
       new PutCommand({
         TableName: d.table,
-        Item: { ...scan, alerted: serious.length === 0 },
-        ConditionExpression: "attribute_not_exists(pk) OR alerted = :no",
+        Item: { ...scan, alerted: existing?.alerted === true, complete: false },
+        ConditionExpression: "attribute_not_exists(pk) OR complete = :no",
         ExpressionAttributeValues: { ":no": false },
       }),
     );
@@ -131,7 +156,7 @@ export async function processRecord(d: DetectorDeps, body: string): Promise<File
     if (isConditionFailed(e)) return { kind: "already-scanned" };
     throw e;
   }
-  if (serious.length) {
+  if (serious.length && existing?.alerted !== true) {
     await d.alert({
       contactId,
       objectKey: object.key,
@@ -140,10 +165,54 @@ export async function processRecord(d: DetectorDeps, body: string): Promise<File
       // SNS messages and EventBridge entries stop at 256 KB: the table has every finding.
       findings: serious.slice(0, MAX_ALERT_FINDINGS),
     });
-    await d.db.send(new PutCommand({ TableName: d.table, Item: { ...scan, alerted: true } }));
+    await d.db.send(
+      new UpdateCommand({
+        TableName: d.table,
+        Key: key,
+        UpdateExpression: "SET alerted = :yes",
+        ExpressionAttributeValues: { ":yes": true },
+      }),
+    );
   }
+  await storeFindings(
+    d,
+    findings.map((f) => ({
+      pk: `CONTACT#${contactId}`,
+      sk: `FINDING#${f.segmentId}#${f.entryId}`,
+      objectKey: object.key,
+      ...f,
+    })),
+  );
+  await d.db.send(
+    new PutCommand({
+      TableName: d.table,
+      Item: { ...scan, alerted: serious.length > 0, complete: true },
+    }),
+  );
   d.log("scanned", { contactId, findings: findings.length, alerted: serious.length > 0 });
   return { kind: "scanned", findings: findings.length, alerted: serious.length > 0 };
+}
+
+async function deadLetter(d: DetectorDeps, body: string, reason: string): Promise<FileOutcome> {
+  await d.deadLetter(body, reason);
+  return { kind: "dead-lettered", reason };
+}
+
+/**
+ * BatchWriteItem in requests of 25; what DynamoDB leaves unprocessed (throttling) is sent again
+ * with backoff, and after 8 rounds the record fails (SQS retries the whole file: writes are
+ * idempotent).
+ */
+async function storeFindings(d: DetectorDeps, items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITE_BATCH) {
+    let pending = items.slice(i, i + WRITE_BATCH).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length; round++) {
+      if (round === 8) throw new Error(`${pending.length} findings left unprocessed by DynamoDB`);
+      if (round) await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** round)));
+      const r = await d.db.send(new BatchWriteCommand({ RequestItems: { [d.table]: pending } }));
+      pending = (r.UnprocessedItems?.[d.table] ?? []) as typeof pending;
+    }
+  }
 }
 
 /** SQS partial batch response: only records that failed transiently come back. */

@@ -5,7 +5,7 @@
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { z } from "zod";
@@ -19,6 +19,8 @@ export const detectorEnv = z.object({
   EVENT_BUS_NAME: z.string().min(1),
   ALERT_SEVERITY: z.enum(SEVERITIES).default("high"),
   MAX_BYTES: z.coerce.number().int().positive().default(200_000_000),
+  /** The instance's Contact Lens bucket: the only one whose events are read. */
+  ANALYSIS_BUCKET: z.string().min(1),
 });
 export type DetectorEnv = z.output<typeof detectorEnv>;
 
@@ -44,9 +46,15 @@ export function detectorDeps(
 ): DetectorDeps {
   return {
     dictionary,
-    getObject: async (bucket, key) => {
-      const r = await c.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return (await r.Body?.transformToString("utf-8")) ?? "";
+    analysisBucket: env.ANALYSIS_BUCKET,
+    objectSize: async (bucket, key) =>
+      Number((await c.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength),
+    getObject: async (bucket, key, limit) => {
+      // One byte past the limit: enough to tell a file that grew after HeadObject.
+      const r = await c.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${limit}` }),
+      );
+      return (await r.Body?.transformToByteArray()) ?? new Uint8Array();
     },
     db: c.db,
     table: env.TABLE_NAME,
