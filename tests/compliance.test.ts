@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../config";
 import { Automaton } from "../functions/compliance-detector/automaton";
@@ -265,14 +266,16 @@ describe("compliance:scan CLI", function () {
     const r = cli(FIXTURE, path.join(PROJECT_ROOT, "package.json"));
     expect(r.status).to.equal(1);
     expect(r.stderr).to.include("package.json: not a Contact Lens 1.1.0 analysis file");
-    const tmp = path.join(PROJECT_ROOT, "tests/fixtures/.bad-dictionary.json");
+    // A temporary copy outside the repository: an interrupted run leaves nothing in the tree.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dictionary-"));
+    const tmp = path.join(dir, "bad-dictionary.json");
     fs.writeFileSync(tmp, JSON.stringify({ version: "1", entries: [] }));
     try {
       const d = cli(FIXTURE, "--dictionary", tmp);
       expect(d.status).to.equal(2);
       expect(d.stderr).to.include("entries:");
     } finally {
-      fs.rmSync(tmp);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { failureOf, runProgram, runStack } from "./harness";
+import { changedSince, trackedHashes } from "./support/repoGuard";
 
 class Group extends pulumi.ComponentResource {
   constructor(name: string) {
@@ -106,5 +111,23 @@ describe("mock harness: shared stack runs", () => {
     const first = await failureOf(() => runStack("tokyo", bad));
     expect(first).to.include("customerchannel:instanceAlias");
     expect(await failureOf(() => runStack("tokyo", bad))).to.equal(first);
+  });
+});
+
+describe("repository guard (tests never change tracked files)", () => {
+  it("names a tracked file a run changed, and ignores untracked ones", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "guard-"));
+    try {
+      fs.writeFileSync(path.join(root, "dictionary.json"), "{}\n");
+      execFileSync("git", ["init", "-q"], { cwd: root });
+      execFileSync("git", ["add", "dictionary.json"], { cwd: root });
+      const before = trackedHashes(root)!;
+      fs.writeFileSync(path.join(root, "scratch.txt"), "untracked");
+      expect(changedSince(before, root)).to.deep.equal([]);
+      fs.writeFileSync(path.join(root, "dictionary.json"), '{"entries":[]}\n');
+      expect(changedSince(before, root)).to.deep.equal(["dictionary.json"]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
