@@ -204,6 +204,18 @@ const authSchema = z.strictObject({
    * agent unverified) until the next 5 minutes; an alarm fires at a fifth of it.
    */
   globalFailuresPer5Minutes: z.number().int().min(5).max(100_000).default(200),
+  /**
+   * Chat step-up: the AWS End User Messaging SMS origination identity in this stack's region that
+   * texts one-time codes to customers' registered numbers. Without it a chat whose customer
+   * number and birth date match ends StepUpUnavailable (the agent verifies further).
+   */
+  stepUpOriginationArn: z
+    .string()
+    .regex(
+      /^arn:aws[-a-z]*:sms-voice:[a-z0-9-]+:\d{12}:(phone-number|sender-id|pool)\/.+$/,
+      "an End User Messaging SMS phone-number, sender-id or pool ARN",
+    )
+    .optional(),
   /** Voice ID authentication threshold (0-100; AWS recommends 90). */
   voiceIdThreshold: z.number().int().min(0).max(100).default(90),
 });

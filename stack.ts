@@ -349,6 +349,7 @@ function deployAuth(
         sourceLockoutMinutes: cfg.auth.sourceLockoutMinutes,
         globalFailuresPer5Minutes: cfg.auth.globalFailuresPer5Minutes,
       },
+      stepUpOriginationArn: cfg.auth.stepUpOriginationArn,
       lexRoleSuffix: `${cfg.project}-${cfg.stack}`,
       lex: callerAuthMode(cfg.region) === "lex",
     },

@@ -114,10 +114,56 @@ export function callerAuthBotLocale() {
   };
 }
 
-/** Short hash of the bot definition: the BotVersion's description, so changes publish a version. */
-export const botDefinitionHash = (): string =>
-  crypto
-    .createHash("sha256")
-    .update(JSON.stringify(callerAuthBotLocale()))
-    .digest("hex")
-    .slice(0, 16);
+/**
+ * The chat step-up's bot: one intent that takes the one-time code, and the fallback. A bot of its
+ * own, because a code is digits like a customer number: in the identification bot "123456" could
+ * be classified as IdentifyCustomer and the visitor asked for a birth date instead.
+ */
+export const CODE_INTENT = "EnterOneTimeCode";
+
+export function stepUpBotLocale() {
+  const codeSlot = {
+    name: "code",
+    description: "本人確認コード (6 digits, sent by SMS)",
+    slotTypeName: "OneTimeCode",
+    obfuscationSetting: obfuscated,
+    valueElicitationSetting: required("SMSでお送りした6桁のコードを入力してください。"),
+  };
+  return {
+    localeId: BOT_LOCALE,
+    description: "本人確認コード (ワンタイムコード)",
+    nluConfidenceThreshold: 0.4,
+    voiceSettings: { voiceId: BOT_VOICE, engine: "neural" },
+    slotTypes: [
+      {
+        name: "OneTimeCode",
+        description: "Six digits",
+        parentSlotTypeSignature: "AMAZON.AlphaNumeric",
+        valueSelectionSetting: {
+          resolutionStrategy: "ORIGINAL_VALUE",
+          regexFilter: { pattern: "[0-9]{6}" },
+        },
+      },
+    ],
+    intents: [
+      {
+        name: CODE_INTENT,
+        description: "Visitor types the one-time code",
+        sampleUtterances: ["{code}", "コードは{code}です", "{code}です", "コード{code}"].map(
+          (utterance) => ({ utterance }),
+        ),
+        slots: [codeSlot],
+        slotPriorities: [{ priority: 1, slotName: codeSlot.name }],
+      },
+      {
+        name: "FallbackIntent",
+        description: "Anything else",
+        parentIntentSignature: "AMAZON.FallbackIntent",
+      },
+    ],
+  };
+}
+
+/** Short hash of a bot definition: the BotVersion's description, so changes publish a version. */
+export const botDefinitionHash = (locale: object = callerAuthBotLocale()): string =>
+  crypto.createHash("sha256").update(JSON.stringify(locale)).digest("hex").slice(0, 16);

@@ -463,6 +463,8 @@ export function callerAuthPolicy(a: {
   tableArn: string;
   keyArn: string;
   refKeyArn: string;
+  /** End User Messaging SMS origination identity for chat's one-time codes, if any. */
+  stepUpOriginationArn?: string;
   region: string;
 }): PolicyStatement[] {
   return [
@@ -481,6 +483,18 @@ export function callerAuthPolicy(a: {
       Resource: a.refKeyArn,
       Condition: { StringEquals: { "kms:MacAlgorithm": "HMAC_SHA_256" } },
     },
+    ...(a.stepUpOriginationArn
+      ? [
+          {
+            // Texts only from the configured sender (SAR: SendTextMessage on a phone number,
+            // sender id or pool resource).
+            Sid: "SendOneTimeCodes",
+            Effect: "Allow" as const,
+            Action: "sms-voice:SendTextMessage",
+            Resource: a.stepUpOriginationArn,
+          },
+        ]
+      : []),
   ];
 }
 

@@ -13,6 +13,7 @@ import {
   BOT_LOCALE,
   botDefinitionHash,
   callerAuthBotLocale,
+  stepUpBotLocale,
 } from "./callerAuthBot";
 import { encryptedTable } from "./encryptedStores";
 import { createHmacKey, createKmsKey } from "./kmsKey";
@@ -26,6 +27,8 @@ export const VOICE_ID_AUTH_TOKEN = "customerchannel:auth:VoiceIdAuth";
 /** Same in both regions: mirrored flows call the function by name with `$.AwsRegion`. */
 export const CALLER_AUTH_FUNCTION = "customerchannel-caller-auth";
 export const CALLER_AUTH_BOT = "customerchannel-caller-auth";
+/** The chat step-up's one-time-code bot (where an SMS sender is configured). */
+export const CALLER_AUTH_CODE_BOT = "customerchannel-caller-auth-code";
 export const CALLER_AUTH_TABLE = "customerchannel-caller-auth";
 
 export interface VoiceIdAuthArgs {
@@ -48,6 +51,12 @@ export interface VoiceIdAuthArgs {
     readonly sourceLockoutMinutes: number;
     readonly globalFailuresPer5Minutes: number;
   };
+  /**
+   * End User Messaging SMS origination identity (phone number, sender id or pool ARN, this
+   * region) for chat's one-time codes; without it a chat's knowledge check ends
+   * StepUpUnavailable and the agent verifies further.
+   */
+  readonly stepUpOriginationArn?: string;
   /** Service-linked role suffix for the Lex bot; IAM is global, so one per stack. */
   readonly lexRoleSuffix: string;
   /**
@@ -125,7 +134,24 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
 
     // --- The bot (only where Lex V2 exists). Lex V2 needs a role: its service-linked role, so
     // no policy of ours is involved.
-    const lex = args.lex === false ? undefined : this.bot(name, args, identity.accountId);
+    const lexRole = args.lex === false ? undefined : this.lexRole(name, args);
+    const lex = lexRole
+      ? this.bot(name, args, identity.accountId, lexRole, {
+          botName: CALLER_AUTH_BOT,
+          description:
+            "本人確認: お客さま番号と生年月日を伺う (Connect から呼ばれる; コードフックなし)",
+          locale: callerAuthBotLocale(),
+        })
+      : undefined;
+    // Chat's one-time code: only where Lex exists and an SMS sender is configured.
+    const codeBot =
+      lexRole && args.stepUpOriginationArn
+        ? this.bot(`${name}-code`, args, identity.accountId, lexRole, {
+            botName: CALLER_AUTH_CODE_BOT,
+            description: "本人確認コード: SMSで送ったワンタイムコードを伺う (コードフックなし)",
+            locale: stepUpBotLocale(),
+          })
+        : undefined;
     if (!lex)
       void pulumi.log.warn(
         `${args.region} has no Lex V2 endpoint (docs.aws.amazon.com/general/latest/gr/lex.html): no caller-auth bot here; voice callers authenticate by keypad (customer number and birth date), chats reach agents unverified`,
@@ -145,6 +171,8 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
           TABLE_NAME: table.name,
           // "" where the region has no Lex: the function then tells the flows to use the keypad.
           LEX_ALIAS_ARN: lex?.alias.arn ?? "",
+          // "" without a code bot: chats then end StepUpUnavailable instead of asking a code.
+          CODE_LEX_ALIAS_ARN: codeBot?.alias.arn ?? "",
           MAX_FAILURES: String(args.lockout.maxFailures),
           WINDOW_MINUTES: String(args.lockout.windowMinutes),
           LOCKOUT_MINUTES: String(args.lockout.lockoutMinutes),
@@ -152,11 +180,18 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
           SOURCE_LOCKOUT_MINUTES: String(args.lockout.sourceLockoutMinutes),
           GLOBAL_FAILURES_PER_5_MINUTES: String(args.lockout.globalFailuresPer5Minutes),
           REF_KEY_ARN: refKey.arn,
+          STEP_UP_ORIGINATION: args.stepUpOriginationArn ?? "",
         },
         statements: pulumi
           .all([table.arn, key.arn, refKey.arn])
           .apply(([tableArn, keyArn, refKeyArn]) =>
-            callerAuthPolicy({ tableArn, keyArn, refKeyArn, region }),
+            callerAuthPolicy({
+              tableArn,
+              keyArn,
+              refKeyArn,
+              stepUpOriginationArn: args.stepUpOriginationArn,
+              region,
+            }),
           ),
         logsKeyArn: args.logsKeyArn,
         envKeyArn: key.arn,
@@ -238,28 +273,37 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
   }
 
   /** The ja_JP bot, its version and alias, the alias policy and the Connect association. */
-  private bot(name: string, args: VoiceIdAuthArgs, accountId: pulumi.Output<string>) {
-    const p = { parent: this };
-    const lexRole = new aws.iam.ServiceLinkedRole(
+  private lexRole(name: string, args: VoiceIdAuthArgs) {
+    return new aws.iam.ServiceLinkedRole(
       `${name}-lex`,
       {
         awsServiceName: "lexv2.amazonaws.com",
         customSuffix: args.lexRoleSuffix,
-        description: `Lex V2 bot ${CALLER_AUTH_BOT} (${args.region})`,
+        description: `Lex V2 bots ${CALLER_AUTH_BOT}* (${args.region})`,
       },
-      p,
+      { parent: this },
     );
+  }
+
+  /** One Lex V2 bot (ja_JP, no code hook) with its version, alias, policy and association. */
+  private bot(
+    name: string,
+    args: VoiceIdAuthArgs,
+    accountId: pulumi.Output<string>,
+    lexRole: aws.iam.ServiceLinkedRole,
+    def: { botName: string; description: string; locale: object },
+  ) {
+    const p = { parent: this };
     const bot = new awsLex.Bot(
       `${name}-bot`,
       {
-        name: CALLER_AUTH_BOT,
-        description:
-          "本人確認: お客さま番号と生年月日を伺う (Connect から呼ばれる; コードフックなし)",
+        name: def.botName,
+        description: def.description,
         roleArn: lexRole.arn,
         dataPrivacy: { childDirected: false },
         idleSessionTtlInSeconds: 300,
         autoBuildBotLocales: true,
-        botLocales: [callerAuthBotLocale() as awsNativeTypes.input.lex.BotLocaleArgs],
+        botLocales: [def.locale as awsNativeTypes.input.lex.BotLocaleArgs],
       },
       p,
     );
@@ -269,7 +313,7 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       `${name}-bot-version`,
       {
         botId: bot.awsId,
-        description: `definition ${botDefinitionHash()}`,
+        description: `definition ${botDefinitionHash(def.locale)}`,
         botVersionLocaleSpecification: [
           { localeId: BOT_LOCALE, botVersionLocaleDetails: { sourceBotVersion: "DRAFT" } },
         ],

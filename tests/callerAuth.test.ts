@@ -200,6 +200,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: ALICE.id,
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: "",
         authInput: "lex",
         customerNumber: "",
       });
@@ -220,6 +221,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: "",
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: "",
         authInput: "lex",
         customerNumber: "",
       });
@@ -230,6 +232,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: "",
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: "",
         authInput: "lex",
         customerNumber: "",
       });
@@ -263,6 +266,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: ALICE.id,
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: "",
         authInput: "lex",
         customerNumber: "",
       });
@@ -277,6 +281,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         method: "ani",
         customerId: "",
         lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: "",
         authInput: "lex",
         customerNumber: "",
       });
@@ -375,6 +380,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: ALICE.id,
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: "",
         authInput: "lex",
         customerNumber: "",
       });
@@ -458,6 +464,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: "",
         customerRef: "",
         lexAliasArn: "",
+        codeBotAliasArn: "",
         authInput: "keypad",
         customerNumber: ALICE.id,
       });
@@ -728,6 +735,116 @@ describe("caller-auth: handler on a local DynamoDB", function () {
     });
   });
 
+  describe("chat step-up: a one-time code to the registered number (issue 19)", () => {
+    const CAROL = { id: "5550001", birth: "1990-06-15", phone: "+819055550001" };
+    let sent: { to: string; code: string }[];
+    let chatHandler: (event: unknown) => Promise<FlowResponse>;
+    const CODE_BOT = "arn:aws:lex:ap-northeast-1:123456789012:bot-alias/CODEBOT123/ALIAS67890";
+    const makeChat = (sendCode?: (to: string, code: string) => Promise<void>) =>
+      makeHandler({
+        store,
+        now: () => clock,
+        policy: POLICY,
+        budgets: DEFAULT_BUDGETS,
+        refKey: REF_KEY,
+        sendCode,
+        logger: { info: log("info"), warn: log("warn"), error: log("error") },
+        lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: CODE_BOT,
+      });
+    beforeEach(async () => {
+      const salt = newSalt();
+      await store.putCustomer(CAROL.id, hashSecret(CAROL.birth, salt), salt, CAROL.phone);
+      sent = [];
+      chatHandler = makeChat((to, code) => {
+        sent.push({ to, code });
+        return Promise.resolve();
+      });
+    });
+    const chatEvent = (contactId: string, params: Record<string, string>) => ({
+      Name: "ContactFlowEvent",
+      Details: {
+        ContactData: { ContactId: contactId, Channel: "CHAT", CustomerEndpoint: null },
+        Parameters: { source: "ip:0123456789abcdef", ...params },
+      },
+    });
+    const knowledge = (contactId: string, h = chatHandler) =>
+      h(
+        chatEvent(contactId, {
+          action: "verify",
+          customerNumber: CAROL.id,
+          birthDate: CAROL.birth,
+        }),
+      );
+    const code = (contactId: string, value: string) =>
+      chatHandler(chatEvent(contactId, { action: "check-code", code: value }));
+    afterEach(() => {
+      // The code is a secret like the birth date: never in a log line.
+      for (const { code: c } of sent) expect(JSON.stringify(logs)).to.not.include(c);
+    });
+
+    it("the right customer number and birth date in chat only send a code; the code authenticates", async () => {
+      const first = await knowledge("chat-1");
+      expect(first).to.deep.include({
+        result: "StepUpRequired",
+        method: "knowledge",
+        customerId: "",
+        codeBotAliasArn: CODE_BOT,
+      });
+      expect(sent).to.have.length(1);
+      expect(sent[0].to).to.equal(CAROL.phone);
+      expect(sent[0].code).to.match(/^\d{6}$/);
+      const ok = await code("chat-1", sent[0].code);
+      expect(ok).to.deep.include({
+        result: "Authenticated",
+        method: "knowledge+otp",
+        customerId: CAROL.id,
+      });
+      // Once: the same code cannot be used again, nor by another chat.
+      expect((await code("chat-1", sent[0].code)).result).to.equal("NotAuthenticated");
+      expect((await code("chat-2", sent[0].code)).result).to.equal("NotAuthenticated");
+    });
+
+    it("three wrong codes lock the step-up, even against the right one; a code expires after 5 minutes", async () => {
+      await knowledge("chat-3");
+      const right = sent[0].code;
+      const wrong = right === "000000" ? "111111" : "000000";
+      expect((await code("chat-3", wrong)).result).to.equal("NotAuthenticated");
+      expect((await code("chat-3", wrong)).result).to.equal("NotAuthenticated");
+      expect(await code("chat-3", wrong)).to.deep.include({
+        result: "LockedOut",
+        reason: "attempt limit reached",
+      });
+      expect((await code("chat-3", right)).result).to.equal("LockedOut");
+      await knowledge("chat-4");
+      clock += 5 * MINUTE;
+      expect(await code("chat-4", sent[1].code)).to.deep.include({
+        result: "NotAuthenticated",
+        reason: "no valid one-time code for this contact",
+      });
+    });
+
+    it("without an SMS sender or a registered number a chat ends StepUpUnavailable, never Authenticated", async () => {
+      expect(await knowledge("chat-5", makeChat(undefined))).to.deep.include({
+        result: "StepUpUnavailable",
+        reason: "no one-time code sender",
+      });
+      const r = await chatHandler(
+        chatEvent("chat-6", { action: "verify", customerNumber: ALICE.id, birthDate: ALICE.birth }),
+      );
+      expect(r).to.deep.include({
+        result: "StepUpUnavailable",
+        reason: "no registered number for a one-time code",
+      });
+      expect(sent).to.deep.equal([]);
+    });
+
+    it("a voice call with the same answers is unaffected (caller number and flow are its factors)", async () => {
+      expect((await verify("voice-1", ALICE)).result).to.equal("Authenticated");
+      expect(sent).to.deep.equal([]);
+    });
+  });
+
   describe("bad input never throws into the flow", () => {
     const bad: [string, unknown][] = [
       ["null", null],
@@ -772,6 +889,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
         customerId: "",
         customerRef: "",
         lexAliasArn: BOT_ALIAS,
+        codeBotAliasArn: "",
         authInput: "lex",
         customerNumber: "",
       });

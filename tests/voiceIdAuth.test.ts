@@ -122,6 +122,9 @@ for (const stack of ["tokyo", "dr"] as const) {
         SOURCE_LOCKOUT_MINUTES: "60",
         GLOBAL_FAILURES_PER_5_MINUTES: "200",
         REF_KEY_ARN: rec.get("aws:kms/key:Key", `${stack}-auth-ref-key`).state.arn,
+        // No SMS sender configured: no code bot, and chats end StepUpUnavailable.
+        STEP_UP_ORIGINATION: "",
+        CODE_LEX_ALIAS_ARN: "",
       });
       const group = rec.get("aws:cloudwatch/logGroup:LogGroup", `${stack}-auth-function`).inputs;
       expect(f.loggingConfig).to.deep.equal({
@@ -527,6 +530,56 @@ describe("VoiceIdAssociation (Connect API, faked)", () => {
     let thrown = "";
     await deleteVoiceIdAssociation(new ConnectClient({}), o).catch((e: Error) => (thrown = e.name));
     expect(thrown).to.equal("AccessDeniedException");
+  });
+});
+
+describe("VoiceIdAuth with the chat step-up (auth.stepUpOriginationArn)", () => {
+  const SENDER =
+    "arn:aws:sms-voice:ap-northeast-1:123456789012:phone-number/phone-0123456789abcdef";
+  let rec: Recorded;
+  before(async () => {
+    rec = await runStack("tokyo", { auth: { stepUpOriginationArn: SENDER } });
+  });
+
+  it("adds the one-time-code bot and lets the function text only from the configured sender", () => {
+    const bots = rec
+      .ofType("aws-native:lex:Bot")
+      .map((b) => String(b.inputs.name))
+      .sort();
+    expect(bots).to.deep.equal(["customerchannel-caller-auth", "customerchannel-caller-auth-code"]);
+    const codeBot = rec.get("aws-native:lex:Bot", "tokyo-auth-code-bot");
+    const intents = (codeBot.inputs.botLocales as { intents: { name: string }[] }[])[0].intents;
+    expect(intents.map((i) => i.name)).to.deep.equal(["EnterOneTimeCode", "FallbackIntent"]);
+    const alias = rec.get("aws-native:lex:BotAlias", "tokyo-auth-code-bot-alias");
+    const env = (
+      rec.get("aws:lambda/function:Function", "tokyo-auth-function").inputs.environment as {
+        variables: Record<string, string>;
+      }
+    ).variables;
+    expect(env).to.deep.include({
+      STEP_UP_ORIGINATION: SENDER,
+      CODE_LEX_ALIAS_ARN: alias.state.arn,
+    });
+    const p = rec.policy(rec.get("aws:iam/rolePolicy:RolePolicy", "tokyo-auth-function"));
+    expect(p.Statement.at(-1)).to.deep.equal({
+      Sid: "SendOneTimeCodes",
+      Effect: "Allow",
+      Action: "sms-voice:SendTextMessage",
+      Resource: SENDER,
+    });
+    // The code bot is associated with the instance like the first one.
+    const associations = rec
+      .ofType("aws-native:connect:IntegrationAssociation")
+      .map((a) => a.inputs.integrationArn);
+    expect(associations).to.include(alias.state.arn);
+  });
+
+  it("refuses a sender that is not an End User Messaging SMS identity, naming the key", async () => {
+    const message = await failureOf(() =>
+      runStack("tokyo", { auth: { stepUpOriginationArn: "arn:aws:sns:ap-northeast-1:1:topic" } }),
+    );
+    expect(message).to.include("stepUpOriginationArn");
+    expect(message).to.include("an End User Messaging SMS phone-number, sender-id or pool ARN");
   });
 });
 

@@ -9,6 +9,7 @@ export const manifests: FunctionManifest[] = [
       PutCommand: "dynamodb:PutItem",
       UpdateCommand: "dynamodb:UpdateItem",
       GenerateMacCommand: "kms:GenerateMac",
+      SendTextMessageCommand: "sms-voice:SendTextMessage",
     },
     calls: (env, at) => [
       ...["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((action) => ({
@@ -22,6 +23,16 @@ export const manifests: FunctionManifest[] = [
         why: "derive the reference key at cold start",
         context: { "kms:MacAlgorithm": "HMAC_SHA_256" },
       },
+      // Chat's one-time codes, only where an SMS sender is configured.
+      ...(env.STEP_UP_ORIGINATION
+        ? [
+            {
+              action: "sms-voice:SendTextMessage",
+              resource: env.STEP_UP_ORIGINATION,
+              why: "send a chat's one-time code to the registered number",
+            },
+          ]
+        : []),
     ],
     denied: (env, at) => [
       {

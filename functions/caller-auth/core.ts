@@ -17,11 +17,35 @@ export const RESULTS = [
   "Enrolled",
   "OptedOut",
   "LockedOut",
+  // Chat: customer number and birth date matched; a one-time code went to the registered number
+  // and must be entered before the chat is Authenticated.
+  "StepUpRequired",
+  // Chat: they matched, but no code could be sent (no registered number, or no SMS sender
+  // configured): the agent must verify further before treating the visitor as the customer.
+  "StepUpUnavailable",
 ] as const;
 export type AuthResult = (typeof RESULTS)[number];
 
 /** How an Authenticated caller was verified (the flows add "voice-id"); see AuthResponse.method. */
-export const VERIFIED_METHODS = ["knowledge", "knowledge+ani", "ani+birthdate"] as const;
+export const VERIFIED_METHODS = [
+  "knowledge",
+  "knowledge+ani",
+  "ani+birthdate",
+  "knowledge+otp",
+] as const;
+
+/** The chat step-up: a 6-digit code, valid 5 minutes, 3 tries, for one contact. */
+export const STEP_UP = { digits: 6, ttlMs: 5 * 60_000, maxTries: 3 } as const;
+
+/** A code sent for one contact (stored by contact id; the code itself only as a keyed MAC). */
+export interface StepUp {
+  readonly contactId: string;
+  readonly customerId: string;
+  readonly codeMac: string;
+  readonly expiresAt: number;
+  readonly tries: number;
+  readonly used: boolean;
+}
 
 export interface LockoutPolicy {
   /** Failed verifications allowed within the window before a lockout. */
@@ -78,6 +102,8 @@ export interface CustomerRecord {
   readonly enrolledNumbers: readonly string[];
   readonly optedOut: boolean;
   readonly lockedUntil: number;
+  /** The bank's registered mobile number (E.164) for one-time codes; set by the bank's import. */
+  readonly registeredNumber?: string;
   readonly lastAuth?: { readonly contactId: string; readonly at: number };
   readonly consents: readonly Consent[];
 }
@@ -111,6 +137,13 @@ export interface AuthStore {
   /** Counts a failure in a bucket shared by all callers; returns the bucket's count. */
   countGlobalFailure(bucket: string, expiresAt: number): Promise<number>;
   globalFailures(bucket: string): Promise<number>;
+  /** Stores the code of a contact's step-up (replacing an earlier one of the same contact). */
+  putStepUp(s: StepUp): Promise<void>;
+  getStepUp(contactId: string): Promise<StepUp | undefined>;
+  /** Counts one try atomically; false when the tries are used up or the code was used. */
+  countStepUpTry(contactId: string, maxTries: number): Promise<boolean>;
+  /** Marks the code used, once: false when it was used already. */
+  useStepUp(contactId: string): Promise<boolean>;
   enrolNumber(customerId: string, ani: string, consent: Consent): Promise<void>;
   recordConsent(customerId: string, consent: Consent): Promise<void>;
   optOut(customerId: string, consent: Consent): Promise<void>;
@@ -213,6 +246,11 @@ export interface Context {
   readonly refKey: Buffer;
   /** Told of each failed verification (a metric filter counts the line; an alarm watches the rate). */
   readonly onFailure?: (why: string) => void;
+  /**
+   * Sends a one-time code by SMS to a registered number (End User Messaging SMS); undefined when
+   * no SMS sender is configured: chat verifications then end StepUpUnavailable.
+   */
+  readonly sendCode?: (to: string, code: string) => Promise<void>;
 }
 
 /** A customer's log reference (keyed; never the customer number itself). */
@@ -251,6 +289,8 @@ export async function verify(
     ani?: string;
     /** The chat's source reference (no caller number in chat). */
     source?: string;
+    /** A chat: a match only starts the step-up (a one-time code to the registered number). */
+    chat?: boolean;
     contactId: string;
   },
 ): Promise<AuthResponse> {
@@ -311,6 +351,29 @@ export async function verify(
       locked ? "attempt limit reached" : "no match",
     );
   }
+  if (input.chat) {
+    // Knowledge alone never authenticates a chat: anyone who learnt a customer number and birth
+    // date could type them. A code goes to the bank's registered number, and only its holder
+    // can finish (checkCode, which counts its own tries against the source).
+    if (from) await c.store.releaseBudget(from);
+    if (!c.sendCode || !rec.registeredNumber)
+      return resp(
+        "StepUpUnavailable",
+        "knowledge",
+        c.sendCode ? "no registered number for a one-time code" : "no one-time code sender",
+      );
+    const code = String(crypto.randomInt(0, 10 ** STEP_UP.digits)).padStart(STEP_UP.digits, "0");
+    await c.store.putStepUp({
+      contactId: input.contactId,
+      customerId: id,
+      codeMac: codeMac(c, input.contactId, code),
+      expiresAt: now + STEP_UP.ttlMs,
+      tries: 0,
+      used: false,
+    });
+    await c.sendCode(rec.registeredNumber, code);
+    return resp("StepUpRequired", "knowledge", "one-time code sent to the registered number");
+  }
   await Promise.all([
     c.store.recordSuccess(id, input.contactId, now),
     from ? c.store.releaseBudget(from) : Promise.resolve(),
@@ -318,6 +381,55 @@ export async function verify(
   if (!said) return resp("Authenticated", "ani+birthdate", "verified", id);
   const ani = input.ani && rec.enrolledNumbers.includes(input.ani) && !rec.optedOut;
   return resp("Authenticated", ani ? "knowledge+ani" : "knowledge", "verified", id);
+}
+
+const codeMac = (c: Pick<Context, "refKey">, contactId: string, code: string) =>
+  crypto.createHmac("sha256", c.refKey).update(`step-up:${contactId}:${code}`).digest("hex");
+
+/**
+ * The chat step-up's second half: the code the visitor typed, for this contact only, within its
+ * time, at most STEP_UP.maxTries tries (each wrong one also counts against the source's and all
+ * callers' failure budgets). The right code authenticates the customer verified before it.
+ */
+export async function checkCode(
+  c: Context,
+  input: { code?: string; source?: string; contactId: string },
+): Promise<AuthResponse> {
+  const now = c.now();
+  const st = await c.store.getStepUp(input.contactId);
+  if (!st || st.used || st.expiresAt <= now)
+    return resp("NotAuthenticated", "knowledge", "no valid one-time code for this contact");
+  const from = input.source ? `SOURCE#${keyedRef(c.refKey, "source", input.source)}` : undefined;
+  if (from && !(await c.store.reserveBudget(from, now, c.budgets.source)))
+    return resp("LockedOut", "knowledge", "attempt limit reached");
+  if (!(await c.store.countStepUpTry(input.contactId, STEP_UP.maxTries))) {
+    if (from) await c.store.releaseBudget(from);
+    return resp("LockedOut", "knowledge", "attempt limit reached");
+  }
+  const typed = (input.code ?? "").normalize("NFKC").replace(/\s/g, "");
+  const expected = Buffer.from(st.codeMac, "hex");
+  const actual = Buffer.from(codeMac(c, input.contactId, typed), "hex");
+  if (!crypto.timingSafeEqual(expected, actual)) {
+    const bucket = String(Math.floor(now / BUCKET_MS));
+    await Promise.all([
+      from ? c.store.lockBudgetIfExhausted(from, now, c.budgets.source) : Promise.resolve(false),
+      c.store.countGlobalFailure(bucket, now + 2 * BUCKET_MS),
+    ]);
+    c.onFailure?.("one-time code did not match");
+    const last = st.tries + 1 >= STEP_UP.maxTries;
+    return resp(
+      last ? "LockedOut" : "NotAuthenticated",
+      "knowledge",
+      last ? "attempt limit reached" : "no match",
+    );
+  }
+  if (!(await c.store.useStepUp(input.contactId)))
+    return resp("NotAuthenticated", "knowledge", "no valid one-time code for this contact");
+  await Promise.all([
+    c.store.recordSuccess(st.customerId, input.contactId, now),
+    from ? c.store.releaseBudget(from) : Promise.resolve(),
+  ]);
+  return resp("Authenticated", "knowledge+otp", "verified", st.customerId);
 }
 
 /**

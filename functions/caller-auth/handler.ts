@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import {
+  checkCode,
   customerRef,
   enrol,
   lookupCaller,
@@ -21,12 +22,16 @@ const eventSchema = z.object({
   Details: z.object({
     ContactData: z.object({
       ContactId: z.string().min(1),
+      /** VOICE, CHAT or TASK: a chat's knowledge check needs a one-time code to finish. */
+      Channel: z.string().optional(),
       CustomerEndpoint: z
         .object({ Address: z.string().optional(), Type: z.string().optional() })
         .nullish(),
     }),
     Parameters: z.object({
-      action: z.enum(["lookup-caller", "verify", "enrol", "optout", "keypad-number"]),
+      action: z.enum(["lookup-caller", "verify", "check-code", "enrol", "optout", "keypad-number"]),
+      /** check-code: the one-time code the visitor typed. */
+      code: z.string().max(32).optional(),
       customerNumber: z.string().optional(),
       birthDate: z.string().optional(),
       customerId: z.string().optional(),
@@ -50,14 +55,20 @@ export type FlowResponse = Record<string, string>;
  * $.External lives only until the next invocation and never reaches the contact record.
  */
 type FlowResult = AuthResponse | (Omit<AuthResponse, "result"> & { result: "NumberEntered" });
-const toFlow = (r: FlowResult, lexAliasArn: string, customerNumber = ""): FlowResponse => ({
+const toFlow = (
+  r: FlowResult,
+  bots: { lexAliasArn: string; codeBotAliasArn?: string },
+  customerNumber = "",
+): FlowResponse => ({
   result: r.result,
   method: r.method,
   reason: r.reason,
   customerId: r.customerId ?? "",
   customerRef: r.customerRef ?? "",
-  lexAliasArn,
-  authInput: lexAliasArn ? "lex" : "keypad",
+  lexAliasArn: bots.lexAliasArn,
+  // The step-up's code bot (chat), "" where there is none.
+  codeBotAliasArn: bots.codeBotAliasArn ?? "",
+  authInput: bots.lexAliasArn ? "lex" : "keypad",
   customerNumber,
 });
 
@@ -75,6 +86,8 @@ export interface Deps extends Omit<Context, "onFailure"> {
   readonly logger: AuthLogger;
   /** This region's Lex bot alias ARN, handed to the flows. */
   readonly lexAliasArn: string;
+  /** This region's one-time-code bot alias ARN (chat step-up), if any. */
+  readonly codeBotAliasArn?: string;
 }
 
 export function makeHandler(deps: Deps) {
@@ -94,7 +107,7 @@ export function makeHandler(deps: Deps) {
           method: "none",
           reason: `malformed event (${where})`,
         },
-        deps.lexAliasArn,
+        deps,
       );
     }
     const { ContactData, Parameters: p } = parsed.data.Details;
@@ -112,7 +125,7 @@ export function makeHandler(deps: Deps) {
         ? { result: "NumberEntered", method: "none", reason: "customer number entered" }
         : { result: "NotAuthenticated", method: "none", reason: "customer number not 6-12 digits" };
       deps.logger.info("caller-auth", { contactId, action: p.action, result: r.result });
-      return toFlow(r, deps.lexAliasArn, number ?? "");
+      return toFlow(r, deps, number ?? "");
     }
     let r: AuthResponse;
     try {
@@ -127,8 +140,12 @@ export function makeHandler(deps: Deps) {
             ani,
             // Only a real chat source: the flow passes "" when the attribute is missing.
             source: p.source || undefined,
+            chat: ContactData.Channel === "CHAT",
             contactId,
           });
+          break;
+        case "check-code":
+          r = await checkCode(c, { code: p.code, source: p.source || undefined, contactId });
           break;
         case "enrol":
           r = await enrol(c, { customerId: p.customerId, consent: p.consent, ani, contactId });
@@ -148,6 +165,6 @@ export function makeHandler(deps: Deps) {
       reason: r.reason,
       ...(r.customerId ? { customerRef: customerRef(c, r.customerId) } : {}),
     });
-    return toFlow(r, deps.lexAliasArn);
+    return toFlow(r, deps);
   };
 }

@@ -6,6 +6,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GenerateMacCommand, KMSClient } from "@aws-sdk/client-kms";
+import {
+  PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+} from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DEFAULT_BUDGETS, DEFAULT_POLICY } from "./core";
@@ -48,11 +52,35 @@ const envSchema = z.object({
     .default(DEFAULT_BUDGETS.globalFailuresPer5Minutes),
   /** The KMS HMAC key the reference key is derived from. */
   REF_KEY_ARN: z.string().startsWith("arn:"),
+  /**
+   * End User Messaging SMS origination identity (phone number, sender id or pool ARN) that sends
+   * chat's one-time codes; "" when none is configured (chat then ends StepUpUnavailable).
+   */
+  STEP_UP_ORIGINATION: z.union([z.literal(""), z.string().startsWith("arn:")]).default(""),
+  /** The one-time-code bot's alias (asked by the chat flow); "" without a step-up. */
+  CODE_LEX_ALIAS_ARN: z.union([z.literal(""), z.string().startsWith("arn:")]).default(""),
 });
 
 // Read once at cold start: a misconfigured function fails loudly on its first invocation.
 const env = envSchema.parse(process.env);
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+// Chat's one-time codes, sent as transactional texts from the configured sender.
+// A code is only worth sending where the flow can ask for it (the code bot exists).
+const sms =
+  env.STEP_UP_ORIGINATION && env.CODE_LEX_ALIAS_ARN ? new PinpointSMSVoiceV2Client({}) : undefined;
+const sendCode = sms
+  ? async (to: string, code: string) => {
+      await sms.send(
+        new SendTextMessageCommand({
+          DestinationPhoneNumber: to,
+          OriginationIdentity: env.STEP_UP_ORIGINATION,
+          MessageType: "TRANSACTIONAL",
+          MessageBody: `本人確認コード: ${code}（5分間有効）。ご利用中のチャットに入力してください。このコードを他人に教えないでください。`,
+        }),
+      );
+    }
+  : undefined;
 
 /**
  * The reference key: a MAC of a fixed label under the KMS HMAC key, once per cold start. The same
@@ -89,8 +117,10 @@ const ready = kms
         globalFailuresPer5Minutes: env.GLOBAL_FAILURES_PER_5_MINUTES,
       },
       refKey: Buffer.from(r.Mac),
+      sendCode,
       logger: new Logger({ serviceName: "caller-auth" }),
       lexAliasArn: env.LEX_ALIAS_ARN,
+      codeBotAliasArn: env.CODE_LEX_ALIAS_ARN,
     });
   });
 // A failed derivation fails every invocation of this instance (the flow takes its error branch:

@@ -5,6 +5,7 @@
  *   pk "BUDGET#<kind>#<ref>":   failure budget of a source (caller number, chat source) or of a
  *                               customer number that does not exist (so it locks like a real one)
  *   pk "GLOBAL#<bucket>":       failed verifications of all callers in one 5-minute bucket
+ *   pk "STEPUP#<contactId>":    a chat's one-time code: its MAC, expiry, tries, whether used
  * Every state change is a conditional write, so concurrent Lambda invocations cannot count
  * fewer failures than happened or enrol one number to two customers.
  */
@@ -17,6 +18,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import {
   NumberTakenError,
+  type StepUp,
   type AuthStore,
   type Consent,
   type CustomerRecord,
@@ -30,6 +32,8 @@ const customerKey = (id: string) => ({ pk: `CUSTOMER#${id}` });
 const numberKey = (ani: string) => ({ pk: `NUMBER#${ani}` });
 /** A failure budget: `SOURCE#<ref>` or `UNKNOWN#<ref>` (refs are keyed HMACs, never raw values). */
 const budgetKey = (key: string) => ({ pk: `BUDGET#${key}` });
+/** A chat's one-time code (MAC only), by contact. */
+const stepUpKey = (contactId: string) => ({ pk: `STEPUP#${contactId}` });
 
 export class DynamoAuthStore implements AuthStore {
   constructor(
@@ -51,6 +55,7 @@ export class DynamoAuthStore implements AuthStore {
         i.enrolledNumbers instanceof Set ? [...(i.enrolledNumbers as Set<string>)] : [],
       optedOut: i.optedOut === true,
       lockedUntil: Number(i.lockedUntil ?? 0),
+      ...(typeof i.registeredNumber === "string" ? { registeredNumber: i.registeredNumber } : {}),
       lastAuth: i.lastAuthContactId
         ? { contactId: String(i.lastAuthContactId), at: Number(i.lastAuthAt) }
         : undefined,
@@ -92,6 +97,78 @@ export class DynamoAuthStore implements AuthStore {
       );
     } catch (e) {
       if (!isConditionFailed(e)) throw e;
+    }
+  }
+
+  async putStepUp(st: StepUp): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...stepUpKey(st.contactId),
+          contactId: st.contactId,
+          customerId: st.customerId,
+          codeMac: st.codeMac,
+          codeExpiresAt: st.expiresAt,
+          tries: st.tries,
+          used: st.used,
+          // The table's TTL attribute (seconds): the record goes a day after the code expired.
+          expiresAt: Math.floor(st.expiresAt / 1000) + 86_400,
+        },
+      }),
+    );
+  }
+
+  async getStepUp(contactId: string): Promise<StepUp | undefined> {
+    const r = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: stepUpKey(contactId), ConsistentRead: true }),
+    );
+    const i = r.Item;
+    return i
+      ? {
+          contactId: String(i.contactId),
+          customerId: String(i.customerId),
+          codeMac: String(i.codeMac),
+          expiresAt: Number(i.codeExpiresAt),
+          tries: Number(i.tries ?? 0),
+          used: i.used === true,
+        }
+      : undefined;
+  }
+
+  async countStepUpTry(contactId: string, maxTries: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: stepUpKey(contactId),
+          UpdateExpression: "ADD tries :one",
+          ConditionExpression: "attribute_exists(pk) AND tries < :max AND used = :no",
+          ExpressionAttributeValues: { ":one": 1, ":max": maxTries, ":no": false },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
+  }
+
+  async useStepUp(contactId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: stepUpKey(contactId),
+          UpdateExpression: "SET used = :yes",
+          ConditionExpression: "used = :no",
+          ExpressionAttributeValues: { ":yes": true, ":no": false },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
     }
   }
 
@@ -294,8 +371,16 @@ export class DynamoAuthStore implements AuthStore {
     );
   }
 
-  /** Registers a customer (bank-side import); the birth date is stored only as its hash. */
-  async putCustomer(customerId: string, secretHash: string, salt: string): Promise<void> {
+  /**
+   * Registers a customer (bank-side import); the birth date is stored only as its hash. The
+   * registered number (E.164) is where chat's one-time codes go.
+   */
+  async putCustomer(
+    customerId: string,
+    secretHash: string,
+    salt: string,
+    registeredNumber?: string,
+  ): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
@@ -309,6 +394,7 @@ export class DynamoAuthStore implements AuthStore {
           lockedUntil: 0,
           optedOut: false,
           consents: [],
+          ...(registeredNumber ? { registeredNumber } : {}),
         },
       }),
     );
