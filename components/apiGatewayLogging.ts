@@ -53,3 +53,37 @@ export class ApiGatewayLogging extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 }
+
+/**
+ * Every method of a REST API stage: throttled, with CloudWatch metrics, and no execution logs
+ * (they would contain request bodies: phone numbers, display names). Access logs are the record.
+ */
+export function stageMethodSettings(
+  name: string,
+  a: {
+    readonly region: string;
+    readonly restApi: pulumi.Input<string>;
+    readonly stageName: pulumi.Input<string>;
+    readonly ratePerSecond: number;
+    readonly burst: number;
+  },
+  opts: pulumi.CustomResourceOptions,
+): aws.apigateway.MethodSettings {
+  return new aws.apigateway.MethodSettings(
+    name,
+    {
+      region: a.region,
+      restApi: a.restApi,
+      stageName: a.stageName,
+      methodPath: "*/*",
+      settings: {
+        throttlingRateLimit: a.ratePerSecond,
+        throttlingBurstLimit: a.burst,
+        metricsEnabled: true,
+        loggingLevel: "OFF",
+        dataTraceEnabled: false,
+      },
+    },
+    opts,
+  );
+}

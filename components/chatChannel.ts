@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 // plan, test process and \`pulumi up\`), each service's index loads its resources lazily.
 import * as awsConnect from "@pulumi/aws-native/connect";
 import * as pulumi from "@pulumi/pulumi";
-import { API_ACCESS_LOG_PREFIX } from "./apiGatewayLogging";
+import { API_ACCESS_LOG_PREFIX, stageMethodSettings } from "./apiGatewayLogging";
 import { NodeFunction } from "./nodeFunction";
 import { chatStartPolicy } from "./policies";
 import { watch } from "./watch";
@@ -299,21 +299,14 @@ export class ChatChannel extends pulumi.ComponentResource {
       // Access logs are written through the region's API Gateway account role.
       { parent: this, dependsOn: [args.apiLogging] },
     );
-    new aws.apigateway.MethodSettings(
+    stageMethodSettings(
       `${name}-api`,
       {
         region,
         restApi: restApi.id,
         stageName: stage.stageName,
-        methodPath: "*/*",
-        settings: {
-          throttlingRateLimit: args.requestsPerSecond,
-          throttlingBurstLimit: args.burst,
-          metricsEnabled: true,
-          // Execution logs would contain request bodies (display names): access logs only.
-          loggingLevel: "OFF",
-          dataTraceEnabled: false,
-        },
+        ratePerSecond: args.requestsPerSecond,
+        burst: args.burst,
       },
       p,
     );

@@ -21,85 +21,19 @@ export interface KmsKeyArgs {
   readonly deletionWindowInDays?: number;
 }
 
-/**
- * A customer-managed key that does not encrypt: HMAC (HMAC_256, GenerateMac/VerifyMac) or
- * signing (ECC_NIST_P256, Sign/Verify/GetPublicKey), with the same key policy except that IAM
- * policies may grant only these use actions. KMS cannot rotate either automatically ("Automatic
- * key rotation is supported only on symmetric encryption KMS keys. You cannot enable automatic
- * rotation of asymmetric KMS keys, HMAC KMS keys, ...", KMS API reference, EnableKeyRotation);
- * the policy pack's rotation rule knows this exception.
- */
-function createNonEncryptionKey(
-  name: string,
-  args: Pick<KmsKeyArgs, "region" | "description" | "alias" | "deletionWindowInDays">,
-  kind: { usage: string; spec: string; useActions: readonly string[] },
-  opts: pulumi.CustomResourceOptions,
-): { key: aws.kms.Key; alias: aws.kms.Alias } {
-  const identity = aws.getCallerIdentityOutput({}, { parent: opts.parent });
-  const partition = aws.getPartitionOutput({}, { parent: opts.parent });
-  const policy = pulumi
-    .all([identity.accountId, partition.partition, args.region])
-    .apply(([accountId, part, region]) =>
-      JSON.stringify(
-        keyPolicy({ partition: part, accountId, region, useActions: kind.useActions }),
-      ),
-    );
-  const key = new aws.kms.Key(
-    name,
-    {
-      region: args.region,
-      description: args.description,
-      keyUsage: kind.usage,
-      customerMasterKeySpec: kind.spec,
-      enableKeyRotation: false,
-      deletionWindowInDays: args.deletionWindowInDays ?? 30,
-      multiRegion: false,
-      policy,
-    },
-    opts,
-  );
-  const alias = new aws.kms.Alias(
-    name,
-    { region: args.region, name: `alias/${args.alias}`, targetKeyId: key.keyId },
-    opts,
-  );
-  return { key, alias };
+/** The key's kind: what it does, and whether KMS can rotate it. */
+interface KeyKind {
+  readonly usage: "ENCRYPT_DECRYPT" | "GENERATE_VERIFY_MAC" | "SIGN_VERIFY";
+  readonly spec: "SYMMETRIC_DEFAULT" | "HMAC_256" | "ECC_NIST_P256";
+  /** Use actions IAM policies of the account may grant (default the encryption ones). */
+  readonly useActions?: readonly string[];
 }
 
-/** An HMAC key (see createNonEncryptionKey). */
-export const createHmacKey = (
-  name: string,
-  args: Pick<KmsKeyArgs, "region" | "description" | "alias" | "deletionWindowInDays">,
-  opts: pulumi.CustomResourceOptions,
-) =>
-  createNonEncryptionKey(
-    name,
-    args,
-    { usage: "GENERATE_VERIFY_MAC", spec: "HMAC_256", useActions: KMS_MAC_ACTIONS },
-    opts,
-  );
-
-/** A signing key, ECDSA on P-256 (see createNonEncryptionKey). */
-export const createSigningKey = (
-  name: string,
-  args: Pick<KmsKeyArgs, "region" | "description" | "alias" | "deletionWindowInDays">,
-  opts: pulumi.CustomResourceOptions,
-) =>
-  createNonEncryptionKey(
-    name,
-    args,
-    { usage: "SIGN_VERIFY", spec: "ECC_NIST_P256", useActions: KMS_SIGN_ACTIONS },
-    opts,
-  );
-
-/**
- * A customer-managed key with yearly rotation and an explicit key policy. Rotation and the policy
- * are invariants: callers cannot turn them off. Returns the key and its alias, both children of
- * `opts.parent`.
- */
-export function createKmsKey(
+/** Key, key policy and alias: what every kind of key here shares. */
+function keyWithAlias(
   name: string,
   args: KmsKeyArgs,
+  kind: KeyKind,
   opts: pulumi.CustomResourceOptions,
 ): { key: aws.kms.Key; alias: aws.kms.Alias } {
   const identity = aws.getCallerIdentityOutput({}, { parent: opts.parent });
@@ -112,6 +46,7 @@ export function createKmsKey(
           partition: part,
           accountId,
           region,
+          useActions: kind.useActions,
           allowCloudWatchLogs: args.allowCloudWatchLogs,
           allowServices: args.allowServices,
           allowCloudTrail: args.allowCloudTrail,
@@ -119,15 +54,19 @@ export function createKmsKey(
         }),
       ),
     );
+  // KMS rotates symmetric encryption keys only ("You cannot enable automatic rotation of
+  // asymmetric KMS keys, HMAC KMS keys, ...", KMS API reference, EnableKeyRotation); the policy
+  // pack's rotation rule knows this exception.
+  const rotates = kind.usage === "ENCRYPT_DECRYPT";
   const key = new aws.kms.Key(
     name,
     {
       region: args.region,
       description: args.description,
-      keyUsage: "ENCRYPT_DECRYPT",
-      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-      enableKeyRotation: true,
-      rotationPeriodInDays: 365,
+      keyUsage: kind.usage,
+      customerMasterKeySpec: kind.spec,
+      enableKeyRotation: rotates,
+      ...(rotates ? { rotationPeriodInDays: 365 } : {}),
       deletionWindowInDays: args.deletionWindowInDays ?? 30,
       multiRegion: false,
       policy,
@@ -141,3 +80,42 @@ export function createKmsKey(
   );
   return { key, alias };
 }
+
+type NonEncryptionKeyArgs = Pick<
+  KmsKeyArgs,
+  "region" | "description" | "alias" | "deletionWindowInDays"
+>;
+
+/** An HMAC key (HMAC_256; IAM may grant GenerateMac/VerifyMac only). Not rotatable by KMS. */
+export const createHmacKey = (
+  name: string,
+  args: NonEncryptionKeyArgs,
+  opts: pulumi.CustomResourceOptions,
+) =>
+  keyWithAlias(
+    name,
+    args,
+    { usage: "GENERATE_VERIFY_MAC", spec: "HMAC_256", useActions: KMS_MAC_ACTIONS },
+    opts,
+  );
+
+/** A signing key, ECDSA on P-256 (IAM may grant Sign/Verify/GetPublicKey only). Not rotatable. */
+export const createSigningKey = (
+  name: string,
+  args: NonEncryptionKeyArgs,
+  opts: pulumi.CustomResourceOptions,
+) =>
+  keyWithAlias(
+    name,
+    args,
+    { usage: "SIGN_VERIFY", spec: "ECC_NIST_P256", useActions: KMS_SIGN_ACTIONS },
+    opts,
+  );
+
+/**
+ * A customer-managed key with yearly rotation and an explicit key policy. Rotation and the policy
+ * are invariants: callers cannot turn them off. Returns the key and its alias, both children of
+ * `opts.parent`.
+ */
+export const createKmsKey = (name: string, args: KmsKeyArgs, opts: pulumi.CustomResourceOptions) =>
+  keyWithAlias(name, args, { usage: "ENCRYPT_DECRYPT", spec: "SYMMETRIC_DEFAULT" }, opts);

@@ -13,7 +13,7 @@ import {
   recorderPolicy,
   type OutboundPolicyArgs,
 } from "./policies";
-import { API_ACCESS_LOG_PREFIX } from "./apiGatewayLogging";
+import { API_ACCESS_LOG_PREFIX, stageMethodSettings } from "./apiGatewayLogging";
 
 export const OUTBOUND_TOKEN = "customerchannel:outbound:OutboundCampaignStore";
 export const OUTBOUND_TABLE = "customerchannel-outbound";
@@ -440,21 +440,14 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
       // Access logs are written through the region's API Gateway account role.
       { parent: this, dependsOn: [args.apiLogging] },
     );
-    new aws.apigateway.MethodSettings(
+    stageMethodSettings(
       `${name}-api`,
       {
         region,
         restApi: restApi.id,
         stageName: stage.stageName,
-        methodPath: "*/*",
-        settings: {
-          throttlingRateLimit: args.apiRatePerSecond,
-          throttlingBurstLimit: args.apiRatePerSecond * 2,
-          metricsEnabled: true,
-          // Execution logs would contain request bodies (phone numbers): access logs only.
-          loggingLevel: "OFF",
-          dataTraceEnabled: false,
-        },
+        ratePerSecond: args.apiRatePerSecond,
+        burst: args.apiRatePerSecond * 2,
       },
       p,
     );

@@ -17,7 +17,12 @@ import {
   secretMatches,
   type LockoutPolicy,
 } from "../functions/caller-auth/core";
-import { FAILURE_LOG_LINE, makeHandler, type FlowResponse } from "../functions/caller-auth/handler";
+import {
+  FAILURE_LOG_LINE,
+  makeHandler,
+  type Deps,
+  type FlowResponse,
+} from "../functions/caller-auth/handler";
 import { DynamoAuthStore, TABLE_KEY } from "../functions/caller-auth/store";
 import { startLocalDynamo, type LocalDynamo } from "./support/localDynamo";
 
@@ -94,6 +99,18 @@ describe("caller-auth: handler on a local DynamoDB", function () {
 
   const log = (level: string) => (message: string, fields?: unknown) =>
     void logs.push({ level, message, fields });
+  /** The handler as the Lambda entry builds it, with the test's store, clock and logs. */
+  const handlerWith = (over: Partial<Deps> = {}) =>
+    makeHandler({
+      store,
+      now: () => clock,
+      policy: POLICY,
+      budgets: DEFAULT_BUDGETS,
+      refKey: REF_KEY,
+      logger: { info: log("info"), warn: log("warn"), error: log("error") },
+      lexAliasArn: BOT_ALIAS,
+      ...over,
+    });
 
   before(async () => {
     local = await startLocalDynamo();
@@ -117,15 +134,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
     }
     clock = Date.UTC(2026, 10, 24, 1, 0, 0);
     logs = [];
-    handler = makeHandler({
-      store,
-      now: () => clock,
-      policy: POLICY,
-      budgets: DEFAULT_BUDGETS,
-      refKey: REF_KEY,
-      logger: { info: log("info"), warn: log("warn"), error: log("error") },
-      lexAliasArn: BOT_ALIAS,
-    });
+    handler = handlerWith();
   });
 
   // Nothing any test logged may contain a customer number or a birth date, in any form.
@@ -438,16 +447,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
   });
 
   describe("keypad path (a region without Lex V2)", () => {
-    const keypad = () =>
-      makeHandler({
-        store,
-        now: () => clock,
-        policy: POLICY,
-        budgets: DEFAULT_BUDGETS,
-        refKey: REF_KEY,
-        logger: { info: log("info"), warn: log("warn"), error: log("error") },
-        lexAliasArn: "",
-      });
+    const keypad = () => handlerWith({ lexAliasArn: "" });
 
     it("tells the flows to use the keypad when the region has no bot", async () => {
       const r = await keypad()(event("k1", { action: "lookup-caller" }));
@@ -645,15 +645,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
       });
 
     it("failures of all callers together pause verification and log a line per failure for the alarm", async () => {
-      const paused = makeHandler({
-        store,
-        now: () => clock,
-        policy: POLICY,
-        budgets: { ...DEFAULT_BUDGETS, globalFailuresPer5Minutes: 5 },
-        refKey: REF_KEY,
-        logger: { info: log("info"), warn: log("warn"), error: log("error") },
-        lexAliasArn: BOT_ALIAS,
-      });
+      const paused = handlerWith({ budgets: { ...DEFAULT_BUDGETS, globalFailuresPer5Minutes: 5 } });
       // Five wrong guesses from five sources: no source and no customer budget is exhausted.
       for (let i = 0; i < 5; i++)
         await paused(
@@ -741,17 +733,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
     let chatHandler: (event: unknown) => Promise<FlowResponse>;
     const CODE_BOT = "arn:aws:lex:ap-northeast-1:123456789012:bot-alias/CODEBOT123/ALIAS67890";
     const makeChat = (sendCode?: (to: string, code: string) => Promise<void>) =>
-      makeHandler({
-        store,
-        now: () => clock,
-        policy: POLICY,
-        budgets: DEFAULT_BUDGETS,
-        refKey: REF_KEY,
-        sendCode,
-        logger: { info: log("info"), warn: log("warn"), error: log("error") },
-        lexAliasArn: BOT_ALIAS,
-        codeBotAliasArn: CODE_BOT,
-      });
+      handlerWith({ sendCode, codeBotAliasArn: CODE_BOT });
     beforeEach(async () => {
       const salt = newSalt();
       await store.putCustomer(CAROL.id, hashSecret(CAROL.birth, salt), salt, CAROL.phone);
@@ -869,15 +851,7 @@ describe("caller-auth: handler on a local DynamoDB", function () {
     }
 
     it("a store failure is Inconclusive (temporary failure), logged by error name only", async () => {
-      const broken = makeHandler({
-        store: new DynamoAuthStore(local.doc, "no-such-table"),
-        now: () => clock,
-        policy: POLICY,
-        budgets: DEFAULT_BUDGETS,
-        refKey: REF_KEY,
-        logger: { info: log("info"), warn: log("warn"), error: log("error") },
-        lexAliasArn: BOT_ALIAS,
-      });
+      const broken = handlerWith({ store: new DynamoAuthStore(local.doc, "no-such-table") });
       expect(
         await broken(
           event("c1", { action: "verify", customerNumber: ALICE.id, birthDate: ALICE.birth }),

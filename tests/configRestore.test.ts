@@ -276,17 +276,19 @@ describe("config backup: restore", () => {
     const from = sourceFolder;
     const { folder: to } = await snapshotOf(target);
     const trust = trustKeyArg();
-    const r = backupCli(
-      "restore",
-      from,
-      "--stack",
-      "dr",
-      "--dry-run",
-      "--target-snapshot",
-      to,
-      "--trust-key",
-      trust,
-    );
+    const dryRun = () =>
+      backupCli(
+        "restore",
+        from,
+        "--stack",
+        "dr",
+        "--dry-run",
+        "--target-snapshot",
+        to,
+        "--trust-key",
+        trust,
+      );
+    const r = dryRun();
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.include(
       "SKIP      queues customer-desk (managed by the target's Pulumi stack",
@@ -304,17 +306,7 @@ describe("config backup: restore", () => {
       manifest,
       fs.readFileSync(manifest, "utf8").replace('"complete": true', '"complete": true '),
     );
-    const tampered = backupCli(
-      "restore",
-      from,
-      "--stack",
-      "dr",
-      "--dry-run",
-      "--target-snapshot",
-      to,
-      "--trust-key",
-      trust,
-    );
+    const tampered = dryRun();
     expect(tampered.status).to.equal(1);
     expect(tampered.stderr).to.include(
       "manifest.json is not the manifest that was signed: the snapshot was changed",

@@ -318,29 +318,48 @@ export class OutboundStore {
     if (max <= 0) return false;
     for (let round = 0; round < 3; round++) {
       try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: COUNTER,
-            UpdateExpression: "SET leases.#h = :until",
-            ConditionExpression: "attribute_exists(leases.#h) OR size(leases) < :max",
-            ExpressionAttributeNames: { "#h": holder },
-            ExpressionAttributeValues: { ":until": until, ":max": max },
-          }),
+        const taken = await this.leaseUpdate(
+          holder,
+          "SET leases.#h = :until",
+          "attribute_exists(leases.#h) OR size(leases) < :max",
+          { ":until": until, ":max": max },
         );
-        return true;
+        if (taken) return true;
       } catch (e) {
-        if (isMissingMap(e)) {
-          await this.createLeaseMap();
-          continue;
-        }
-        if (!isConditionFailed(e)) throw e;
+        if (!isMissingMap(e)) throw e;
+        await this.createLeaseMap();
+        continue;
       }
       const leases = await this.leases();
       if (leases === undefined) await this.createLeaseMap();
       else if ((await this.pruneLeases(leases, now)) === 0) return false;
     }
     return false;
+  }
+
+  /** One conditional change of one lease; false when its condition did not hold. */
+  private async leaseUpdate(
+    holder: string,
+    update: string,
+    condition: string,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: COUNTER,
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { "#h": holder },
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
+      throw e;
+    }
   }
 
   private async leases(): Promise<Record<string, number> | undefined> {
@@ -364,42 +383,20 @@ export class OutboundStore {
   /** Removes leases that ran out before `now`; returns how many were removed. */
   private async pruneLeases(leases: Record<string, number>, now: number): Promise<number> {
     let removed = 0;
-    for (const [holder, until] of Object.entries(leases)) {
-      if (until > now) continue;
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: COUNTER,
-            UpdateExpression: "REMOVE leases.#h",
-            ConditionExpression: "leases.#h = :until",
-            ExpressionAttributeNames: { "#h": holder },
-            ExpressionAttributeValues: { ":until": until },
-          }),
-        );
+    for (const [holder, until] of Object.entries(leases))
+      if (
+        until <= now &&
+        (await this.leaseUpdate(holder, "REMOVE leases.#h", "leases.#h = :until", {
+          ":until": until,
+        }))
+      )
         removed++;
-      } catch (e) {
-        if (!isConditionFailed(e)) throw e;
-      }
-    }
     return removed;
   }
 
   /** Gives a slot back (idempotent: a second release of the same holder changes nothing). */
   async releaseSlot(holder: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: COUNTER,
-          UpdateExpression: "REMOVE leases.#h",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: { "#h": holder },
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailed(e)) throw e;
-    }
+    await this.leaseUpdate(holder, "REMOVE leases.#h", "attribute_exists(pk)");
   }
 
   /** Calls holding a slot whose lease has not run out at `now`. */
