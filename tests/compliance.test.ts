@@ -13,8 +13,13 @@ import {
   dictionarySchema,
   parseAnalysis,
   type Dictionary,
+  type DictionaryEntry,
 } from "../functions/compliance-detector/detect";
-import { normalise } from "../functions/compliance-detector/normalize";
+import {
+  fillerRanges,
+  normalise,
+  normaliseSpoken,
+} from "../functions/compliance-detector/normalize";
 
 const FIXTURE = path.join(PROJECT_ROOT, "tests/fixtures/analysis-dunning.json");
 const shipped = () =>
@@ -194,7 +199,7 @@ describe("compliance: detection on a Contact Lens file", () => {
     ]);
   });
 
-  it("records where and what, never the transcript", () => {
+  it("records where and what was said: the matched span and its offsets, never the rest of the segment", () => {
     const [first] = run();
     expect(first).to.deep.equal({
       contactId: "0a1b2c3d-0000-4000-8000-000000000001",
@@ -207,6 +212,11 @@ describe("compliance: detection on a Contact Lens file", () => {
       beginOffsetMillis: 1000,
       endOffsetMillis: 5200,
       dictionaryVersion: "2026-11-24.1",
+      // "お電話ありがとうございます。こちらの商品は ゲンポン ホショウ です。"
+      text: "ゲンポン ホショウ",
+      start: 22,
+      end: 31,
+      negated: false,
     });
   });
 
@@ -277,5 +287,103 @@ describe("compliance:scan CLI", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("compliance: fillers, spans and negation (issue 20)", () => {
+  const one = (id: string, term: string, over: Partial<DictionaryEntry> = {}): DictionaryEntry => ({
+    id,
+    term,
+    variants: [],
+    category: "断定的判断の提供",
+    severity: "critical",
+    participant: "AGENT",
+    exclusions: [],
+    ...over,
+  });
+  const dictionary = new CompiledDictionary({
+    version: "t",
+    entries: [
+      one("certain-profit", "絶対に儲かります"),
+      one("loss-compensation", "損失を補填"),
+      one("guarantee-principal", "元本保証"),
+      one("customer-threat", "金融庁に言う", { participant: "AGENT", negatable: false }),
+    ],
+  });
+  const scan = (content: string) =>
+    detect(dictionary, {
+      Version: "1.1.0",
+      CustomerMetadata: { ContactId: "c", InstanceId: "i" },
+      Participants: [{ ParticipantId: "A", ParticipantRole: "AGENT" }],
+      Transcript: [
+        { Id: "s", ParticipantId: "A", Content: content, BeginOffsetMillis: 0, EndOffsetMillis: 1 },
+      ],
+    }).map((f) => ({
+      entry: f.entryId,
+      text: f.text,
+      start: f.start,
+      end: f.end,
+      negated: f.negated,
+    }));
+
+  it("skips fillers inside a phrase, and the span still shows what was said", () => {
+    expect(scan("絶対に、えー、儲かりますよ")).to.deep.equal([
+      {
+        entry: "certain-profit",
+        text: "絶対に、えー、儲かります",
+        start: 0,
+        end: 12,
+        negated: false,
+      },
+    ]);
+    expect(scan("今回は損失をあの補填いたします")).to.deep.equal([
+      { entry: "loss-compensation", text: "損失をあの補填", start: 3, end: 10, negated: false },
+    ]);
+    expect(scan("えーと、元本保証の商品です")[0]).to.include({
+      text: "元本保証",
+      start: 4,
+      end: 8,
+    });
+  });
+
+  it("normaliseSpoken maps every output unit back to its input index, fillers skipped", () => {
+    const s = normaliseSpoken("うーん、まあ、ゲンポン ホショウ");
+    expect(s.text).to.equal("げんぽんほしよう");
+    expect([...s.map]).to.deep.equal([7, 8, 9, 10, 12, 13, 14, 15]);
+    // The demonstrative before a noun without a particle stays (あの商品 is not a filler).
+    expect(normaliseSpoken("あの商品").text).to.equal("あの商品");
+    expect(fillerRanges("えっと、その…損失を補填")).to.deep.equal([0, 3, 4, 6]);
+  });
+
+  const negated: [string, boolean][] = [
+    ["元本保証ではございません", true],
+    ["損失を補填することはできません", true],
+    ["損失を補填はいたしかねます", true],
+    ["絶対に儲かりますとは申し上げられません", true],
+    ["元本保証は禁止されています", true],
+    // Traps: not negations.
+    ["元本保証です。ないのは手数料です", false],
+    ["絶対に儲かりますよ、すみません", false],
+    ["元本保証で間違いないです", false],
+    ["損失を補填するしかないです", false],
+    ["元本保証なんです", false],
+  ];
+  for (const [content, want] of negated)
+    it(`${content} → ${want ? "negated (recorded, no alert)" : "not negated"}`, () => {
+      const [f] = scan(content);
+      expect(f.negated, JSON.stringify(f)).to.equal(want);
+    });
+
+  it("a later plain hit of the same entry wins over a negated first one", () => {
+    expect(scan("元本保証はありません。いえ、元本保証です")).to.deep.equal([
+      { entry: "guarantee-principal", text: "元本保証", start: 14, end: 18, negated: false },
+    ]);
+  });
+
+  it("an entry that opts out of negation is recorded as said even when negated", () => {
+    expect(scan("金融庁に言うつもりはありません")[0]).to.include({
+      entry: "customer-threat",
+      negated: false,
+    });
   });
 });

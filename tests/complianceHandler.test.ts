@@ -163,6 +163,22 @@ describe("compliance detector function on a local DynamoDB", function () {
     expect(await items()).to.deep.equal([]);
   });
 
+  it("stores a negated match for review but does not alert on it (issue 20)", async () => {
+    const file = JSON.parse(FILE) as { Transcript: { Id: string; Content: string }[] };
+    file.Transcript = [
+      { ...file.Transcript[0], Content: "こちらは元本保証の商品ではございません。" },
+    ];
+    objects.set(KEY, JSON.stringify(file));
+    expect(await processRecord(deps(), event())).to.deep.equal({
+      kind: "scanned",
+      findings: 1,
+      alerted: false,
+    });
+    const finding = (await items()).find((i) => String(i.sk).startsWith("FINDING#"));
+    expect(finding).to.deep.include({ negated: true, text: "元本保証", start: 4, end: 8 });
+    expect(alerts).to.deep.equal([]);
+  });
+
   describe("hostile events and files (issue 19)", () => {
     it("judges size by the object, not the event: a file claiming 10 bytes is refused by its real size", async () => {
       const big = deps({ maxBytes: 1_000 });

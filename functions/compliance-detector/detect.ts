@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Automaton } from "./automaton";
-import { normalise } from "./normalize";
+import { normalise, spokenLazily } from "./normalize";
 
 export const PARTICIPANTS = ["AGENT", "CUSTOMER", "BOTH"] as const;
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
@@ -24,6 +24,12 @@ const entrySchema = z.strictObject({
   participant: z.enum(PARTICIPANTS),
   /** Phrases that, when they contain the match, make it harmless (e.g. 元本保証はございません). */
   exclusions: z.array(z.string().min(1)).default([]),
+  /**
+   * Whether a negation or refusal in the clause after the match (元本保証ではございません,
+   * 損失補填はできません) makes it harmless. false for what is worth seeing however it is said
+   * (a customer's 金融庁には言いません is still a sign of a dispute).
+   */
+  negatable: z.boolean().optional(),
 });
 
 export const dictionarySchema = z.strictObject({
@@ -95,6 +101,48 @@ export interface Finding {
   readonly beginOffsetMillis: number;
   readonly endOffsetMillis: number;
   readonly dictionaryVersion: string;
+  /** What was said: the matched span of the segment's Content, and its offsets there. */
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** Negated or refused in the same clause: recorded for review, never alerted. */
+  readonly negated: boolean;
+}
+
+/**
+ * Negation and refusal in the clause after a match (normalised: hiragana, no punctuation). Traps
+ * first: 〜しかない / ほかない (only, no choice but), 間違いない / 違いない (certainly), すみません
+ * (sorry), 構いません (fine) are not negations, and are removed before the markers are looked for;
+ * the ん of 〜んです is no marker at all.
+ */
+const NEGATION_TRAPS = [
+  "しかない",
+  "ほかない",
+  "まちがいない",
+  "間違いない",
+  "ちがいない",
+  "違いない",
+  "すみません",
+  "すいません",
+  "済みません",
+  "かまいません",
+  "構いません",
+  "にすぎない",
+  "に過ぎない",
+].map(normalise);
+const NEGATION_MARKERS = ["ない", "ません", "かねます", "かねる", "禁止", "無理"].map(normalise);
+/** Where a clause ends: sentence marks (the window is also capped at 30 characters). */
+const CLAUSE_END = /[。！？!?\n]/u;
+
+export function negatedAfter(content: string, end: number): boolean {
+  const rest = content.slice(end, end + 30);
+  const stop = rest.search(CLAUSE_END);
+  let window = normalise(stop >= 0 ? rest.slice(0, stop) : rest);
+  // Most clauses have no marker at all: only those that do pay for removing the traps.
+  if (!NEGATION_MARKERS.some((m) => window.includes(m))) return false;
+  for (const trap of NEGATION_TRAPS)
+    if (window.includes(trap)) window = window.split(trap).join("");
+  return NEGATION_MARKERS.some((m) => window.includes(m));
 }
 
 interface Pattern {
@@ -152,12 +200,18 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
   const findings: Finding[] = [];
   for (const seg of analysis.Transcript) {
     const role = roles.get(seg.ParticipantId) ?? "UNKNOWN";
-    const seen = new Set<number>();
-    compiled.matches(normalise(seg.Content), (entry) => {
-      if (seen.has(entry) || !applies(entries[entry], role)) return;
-      seen.add(entry);
+    const spoken = spokenLazily(seg.Content);
+    // One finding per entry and segment: the first hit that is not negated, else the first.
+    const best = new Map<number, Finding>();
+    compiled.matches(spoken.text, (entry, from, to) => {
       const e = entries[entry];
-      findings.push({
+      if (!applies(e, role) || (best.has(entry) && !best.get(entry)!.negated)) return;
+      const map = spoken.map();
+      const start = map[from];
+      const end = map[to - 1] + 1;
+      const negated = e.negatable !== false && negatedAfter(seg.Content, end);
+      if (best.has(entry) && negated) return;
+      best.set(entry, {
         contactId: analysis.CustomerMetadata.ContactId,
         segmentId: seg.Id,
         participant: role,
@@ -168,8 +222,13 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
         beginOffsetMillis: seg.BeginOffsetMillis,
         endOffsetMillis: seg.EndOffsetMillis,
         dictionaryVersion: compiled.dictionary.version,
+        text: seg.Content.slice(start, end),
+        start,
+        end,
+        negated,
       });
     });
+    findings.push(...best.values());
   }
   return findings;
 }

@@ -126,7 +126,10 @@ export async function processRecord(d: DetectorDeps, body: string): Promise<File
   const findings = detect(d.dictionary, parsed.analysis);
   const contactId = parsed.analysis.CustomerMetadata.ContactId;
   const version = d.dictionary.dictionary.version;
-  const serious = findings.filter((f) => severityRank(f.severity) >= severityRank(d.alertSeverity));
+  // A negated match (元本保証ではございません) is stored for review but never alerts.
+  const serious = findings.filter(
+    (f) => !f.negated && severityRank(f.severity) >= severityRank(d.alertSeverity),
+  );
   const key = {
     pk: `CONTACT#${contactId}`,
     sk: `SCAN#${object.key}#${object.etag ?? ""}#${version}`,
