@@ -34,6 +34,7 @@ import {
   type SamlSpec,
   type VaultTarget,
 } from "./components";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT, type StackConfig } from "./config";
@@ -383,6 +384,36 @@ export function complianceDictionary(
   return text;
 }
 
+/**
+ * What the detector ships: the build-time expansion of the repository's dictionary (issue 20),
+ * refused when it was made from another dictionary.json. A dictionary given by a test (program
+ * sources) ships as written.
+ */
+export function detectorDictionary(
+  given?: string,
+  expandedText = fs.existsSync(EXPANDED_DICTIONARY)
+    ? fs.readFileSync(EXPANDED_DICTIONARY, "utf8")
+    : undefined,
+): string {
+  const source = complianceDictionary(given);
+  if (given !== undefined) return source;
+  const expanded = expandedText
+    ? (JSON.parse(expandedText) as { sourceSha256?: string; dictionary?: unknown })
+    : undefined;
+  if (expanded?.sourceSha256 !== crypto.createHash("sha256").update(source).digest("hex"))
+    throw new Error(
+      "compliance/dictionary.expanded.json was not made from compliance/dictionary.json (missing or stale). Fix: npm run compliance:expand -- --write",
+    );
+  return JSON.stringify(expanded.dictionary);
+}
+
+/** The build-time expansion of compliance/dictionary.json that the detector ships. */
+export const EXPANDED_DICTIONARY = path.join(
+  PROJECT_ROOT,
+  "compliance",
+  "dictionary.expanded.json",
+);
+
 /** Compliance detection on this region's recordings bucket (both stacks: each region has its own). */
 function deployCompliance(
   cfg: StackConfig,
@@ -401,6 +432,7 @@ function deployCompliance(
       logsKeyArn: region.logsKeyArn,
       logRetentionDays: cfg.logRetentionDays,
       dictionaryJson: complianceDictionary(sources.dictionaryJson),
+      detectorDictionaryJson: detectorDictionary(sources.dictionaryJson),
       alertSeverity: cfg.compliance.alertSeverity,
       eventBusName: region.eventBusName,
       eventBusArn: region.eventBusArn,

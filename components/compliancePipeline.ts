@@ -22,8 +22,13 @@ export interface CompliancePipelineArgs {
   readonly dataKeyArn: pulumi.Input<string>;
   readonly logsKeyArn: pulumi.Input<string>;
   readonly logRetentionDays: number;
-  /** The validated dictionary (compliance/dictionary.json), shipped with the function. */
+  /** The validated dictionary as written (compliance/dictionary.json): the real-time rule's terms. */
   readonly dictionaryJson: string;
+  /**
+   * What the detector function ships: the build-time expansion of the same dictionary
+   * (compliance/dictionary.expanded.json; lib/complianceExpand.ts).
+   */
+  readonly detectorDictionaryJson: string;
   /** Findings at or above this severity go to the alert topic and the project event bus. */
   readonly alertSeverity: Severity;
   /** The project's event bus in this region (ContactCenterRegion.eventBusName/Arn). */
@@ -174,7 +179,7 @@ export class CompliancePipeline extends pulumi.ComponentResource {
         region,
         functionName: "customerchannel-compliance-detector",
         entry: "functions/compliance-detector/index.ts",
-        files: { "dictionary.json": args.dictionaryJson },
+        files: { "dictionary.json": args.detectorDictionaryJson },
         description: "Forbidden-word detection in Contact Lens transcripts",
         environment: {
           TABLE_NAME: table.name,
