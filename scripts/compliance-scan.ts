@@ -16,6 +16,8 @@ import {
 } from "../functions/compliance-detector/detect";
 import { parseArgs, USAGE_ERROR } from "./cli";
 
+import { detectorDictionary } from "../lib/complianceDictionary";
+
 export const DEFAULT_DICTIONARY = path.join(__dirname, "..", "compliance", "dictionary.json");
 
 function main(argv: string[]): number {
@@ -26,7 +28,13 @@ function main(argv: string[]): number {
   const stop = parseArgs(program, argv);
   if (stop !== undefined) return stop;
   const o = program.opts<{ dictionary: string }>();
-  const parsed = dictionarySchema.safeParse(JSON.parse(fs.readFileSync(o.dictionary, "utf8")));
+  // The repository's dictionary is scanned as the detector ships it: expanded (issue 20). Any
+  // other file is scanned as written.
+  const text =
+    o.dictionary === DEFAULT_DICTIONARY
+      ? detectorDictionary()
+      : fs.readFileSync(o.dictionary, "utf8");
+  const parsed = dictionarySchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
     process.stderr.write(
       `${o.dictionary}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}\n`,
