@@ -77,6 +77,8 @@ function alternatives(
     const base = t.basic_form === "*" ? surface : t.basic_form;
     let n = 0;
     while (n < surface.length && n < base.length && surface[n] === base[n]) n++;
+    // Written in the dictionary form (言う, 儲かる): the stem is without its last kana.
+    if (n === surface.length && t.conjugated_form === "基本形" && surface.length > 1) n--;
     const stem = surface.slice(0, Math.max(1, n));
     const cut = surface.length - stem.length;
     const reading = t.reading ? hira(t.reading).slice(0, hira(t.reading).length - cut) : "";

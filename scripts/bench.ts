@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { OFFLINE_ENV } from "../config";
 import { benchBackup } from "../bench/backup";
 import { benchCompliance } from "../bench/compliance";
+import { benchComplianceQuality } from "../bench/complianceQuality";
 import { benchDr } from "../bench/dr";
 import { benchOutbound } from "../bench/outbound";
 import { benchPlan } from "../bench/plan";
@@ -62,7 +63,10 @@ async function main(argv: string[]): Promise<number> {
         print,
       );
     if (a === "plan") benchPlan(print, { runs: Number(o.runs), suite: o.suite });
-    if (a === "compliance") benchCompliance(print);
+    if (a === "compliance") {
+      benchComplianceQuality(print);
+      benchCompliance(print);
+    }
     if (a === "dr") await benchDr(print);
     if (a === "backup") await benchBackup(print);
   }

@@ -211,7 +211,7 @@ describe("compliance: detection on a Contact Lens file", () => {
       severity: "critical",
       beginOffsetMillis: 1000,
       endOffsetMillis: 5200,
-      dictionaryVersion: "2026-11-24.1",
+      dictionaryVersion: "2026-12-06.1",
       // "お電話ありがとうございます。こちらの商品は ゲンポン ホショウ です。"
       text: "ゲンポン ホショウ",
       start: 22,

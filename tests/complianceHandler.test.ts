@@ -113,7 +113,7 @@ describe("compliance detector function on a local DynamoDB", function () {
       "FINDING#s4#customer-threat",
       "FINDING#s6#guarantee-principal",
       "FINDING#s6#loss-compensation",
-      `SCAN#${KEY}#e1#2026-11-24.1`,
+      `SCAN#${KEY}#e1#2026-12-06.1`,
     ]);
     // No transcript text is copied into the table.
     expect(JSON.stringify(all)).to.not.include("ございます");
