@@ -7,62 +7,10 @@
  * negation checked), on the 1 MB text cut into segments of about 60 characters, with the same
  * two baselines applied segment by segment.
  */
-import {
-  CompiledDictionary,
-  detect,
-  type Analysis,
-  type Dictionary,
-} from "../functions/compliance-detector/detect";
+import { CompiledDictionary, detect, type Analysis } from "../functions/compliance-detector/detect";
 import { normalise } from "../functions/compliance-detector/normalize";
-
-// A realistic alphabet: hiragana, katakana and 500 common kanji (JIS level 1 range start).
-const KANA = Array.from({ length: 83 }, (_, i) => String.fromCharCode(0x3041 + i)).join("");
-const KATA = Array.from({ length: 86 }, (_, i) => String.fromCharCode(0x30a1 + i)).join("");
-const KANJI = Array.from({ length: 500 }, (_, i) => String.fromCharCode(0x4e00 + i * 7)).join("");
-const ALPHABET = KANA + KANA + KATA + KANJI; // kana twice: transcripts are kana-heavy
-const PUNCT = ["、", "。", " ", "？"];
-
-function rng(seed: number) {
-  let s = seed;
-  return () => (s = (s * 48271) % 2147483647) / 2147483647;
-}
-
-function text(bytes: number, rnd: () => number): string {
-  const parts: string[] = [];
-  let size = 0;
-  while (size < bytes) {
-    const n = 2 + Math.floor(rnd() * 8);
-    let w = "";
-    for (let i = 0; i < n; i++) w += ALPHABET[Math.floor(rnd() * ALPHABET.length)];
-    w += PUNCT[Math.floor(rnd() * PUNCT.length)];
-    parts.push(w);
-    size += n * 3 + 3;
-  }
-  return parts.join("");
-}
-
-function dictionary(terms: number, rnd: () => number): Dictionary {
-  const seen = new Set<string>();
-  const entries: Dictionary["entries"] = [];
-  while (entries.length < terms) {
-    const n = 3 + Math.floor(rnd() * 5);
-    let t = "";
-    for (let i = 0; i < n; i++) t += ALPHABET[Math.floor(rnd() * ALPHABET.length)];
-    const key = normalise(t);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    entries.push({
-      id: `t${entries.length}`,
-      term: t,
-      variants: [],
-      category: "bench",
-      severity: "high",
-      participant: "BOTH",
-      exclusions: [],
-    });
-  }
-  return { version: "bench", entries };
-}
+import { dictionary, rng, text } from "./complianceData";
+import { perSegmentBundled } from "./complianceSegments";
 
 const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
 const time = (f: () => void) => {
@@ -149,6 +97,11 @@ export function benchCompliance(print: (k: string, v: unknown) => void, sizesMb 
     );
     print(`compliance.dict${terms}.per_segment.segments`, contents.length);
     print(`compliance.dict${terms}.per_segment.findings`, found);
+    // The same, in the function's own bundle (esbuild with the Lambda options) in a fresh node.
+    print(
+      `compliance.dict${terms}.per_segment.bundled_detector_mb_per_s`,
+      perSegmentBundled(terms),
+    );
     print(
       `compliance.dict${terms}.per_segment.baseline_regex_mb_per_s`,
       mbps(

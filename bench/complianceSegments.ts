@@ -1,0 +1,66 @@
+/**
+ * Per-segment detector throughput as the Lambda function runs it: this file is bundled with the
+ * functions' esbuild options (components/nodeFunction.ts) and run in a fresh node, so the figure
+ * includes what the bundle adds (keepNames) and excludes the tsx loader of the bench process.
+ * `node <bundle> <terms>` prints the median MB/s of five runs over the benchmark's 1 MB text cut
+ * into ~60-character segments.
+ */
+import { spawnSync } from "node:child_process";
+import * as esbuild from "esbuild";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CompiledDictionary, detect, type Analysis } from "../functions/compliance-detector/detect";
+import { FUNCTION_BUNDLE_OPTIONS } from "../components/nodeFunction";
+import { dictionary, rng, text } from "./complianceData";
+
+/** Runs in the bundle: the figure for `terms` generated entries. */
+export function measure(terms: number): number {
+  const rnd = rng(42);
+  const raw = text(1e6, rnd);
+  const compiled = new CompiledDictionary(dictionary(terms, rnd));
+  const contents: string[] = [];
+  for (let i = 0; i < raw.length; i += 60) contents.push(raw.slice(i, i + 60));
+  const analysis: Analysis = {
+    Version: "1.1.0",
+    CustomerMetadata: { ContactId: "bench", InstanceId: "bench" },
+    Participants: [{ ParticipantId: "p", ParticipantRole: "AGENT" }],
+    Transcript: contents.map((Content, i) => ({
+      Id: `s${i}`,
+      ParticipantId: "p",
+      Content,
+      BeginOffsetMillis: 0,
+      EndOffsetMillis: 1,
+    })),
+  };
+  const bytes = Buffer.byteLength(raw);
+  const rates: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = process.hrtime.bigint();
+    detect(compiled, analysis);
+    rates.push(bytes / 1e6 / (Number(process.hrtime.bigint() - t) / 1e9));
+  }
+  return rates.sort((a, b) => a - b)[2];
+}
+
+/** Bundles this file like a function and runs it for `terms` entries; MB/s as printed. */
+export function perSegmentBundled(terms: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "compliance-bench-"));
+  try {
+    const out = path.join(dir, "bench.js");
+    esbuild.buildSync({
+      ...FUNCTION_BUNDLE_OPTIONS,
+      stdin: {
+        contents: `const m = require(${JSON.stringify(__filename)}); console.log(m.measure(Number(process.argv[2])).toFixed(1));`,
+        resolveDir: __dirname,
+        loader: "ts",
+      },
+      outfile: out,
+    });
+    const r = spawnSync(process.execPath, [out, String(terms)], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`bundled compliance bench failed: ${r.stderr}`);
+    return r.stdout.trim();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
