@@ -7,9 +7,9 @@
  * negation checked), on the 1 MB text cut into segments of about 60 characters, with the same
  * two baselines applied segment by segment.
  */
-import { CompiledDictionary, detect, type Analysis } from "../functions/compliance-detector/detect";
+import { CompiledDictionary, detect } from "../functions/compliance-detector/detect";
 import { normalise } from "../functions/compliance-detector/normalize";
-import { dictionary, rng, text } from "./complianceData";
+import { asSegments, dictionary, rng, text } from "./complianceData";
 import { perSegmentBundled } from "./complianceSegments";
 
 const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(1);
@@ -73,20 +73,7 @@ export function benchCompliance(print: (k: string, v: unknown) => void, sizesMb 
 
     // Per segment, as the function runs it.
     const raw = texts.get(sizesMb[0])!;
-    const contents: string[] = [];
-    for (let i = 0; i < raw.length; i += 60) contents.push(raw.slice(i, i + 60));
-    const analysis: Analysis = {
-      Version: "1.1.0",
-      CustomerMetadata: { ContactId: "bench", InstanceId: "bench" },
-      Participants: [{ ParticipantId: "p", ParticipantRole: "AGENT" }],
-      Transcript: contents.map((Content, i) => ({
-        Id: `s${i}`,
-        ParticipantId: "p",
-        Content,
-        BeginOffsetMillis: 0,
-        EndOffsetMillis: 1,
-      })),
-    };
+    const { contents, analysis } = asSegments(raw);
     let found = 0;
     print(
       `compliance.dict${terms}.per_segment.detector_mb_per_s`,

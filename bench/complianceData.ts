@@ -1,5 +1,5 @@
 /** Generated Japanese text and dictionaries for the compliance benchmarks (deterministic). */
-import type { Dictionary } from "../functions/compliance-detector/detect";
+import type { Analysis, Dictionary } from "../functions/compliance-detector/detect";
 import { normalise } from "../functions/compliance-detector/normalize";
 
 // A realistic alphabet: hiragana, katakana and 500 common kanji (JIS level 1 range start).
@@ -49,4 +49,25 @@ export function dictionary(terms: number, rnd: () => number): Dictionary {
     });
   }
   return { version: "bench", entries };
+}
+
+/** The text cut into ~60-character segments, as one Contact Lens analysis of one agent. */
+export function asSegments(raw: string): { contents: string[]; analysis: Analysis } {
+  const contents: string[] = [];
+  for (let i = 0; i < raw.length; i += 60) contents.push(raw.slice(i, i + 60));
+  return {
+    contents,
+    analysis: {
+      Version: "1.1.0",
+      CustomerMetadata: { ContactId: "bench", InstanceId: "bench" },
+      Participants: [{ ParticipantId: "p", ParticipantRole: "AGENT" }],
+      Transcript: contents.map((Content, i) => ({
+        Id: `s${i}`,
+        ParticipantId: "p",
+        Content,
+        BeginOffsetMillis: 0,
+        EndOffsetMillis: 1,
+      })),
+    },
+  };
 }

@@ -10,29 +10,16 @@ import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CompiledDictionary, detect, type Analysis } from "../functions/compliance-detector/detect";
+import { CompiledDictionary, detect } from "../functions/compliance-detector/detect";
 import { FUNCTION_BUNDLE_OPTIONS } from "../components/nodeFunction";
-import { dictionary, rng, text } from "./complianceData";
+import { asSegments, dictionary, rng, text } from "./complianceData";
 
 /** Runs in the bundle: the figure for `terms` generated entries. */
 export function measure(terms: number): number {
   const rnd = rng(42);
   const raw = text(1e6, rnd);
   const compiled = new CompiledDictionary(dictionary(terms, rnd));
-  const contents: string[] = [];
-  for (let i = 0; i < raw.length; i += 60) contents.push(raw.slice(i, i + 60));
-  const analysis: Analysis = {
-    Version: "1.1.0",
-    CustomerMetadata: { ContactId: "bench", InstanceId: "bench" },
-    Participants: [{ ParticipantId: "p", ParticipantRole: "AGENT" }],
-    Transcript: contents.map((Content, i) => ({
-      Id: `s${i}`,
-      ParticipantId: "p",
-      Content,
-      BeginOffsetMillis: 0,
-      EndOffsetMillis: 1,
-    })),
-  };
+  const { analysis } = asSegments(raw);
   const bytes = Buffer.byteLength(raw);
   const rates: number[] = [];
   for (let r = 0; r < 5; r++) {
