@@ -28,6 +28,12 @@ function main(argv: string[]): number {
   const stop = parseArgs(program, argv);
   if (stop !== undefined) return stop;
   const o = program.opts<{ dictionary: string }>();
+  // Bad usage in one line (exit 2): a dictionary or analysis file that is not there.
+  for (const file of [o.dictionary, ...program.args])
+    if (!fs.existsSync(file)) {
+      process.stderr.write(`${file}: no such file\n`);
+      return USAGE_ERROR;
+    }
   // The repository's dictionary is scanned as the detector ships it: expanded (issue 20). Any
   // other file is scanned as written.
   const text =

@@ -287,6 +287,12 @@ describe("compliance:scan CLI", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+    // A missing file is bad usage: one line, exit 2, no stack trace (issue 21).
+    for (const args of [["/nonexistent.json"], ["--dictionary", "/nope.json", FIXTURE]]) {
+      const m = cli(...args);
+      expect(m.status, args.join(" ")).to.equal(2);
+      expect(m.stderr).to.match(/^\/(nonexistent|nope)\.json: no such file\n$/);
+    }
   });
 });
 

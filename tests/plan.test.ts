@@ -201,19 +201,32 @@ describe("plan CLI", () => {
     expect(body.error).to.include("customerchannel:logRetentionDays: has 2");
   });
 
-  it("exits 1 for a stack with no config file and 2 for bad usage", async () => {
-    const missing = await planCli("--stack", "osaka");
-    expect(missing.code).to.equal(1);
-    expect(missing.stderr).to.include("Pulumi.osaka.yaml does not exist");
-    const usage = await planCli();
-    expect(usage.code).to.equal(2);
-    expect(usage.stderr).to.include("required option '-s, --stack <name>' not specified");
+  it("bad usage exits 2 with one line and no stack trace: unknown stack, missing or broken --config", async () => {
+    const one = (r: { code: number; stderr: string; stdout: string }) => {
+      expect(r.code).to.equal(2);
+      expect(r.stderr.trim().split("\n"), r.stderr).to.have.length(1);
+      expect(r.stderr).to.not.match(/\n\s+at /);
+      expect(r.stdout).to.equal("");
+      return r.stderr.trim();
+    };
+    expect(one(await planCli("--stack", "osaka"))).to.equal(
+      "unknown stack osaka: there is no Pulumi.osaka.yaml (stacks: tokyo, dr)",
+    );
+    expect(one(await planCli("--stack", "tokyo", "--config", "/nonexistent.yaml"))).to.equal(
+      "--config /nonexistent.yaml: no such file",
+    );
+    const broken = path.join(tmp, "Pulumi.broken.yaml");
+    fs.writeFileSync(broken, "config:\n  a: [\n");
+    expect(one(await planCli("--stack", "tokyo", "--config", broken))).to.match(
+      /Pulumi\.broken\.yaml: not valid YAML: /,
+    );
+    expect(one(await planCli())).to.include("required option '-s, --stack <name>' not specified");
   });
 
   it("as a process, exits with planMain's code and its message on stderr", () => {
     const missing = planProcess("--stack", "osaka");
-    expect(missing.code).to.equal(1);
-    expect(missing.stderr).to.include("Pulumi.osaka.yaml does not exist");
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include("there is no Pulumi.osaka.yaml");
     expect(missing.stdout).to.equal("");
   });
 });
