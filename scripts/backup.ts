@@ -30,7 +30,7 @@ import {
 import { apiGates } from "../functions/config-backup/runtime";
 import { applyRestore, planRestore, renderPlan } from "../lib/configRestore";
 import { diffSnapshots, openSnapshot, renderDiff, type Records } from "../lib/configSnapshot";
-import { confirmStackName, readStackOutputs, runMain, USAGE_ERROR } from "./cli";
+import { confirmStackName, readStackOutputs, runMain, USAGE_ERROR, UsageError } from "./cli";
 
 const s3 = () => new S3Client({});
 
@@ -231,7 +231,10 @@ async function main(argv: string[]): Promise<number> {
     const c = (e as { exitCode?: number; code?: string }).exitCode;
     if (c !== undefined) return c === 0 ? 0 : USAGE_ERROR;
     process.stderr.write(`${(e as Error).message}\n`);
-    return /no manifest\.json|not a finished snapshot/.test((e as Error).message) ? USAGE_ERROR : 1;
+    return e instanceof UsageError ||
+      /no manifest\.json|not a finished snapshot/.test((e as Error).message)
+      ? USAGE_ERROR
+      : 1;
   }
   return code;
 }

@@ -8,6 +8,17 @@ import * as readline from "node:readline/promises";
 export const USAGE_ERROR = 2;
 
 /**
+ * What the user must fix before the command can run (a missing tool or file): said in one line,
+ * exit 2, no stack trace.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/**
  * Runs a CLI's `main` and sets the exit code: its answer, or 1 with the stack of an unexpected
  * error. `process.exitCode`, not `process.exit`, so pending output is flushed.
  */
@@ -17,6 +28,11 @@ export function runMain(main: (argv: string[]) => Promise<number>): void {
       process.exitCode = code;
     },
     (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`${e.message}\n`);
+        process.exitCode = USAGE_ERROR;
+        return;
+      }
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exitCode = 1;
     },
@@ -49,13 +65,35 @@ export function parseArgs(
  * state backend is unreachable), else `pulumi stack output --json --show-secrets`.
  */
 export function readStackOutputs(stack: string, dir?: string): Record<string, unknown> {
-  const text = dir
-    ? fs.readFileSync(path.join(dir, `${stack}.json`), "utf8")
-    : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-  return JSON.parse(text) as Record<string, unknown>;
+  const saved = `pulumi stack output --json --show-secrets --stack ${stack} > ${dir ?? "<dir>"}/${stack}.json`;
+  let text: string;
+  if (dir) {
+    const file = path.join(dir, `${stack}.json`);
+    if (!fs.existsSync(file))
+      throw new UsageError(`${file}: no such file (save it with: ${saved})`);
+    text = fs.readFileSync(file, "utf8");
+  } else {
+    try {
+      text = execFileSync(
+        "pulumi",
+        ["stack", "output", "--json", "--show-secrets", "--stack", stack],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+      );
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT")
+        throw new UsageError(
+          `the Pulumi CLI is not installed here, so stack ${stack}'s outputs cannot be read: install it (pulumi.com/docs/install), or give --outputs-dir <dir> with ${stack}.json (${saved}), or rehearse with --fake where the command has it`,
+        );
+      throw new UsageError(
+        `pulumi stack output --stack ${stack} failed (see above): log in to the stack's backend, or give --outputs-dir <dir>`,
+      );
+    }
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new UsageError(`stack ${stack}'s outputs are not JSON`);
+  }
 }
 
 /** Asks `question` on the terminal; true only when the answer is exactly `stack`. */

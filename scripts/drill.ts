@@ -14,7 +14,14 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { rateGate, realPace, type Pace } from "../components/drConnect";
 import { runDrill, type Outputs } from "../lib/drill";
 import { uploadReport, writeReport } from "../lib/drillReport";
-import { confirmStackName, parseArgs, readStackOutputs, runMain, USAGE_ERROR } from "./cli";
+import {
+  confirmStackName,
+  parseArgs,
+  readStackOutputs,
+  runMain,
+  USAGE_ERROR,
+  UsageError,
+} from "./cli";
 
 interface Options {
   from: string;
@@ -115,8 +122,9 @@ async function main(argv: string[]): Promise<number> {
     try {
       [primary, dr] = [o.from, o.to].map((stack) => readStackOutputs(stack, o.outputsDir));
     } catch (e) {
+      // A missing tool or file is the user's to fix (exit 2); anything else failed (exit 1).
       process.stderr.write(`cannot read the stack outputs: ${(e as Error).message}\n`);
-      return 1;
+      return e instanceof UsageError ? USAGE_ERROR : 1;
     }
     client = (region) => new ConnectClient({ region });
     ssm = (region) => new SSMClient({ region });

@@ -441,5 +441,29 @@ describe("DR drill", () => {
       expect(u.status).to.equal(2);
       expect(u.stderr).to.include("--upload needs the real vault");
     });
+
+    it("without a Pulumi CLI or a saved outputs file it says what to give instead, in one line (exit 2)", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-outputs-"));
+      const r = cli("--from", "tokyo", "--to", "dr", "--dry-run", "--outputs-dir", dir);
+      expect(r.status).to.equal(2);
+      expect(r.stderr).to.equal(
+        `cannot read the stack outputs: ${path.join(dir, "tokyo.json")}: no such file (save it with: pulumi stack output --json --show-secrets --stack tokyo > ${dir}/tokyo.json)\n`,
+      );
+      // This machine has no Pulumi CLI (as a new user's may not): the message names the ways on.
+      const noCli = spawnSync(
+        process.execPath,
+        ["--import", "tsx", "scripts/drill.ts", "--from", "tokyo", "--to", "dr", "--dry-run"],
+        {
+          cwd: PROJECT_ROOT,
+          encoding: "utf8",
+          env: { ...process.env, PATH: path.dirname(process.execPath) },
+        },
+      );
+      expect(noCli.status).to.equal(2);
+      expect(noCli.stderr).to.include("the Pulumi CLI is not installed here");
+      expect(noCli.stderr).to.include("--outputs-dir");
+      expect(noCli.stderr).to.include("--fake");
+      expect(noCli.stderr.trim().split("\n")).to.have.length(1);
+    });
   });
 });
