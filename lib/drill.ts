@@ -65,6 +65,10 @@ export interface DrillRequest {
   readonly environment: string;
 }
 
+/** A rehearsal (--fake): any environment but real AWS. Its times are on a virtual clock. */
+export const rehearsal = (req: Pick<DrillRequest, "environment">): boolean =>
+  req.environment !== "AWS";
+
 export interface DrillDeps {
   readonly client: (region: string) => ConnectClient;
   /** SSM in the DR region: the chat target parameter (when the dr stack has chat). */
@@ -242,7 +246,7 @@ export async function runDrill(req: DrillRequest, deps: DrillDeps): Promise<Dril
       if (
         !req.yes &&
         !(await deps.confirm(
-          `${p.describe(req.percent)} in ${mode} mode, for real. Type the dr stack name (${req.to}) to go on: `,
+          `${p.describe(req.percent)} in ${mode} mode, ${rehearsal(req) ? "in the rehearsal (in-memory Connect: nothing in AWS changes)" : "for real"}. Type the dr stack name (${req.to}) to go on: `,
         ))
       ) {
         result = "aborted";
@@ -298,7 +302,7 @@ export async function runDrill(req: DrillRequest, deps: DrillDeps): Promise<Dril
     ...(error ? { error } : {}),
   };
   log(
-    `${result === "passed" ? "✔" : result === "dry-run" ? "·" : "✘"} drill ${result}${report.rtoSeconds !== undefined ? `; time to flip (RTO) ${report.rtoSeconds.toFixed(1)} s` : ""}${report.failbackSeconds !== undefined ? `; failback ${report.failbackSeconds.toFixed(1)} s` : ""}; ${report.apiCalls.total} API calls (${report.apiCalls.mutating} mutating, ${report.apiCalls.throttled} throttled)`,
+    `${result === "passed" ? "✔" : result === "dry-run" ? "·" : "✘"} drill ${result}${report.rtoSeconds !== undefined ? `; time to flip (RTO${rehearsal(req) ? ", virtual clock" : ""}) ${report.rtoSeconds.toFixed(1)} s` : ""}${report.failbackSeconds !== undefined ? `; failback ${report.failbackSeconds.toFixed(1)} s` : ""}; ${report.apiCalls.total} API calls (${report.apiCalls.mutating} mutating, ${report.apiCalls.throttled} throttled)`,
   );
   for (const a of actions) log(`→ ${a}`);
   return report;

@@ -29,7 +29,7 @@ export function renderMarkdown(r: DrillReport): string {
     `| Environment | ${cell(r.environment)} |`,
     `| Target | ${r.targetDrPercent}% of calls in ${r.regions.dr}${r.failback ? ", then back" : ""}${r.dryRun ? " (dry run: nothing changed)" : ""} |`,
     `| Started / ended | ${r.startedAt} / ${r.endedAt} |`,
-    `| Time to flip (RTO) | ${r.rtoSeconds === undefined ? "-" : `${r.rtoSeconds.toFixed(1)} s`} |`,
+    `| Time to flip (RTO) | ${r.rtoSeconds === undefined ? "-" : `${r.rtoSeconds.toFixed(1)} s${r.environment === "AWS" ? "" : " (virtual clock of the rehearsal)"}`} |`,
     `| Failback | ${r.failbackSeconds === undefined ? "-" : `${r.failbackSeconds.toFixed(1)} s`} |`,
     `| API calls | ${r.apiCalls.total} (${r.apiCalls.mutating} mutating, ${r.apiCalls.throttled} throttled and retried) |`,
     ...(r.error ? [`| Stopped because | ${cell(r.error)} |`] : []),

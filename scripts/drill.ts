@@ -91,6 +91,10 @@ async function main(argv: string[]): Promise<number> {
     const { offlineOutputs } = await import("../lib/plan");
     const { FakeConnectDr } = await import("../tests/support/fakeConnectDr");
     // The stacks' outputs as `pulumi up` would leave them; `npm run plan` is what checks them.
+    // A few seconds of silence otherwise: say what is happening.
+    process.stdout.write(
+      `… running ${o.from} and ${o.to} offline for their outputs (a few seconds)\n`,
+    );
     const stacks = [
       await offlineOutputs({ stack: o.from }),
       await offlineOutputs({ stack: o.to, stackFile: o.config }),

@@ -60,7 +60,7 @@ describe("DR drill", () => {
   const drill = (
     dr: Outputs,
     over: Partial<DrillRequest> = {},
-    deps: { confirm?: () => Promise<boolean>; pace?: Pace } = {},
+    deps: { confirm?: (question: string) => Promise<boolean>; pace?: Pace } = {},
   ) => {
     const lines: string[] = [];
     const run = runDrill(
@@ -134,7 +134,10 @@ describe("DR drill", () => {
       });
       // Back where the stack declares it: nothing left to record.
       expect(report.actions).to.deep.equal([]);
-      expect(lines.at(-1)).to.match(/^✔ drill passed; time to flip \(RTO\) \d+\.\d s; failback/);
+      // A rehearsal's times are virtual, and the line says so.
+      expect(lines.at(-1)).to.match(
+        /^✔ drill passed; time to flip \(RTO, virtual clock\) \d+\.\d s; failback/,
+      );
     });
 
     it("a real failover (no failback) says how to record it in the stack and where agents sign in", async () => {
@@ -199,13 +202,23 @@ describe("DR drill", () => {
         replica,
         { yes: false },
         {
-          confirm: () => {
-            asked.push("?");
+          confirm: (question) => {
+            asked.push(question);
             return Promise.resolve(false);
           },
         },
       );
       expect(asked).to.have.length(1);
+      // A rehearsal never claims to act for real (issue 21); a real drill does.
+      expect(asked[0]).to.include("in the rehearsal (in-memory Connect: nothing in AWS changes)");
+      expect(asked[0]).to.not.include("for real");
+      const real: string[] = [];
+      await drill(
+        replica,
+        { yes: false, environment: "AWS" },
+        { confirm: (q) => (real.push(q), Promise.resolve(false)) },
+      );
+      expect(real[0]).to.include(", for real. Type the dr stack name (dr) to go on: ");
       expect(report.result).to.equal("aborted");
       expect(report.error).to.equal("not confirmed: nothing was changed");
       expect(fake.mutatingCalls()).to.deep.equal([]);
@@ -379,7 +392,9 @@ describe("DR drill", () => {
       expect(JSON.parse(fs.readFileSync(files.json, "utf8"))).to.deep.equal(report);
       const md = fs.readFileSync(files.markdown, "utf8");
       expect(md.split("\n")[0]).to.equal("# DR drill tokyo → dr: PASSED");
-      expect(md).to.include(`| Time to flip (RTO) | ${report.rtoSeconds?.toFixed(1)} s |`);
+      expect(md).to.include(
+        `| Time to flip (RTO) | ${report.rtoSeconds?.toFixed(1)} s (virtual clock of the rehearsal) |`,
+      );
       expect(md).to.include("| Environment | test: fake Connect |");
       for (const s of report.steps)
         expect(md).to.include(`| ${s.kind} | ${s.name} | ${s.startedAt} |`);
@@ -428,6 +443,10 @@ describe("DR drill", () => {
       expect(r.stdout).to.include("▶ preflight: replica instance ACTIVE");
       expect(r.stdout).to.include("▶ plan: 100% of calls and agents to ap-northeast-3");
       expect(r.stdout).to.match(/· drill dry-run; 10 API calls \(0 mutating, 0 throttled\)/);
+      // The silent offline planning says what it is doing first (issue 21).
+      expect(r.stdout.split("\n")[0]).to.equal(
+        "… running tokyo and dr offline for their outputs (a few seconds)",
+      );
       expect(fs.readdirSync(dir).sort()).to.have.length(2);
     });
 
