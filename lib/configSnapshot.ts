@@ -115,8 +115,10 @@ export const KINDS: Record<
         : r.kind === "attribute"
           ? `attribute ${s(r.AttributeType)}`
           : `storage ${s(r.StorageType)} ${s(r.ResourceType ?? "")}`.trim(),
-    ids: ["Arn"],
+    // The instance's own id and ARN differ between instances: never a difference.
+    ids: ["Arn", "Id"],
   },
+  // Keyed by the number's ARN, which differs between instances: named by the number (below).
   phoneNumberFlows: { name: (r) => s(r.ResourceId), ids: [] },
 };
 
@@ -195,8 +197,10 @@ export function normalise(records: Records): Record<string, Map<string, unknown>
     for (const r of list) {
       const own = new Set((spec?.ids ?? []).map((f) => s(r[f])));
       // An object's own id/ARN is not a difference; references to others are, by name.
+      // A name that is itself an id or ARN (a number's association) is named by what it refers to.
+      const raw = spec ? spec.name(r) : JSON.stringify(r);
       byName.set(
-        spec ? spec.name(r) : JSON.stringify(r),
+        refs.get(raw) ?? raw,
         rewrite(
           Object.fromEntries(Object.entries(r).filter(([k]) => !spec?.ids.includes(k))),
           (v) => (own.has(v) ? undefined : refs.get(v)),
