@@ -103,8 +103,14 @@ const has = (o: unknown, key: string) =>
 /** A whole-value attribute reference such as `$.Attributes.authBot`, resolved per contact. */
 const isDynamic = (v: unknown) => typeof v === "string" && v.startsWith("$.");
 
+/**
+ * A template placeholder (`{{function.caller-auth}}`): the program renders it into the region-
+ * neutral ARN it checks then; in the template it is not an ARN at all.
+ */
+const isPlaceholder = (v: unknown) => typeof v === "string" && /^\{\{[^}]+\}\}$/.test(v);
+
 const regionNeutral = (arn: unknown, what: string, o: ValidateOptions): [string, string][] => {
-  if (!o.multiRegion || typeof arn !== "string" || isDynamic(arn)) return [];
+  if (!o.multiRegion || typeof arn !== "string" || isDynamic(arn) || isPlaceholder(arn)) return [];
   const region = arn.split(":")[3];
   return region === "$.AwsRegion"
     ? []

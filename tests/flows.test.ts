@@ -497,6 +497,21 @@ describe("flows: validate CLI", () => {
   it("exits 2 for a missing file", () => {
     expect(cli("/nonexistent/flow.json").status).to.equal(2);
   });
+
+  it("--multi-region passes every shipped template (placeholders render region-neutral) and fails a pinned ARN", () => {
+    const all = fs.readdirSync(TEMPLATES).map((f) => path.join(TEMPLATES, f));
+    const ok = cli("--multi-region", ...all);
+    expect(ok.status, ok.stdout).to.equal(0);
+    const f = load("auth-verify");
+    const lambda = f.Actions.find((a) => a.Type === "InvokeLambdaFunction")!;
+    lambda.Parameters.LambdaFunctionARN =
+      "arn:aws:lambda:ap-northeast-1:123456789012:function:customerchannel-caller-auth";
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "flows-")), "pinned.json");
+    fs.writeFileSync(file, JSON.stringify(f));
+    const bad = cli("--multi-region", file);
+    expect(bad.status).to.equal(1);
+    expect(bad.stdout).to.include("is pinned to region ap-northeast-1");
+  });
 });
 
 describe("flows: diagrams", () => {
