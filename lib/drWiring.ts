@@ -23,6 +23,6 @@ export function drWiringCommands(
   if (chat && typeof chat === "object")
     for (const field of ["endpoint", "targetParameterArn", "instanceArn", "portalBucketDomain"])
       if (typeof chat[field] === "string" && chat[field])
-        set(`customerchannel:chat.dr.${field}`, chat[field] as string, true);
+        set(`customerchannel:chat.dr.${field}`, chat[field], true);
   return lines;
 }
