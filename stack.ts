@@ -37,6 +37,7 @@ import {
 import { type StackConfig } from "./config";
 import { loadTemplate } from "./flows/catalog";
 import { complianceDictionary, detectorDictionary } from "./lib/complianceDictionary";
+import { numberWarnings } from "./lib/numberWarnings";
 
 export {
   complianceDictionary,
@@ -619,6 +620,7 @@ function composePrimary(
   // exists only once the dr stack has run: until the operator sets its ARN here they ring this
   // instance only, then they move to the group in place (README "DR runbook").
   const group = cfg.globalResiliency ? cfg.trafficDistributionGroupArn : undefined;
+  for (const w of numberWarnings(cfg.stack, cfg.region, cfg.phoneNumbers)) void pulumi.log.warn(w);
   if (cfg.globalResiliency && !group && Object.keys(cfg.phoneNumbers).length) {
     void pulumi.log.warn(
       `phone numbers are claimed to the instance and will not fail over; after deploying the dr stack, move them to its traffic distribution group: pulumi config set ${cfg.project}:trafficDistributionGroupArn "$(pulumi stack output trafficDistributionGroupArn --stack dr)" --stack ${cfg.stack}`,
@@ -766,6 +768,9 @@ function composeDr(
   );
   const drPercent = cfg.failover.drPercent ?? (cfg.failover.activeRegion === "dr" ? 100 : 0);
   // Standalone: the DR instance's own numbers, claimed without a flow: Failover routes them.
+  if (flows)
+    for (const w of numberWarnings(cfg.stack, cfg.region, cfg.phoneNumbers))
+      void pulumi.log.warn(w);
   const numbers =
     flows &&
     new PhoneNumbers(

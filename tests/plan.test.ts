@@ -75,8 +75,9 @@ describe("plan (in-process)", () => {
     });
   });
 
-  it("warns that the SAML metadata is the placeholder and the numbers are not in the group", () => {
-    expect(tokyo.warnings).to.have.length(2);
+  it("warns that the SAML metadata is the placeholder, JP numbers take weeks, and the numbers are not in the group", () => {
+    expect(tokyo.warnings).to.have.length(3);
+    expect(tokyo.warnings.join("\n")).to.include("stack tokyo claims Japanese numbers (main)");
     expect(tokyo.warnings.join("\n")).to.include("placeholder SAML metadata");
     // Until tokyo has the replica's group ARN its numbers ring Tokyo only.
     expect(tokyo.warnings.join("\n")).to.include(
@@ -90,9 +91,10 @@ describe("plan (in-process)", () => {
     expect(lines[0]).to.equal(
       "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 369 cloud resources in 30 components (+2 providers/references)",
     );
-    expect(lines.slice(1, 5)).to.deep.equal([
+    expect(lines.slice(1, 6)).to.deep.equal([
       `warning: ${tokyo.warnings[0]}`,
       `warning: ${tokyo.warnings[1]}`,
+      `warning: ${tokyo.warnings[2]}`,
       "",
       "├─ tokyo  customerchannel:connect:ContactCenterRegion",
     ]);
