@@ -740,6 +740,8 @@ export interface ParseContext {
    * `pulumi preview`/`up` refuses it, so nobody federates agents to a throw-away certificate.
    */
   readonly allowPlaceholderSaml?: boolean;
+  /** The stack file the values came from, when not Pulumi.<stack>.yaml (plan --config). */
+  readonly stackFile?: string;
 }
 
 /** A value as the user wrote it: strings quoted, numbers and booleans bare, long ones cut. */
@@ -751,9 +753,9 @@ const q = (v: unknown): string => {
 const fix = (stack: string, key: string, value: string) =>
   `Fix: pulumi config set ${PROJECT}:${key} ${value} --stack ${stack}`;
 
-const fixFor = (stack: string, key: string): string =>
+const fixFor = (stack: string, key: string, stackFile?: string): string =>
   (STRUCTURED_KEYS as readonly string[]).includes(key)
-    ? `Fix: edit ${PROJECT}:${key} in Pulumi.${stack}.yaml (or pulumi config set --path '${PROJECT}:${key}.<name>...' --stack ${stack})`
+    ? `Fix: edit ${PROJECT}:${key} in ${stackFile ?? `Pulumi.${stack}.yaml`} (or pulumi config set --path '${PROJECT}:${key}.<name>...' --stack ${stack})`
     : fix(stack, key, "<value>");
 
 function levenshtein(a: string, b: string): number {
@@ -934,7 +936,7 @@ export function parseConfig(
       const shown = value === undefined ? "is missing" : `has ${q(value)}`;
       problems.push({
         key: `${PROJECT}:${top}`,
-        message: `${sub ? `${sub} ` : ""}${shown}; ${allowed}. ${fixFor(ctx.stack, top)}`,
+        message: `${sub ? `${sub} ` : ""}${shown}; ${allowed}. ${fixFor(ctx.stack, top, ctx.stackFile)}`,
       });
     }
     throw new ConfigError(ctx.stack, problems);
@@ -1174,6 +1176,8 @@ export const readProjectFile = (relativePath: string): string | undefined => {
 
 /** Set by the offline plan runner (scripts/plan.ts); never by users. */
 export const OFFLINE_ENV = "CUSTOMERCHANNEL_OFFLINE_PLAN";
+/** Set by the offline plan to the --config file it read (fix hints name it). */
+export const STACK_FILE_ENV = "CUSTOMERCHANNEL_STACK_FILE";
 
 /** Read the running stack's config from Pulumi and validate it. Throws ConfigError. */
 export function loadConfig(): StackConfig {
@@ -1181,5 +1185,6 @@ export function loadConfig(): StackConfig {
     stack: pulumi.getStack(),
     readFile: readProjectFile,
     allowPlaceholderSaml: process.env[OFFLINE_ENV] === "1",
+    stackFile: process.env[STACK_FILE_ENV] || undefined,
   });
 }

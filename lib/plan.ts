@@ -3,7 +3,7 @@
  * YAML config and renders what would be deployed. Pure of process I/O so tests can call it.
  */
 import * as path from "node:path";
-import { ConfigError, OFFLINE_ENV, PROJECT, PROJECT_ROOT } from "../config";
+import { ConfigError, OFFLINE_ENV, PROJECT, PROJECT_ROOT, STACK_FILE_ENV } from "../config";
 import {
   DEFAULT_PACK_CONFIG,
   evaluate,
@@ -97,9 +97,14 @@ async function runStackOffline(
   config: Record<string, string>,
   projectDir: string,
   stackReferences: Record<string, Record<string, unknown>>,
+  stackFile?: string,
 ): Promise<RunResult> {
   const previous = process.env[OFFLINE_ENV];
+  const previousFile = process.env[STACK_FILE_ENV];
   process.env[OFFLINE_ENV] = "1";
+  // Config fix hints name the file the user gave (--config), not Pulumi.<stack>.yaml.
+  if (stackFile) process.env[STACK_FILE_ENV] = stackFile;
+  else delete process.env[STACK_FILE_ENV];
   try {
     return await runOffline({
       stack,
@@ -111,6 +116,8 @@ async function runStackOffline(
   } finally {
     if (previous === undefined) delete process.env[OFFLINE_ENV];
     else process.env[OFFLINE_ENV] = previous;
+    if (previousFile === undefined) delete process.env[STACK_FILE_ENV];
+    else process.env[STACK_FILE_ENV] = previousFile;
   }
 }
 
@@ -145,7 +152,7 @@ async function runPlanned(opts: PlanOptions, projectDir: string): Promise<Ran> {
     provenance[primary] = `offline run of Pulumi.${local}.yaml`;
   }
   const run = await timedAsync("program", () =>
-    runStackOffline(opts.stack, config, projectDir, stackReferences),
+    runStackOffline(opts.stack, config, projectDir, stackReferences, opts.stackFile),
   );
   outputsByConfig.set(JSON.stringify([projectDir, opts.stack, config]), run.outputs);
   return { run, config, provenance };

@@ -175,6 +175,16 @@ describe("plan CLI", () => {
     expect(r.stdout).to.equal("");
   });
 
+  it("fix hints name the --config file actually read, not Pulumi.<stack>.yaml (issue 21)", async () => {
+    const file = path.join(tmp, "Pulumi.try.yaml");
+    const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
+    fs.writeFileSync(file, `${yaml}  customerchannel:chat: {waf: {perIpRequestsPer5Minutes: 5}}\n`);
+    const r = await planCli("--stack", "tokyo", "--config", file);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.include(`Fix: edit customerchannel:chat in ${file} (or pulumi config set`);
+    expect(r.stderr).to.not.include("Pulumi.tokyo.yaml");
+  });
+
   it("exits 1 on a mandatory policy violation, naming the rule and the resource", async () => {
     const file = path.join(tmp, "Pulumi.short-logs.yaml");
     const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
