@@ -87,6 +87,16 @@ const chatSettings = (
  * The region's API Gateway account logging setting, once per stack and only when a REST API here
  * needs it (chat in both stacks, outbound in the primary).
  */
+/**
+ * Lambda keeps this many concurrent executions of an account's quota unreserved (Lambda developer
+ * guide, "Configuring reserved concurrency": a function's reservation must leave at least 100).
+ */
+export const LAMBDA_UNRESERVED_MINIMUM = 100;
+
+/** The executions the stack's functions reserve together. */
+const reservedConcurrency = (watched: readonly Watched[]): number =>
+  watched.reduce((n, w) => n + (w.kind === "function" ? (w.reservedConcurrency ?? 0) : 0), 0);
+
 /** A factory that makes its value on first use and returns the same value after. */
 function once<T>(make: () => T): () => T {
   let value: { v: T } | undefined;
@@ -520,7 +530,14 @@ export function composeStack(
   const watched = startWatching();
   const outputs =
     cfg.role === "primary" ? composePrimary(cfg, opts, sources) : composeDr(cfg, opts, sources);
-  return { ...outputs, ...deployMonitoring(cfg, watched, outputs, opts) };
+  // Monitoring makes functions of its own (the change audit): counted after it.
+  const monitoring = deployMonitoring(cfg, watched, outputs, opts);
+  const reserved = reservedConcurrency(watched);
+  if (reserved > 0)
+    void pulumi.log.warn(
+      `stack ${cfg.stack} reserves ${reserved} concurrent Lambda executions in ${cfg.region}: the account's quota (Service Quotas → AWS Lambda → Concurrent executions) must be at least ${reserved + LAMBDA_UNRESERVED_MINIMUM} there, since Lambda keeps ${LAMBDA_UNRESERVED_MINIMUM} unreserved; new accounts can start lower, and pulumi up then fails on the first function. Check it, or lower the concurrency settings (README "Before your first pulumi up")`,
+    );
+  return { ...outputs, ...monitoring };
 }
 
 /** Alarms, alarm topic and dashboard for everything this stack registered. */

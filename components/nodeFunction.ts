@@ -171,6 +171,7 @@ export class NodeFunction extends pulumi.ComponentResource {
       functionName: fn.name,
       timeoutSeconds: args.timeoutSeconds,
       logGroupName: logGroup.name,
+      reservedConcurrency: args.reservedConcurrency,
     });
     this.arn = fn.arn;
     this.name = fn.name;

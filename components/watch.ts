@@ -18,6 +18,8 @@ export type Watched =
       readonly timeoutSeconds: number;
       /** Its log group: AWS API throttling it retried is counted from the logs. */
       readonly logGroupName: pulumi.Input<string>;
+      /** Its reserved concurrency: the stack's total is checked against the account's quota. */
+      readonly reservedConcurrency?: number;
     }
   | {
       readonly kind: "queue";

@@ -76,8 +76,12 @@ describe("plan (in-process)", () => {
   });
 
   it("warns that the SAML metadata is the placeholder, JP numbers take weeks, and the numbers are not in the group", () => {
-    expect(tokyo.warnings).to.have.length(3);
+    expect(tokyo.warnings).to.have.length(4);
     expect(tokyo.warnings.join("\n")).to.include("stack tokyo claims Japanese numbers (main)");
+    // The stack's reserved Lambda concurrency against the account quota (issue 21).
+    expect(tokyo.warnings.join("\n")).to.include(
+      "stack tokyo reserves 127 concurrent Lambda executions in ap-northeast-1: the account's quota (Service Quotas → AWS Lambda → Concurrent executions) must be at least 227 there",
+    );
     expect(tokyo.warnings.join("\n")).to.include("placeholder SAML metadata");
     // Until tokyo has the replica's group ARN its numbers ring Tokyo only.
     expect(tokyo.warnings.join("\n")).to.include(
@@ -91,10 +95,11 @@ describe("plan (in-process)", () => {
     expect(lines[0]).to.equal(
       "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 369 cloud resources in 30 components (+2 providers/references)",
     );
-    expect(lines.slice(1, 6)).to.deep.equal([
+    expect(lines.slice(1, 7)).to.deep.equal([
       `warning: ${tokyo.warnings[0]}`,
       `warning: ${tokyo.warnings[1]}`,
       `warning: ${tokyo.warnings[2]}`,
+      `warning: ${tokyo.warnings[3]}`,
       "",
       "├─ tokyo  customerchannel:connect:ContactCenterRegion",
     ]);
