@@ -18,8 +18,9 @@ import { GetPublicKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command } from "commander";
-import { realPace } from "../components/drConnect";
+import { realPace, type Pace } from "../components/drConnect";
 import {
   exportSnapshot,
   readSnapshot,
@@ -38,18 +39,32 @@ const s3 = () => new S3Client({});
 async function live(stack: string, outputsDir?: string): Promise<Records> {
   const o = readStackOutputs(stack, outputsDir);
   const [instanceId, instanceArn, region] = [o.instanceId, o.instanceArn, o.region].map(String);
-  const client = new ConnectClient({ region, maxAttempts: 1 });
+  return exportRecords(
+    { instanceId, instanceArn, region },
+    new ConnectClient({ region, maxAttempts: 1 }),
+    {
+      now: () => Date.now(),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    },
+    stack,
+  );
+}
+
+/** An instance's configuration, exported into memory through `client`. */
+async function exportRecords(
+  target: { instanceId: string; instanceArn: string; region: string },
+  client: ConnectClient,
+  clock: { now: () => number; sleep: (ms: number) => Promise<void> },
+  label: string,
+): Promise<Records> {
+  const { instanceId } = target;
   const files = new Map<string, string>();
   const store: SnapshotStore = {
     put: (k, b) => Promise.resolve(void files.set(k, b)),
     get: (k) => Promise.resolve(files.get(k)),
   };
-  const clock = {
-    now: () => Date.now(),
-    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-  };
   const r = await exportSnapshot(
-    { instanceId, instanceArn, region },
+    target,
     {
       call: (c) => client.send(c as never) as unknown as Promise<Record<string, unknown>>,
       gate: apiGates(clock, 2, 5),
@@ -60,7 +75,7 @@ async function live(stack: string, outputsDir?: string): Promise<Records> {
   );
   if (r.manifest && !r.manifest.complete)
     throw new Error(
-      `reading ${stack} live: ${r.manifest.missing.map((m) => `${m.collection}: ${m.error}`).join("; ")}`,
+      `reading ${label} live: ${r.manifest.missing.map((m) => `${m.collection}: ${m.error}`).join("; ")}`,
     );
   return (await readSnapshot(store, `snapshots/${instanceId}/${r.snapshotId}/`)).records;
 }
@@ -105,6 +120,81 @@ async function trustedKeys(o: {
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
+
+/** The shipped sample snapshots (samples/config-snapshots) and the public key they are signed with. */
+const SAMPLE_DIR = path.join(__dirname, "..", "samples", "config-snapshots");
+
+/**
+ * `restore --fake`: the same verification, plan and apply, against an in-memory DR instance (the
+ * tests' fake Connect: other ids and region, fewer flows, one queue managed by Pulumi) on a
+ * virtual clock. Trusts the shipped sample's signing key and any --trust-key.
+ */
+async function fakeRestore(
+  snapshot: string,
+  o: { trustKey: string[]; dryRun?: boolean; yes?: boolean; includeManaged?: boolean },
+): Promise<number> {
+  const sample = JSON.parse(fs.readFileSync(path.join(SAMPLE_DIR, "signing-key.json"), "utf8")) as {
+    keyArn: string;
+    publicKeyPem: string;
+  };
+  const trusted = new Map([[sample.keyArn, crypto.createPublicKey(sample.publicKeyPem)]]);
+  for (const pair of o.trustKey) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new UsageError(`--trust-key ${pair}: give <keyArn>=<public-key.pem>`);
+    trusted.set(pair.slice(0, at), crypto.createPublicKey(fs.readFileSync(pair.slice(at + 1))));
+  }
+  const source = (await openSnapshot(snapshot, s3, { verify: signatureCheck(trusted) })).records;
+  // Imported only here: the rehearsal needs the dev dependencies, a real restore does not.
+  const { FakeConnectConfig, SMALL } = await import("../tests/support/fakeConnectConfig");
+  const { rateGate } = await import("../components/drConnect");
+  const fake = new FakeConnectConfig(
+    { ...SMALL, flows: 4, quickConnects: 1 },
+    {
+      region: "ap-northeast-3",
+      instanceId: "dddddddd-1111-4222-8333-444444444444",
+      idSalt: "9999",
+    },
+  );
+  try {
+    fake.data.queues[0].Tags = { ManagedBy: "pulumi" };
+    const client = new ConnectClient({
+      region: fake.region,
+      credentials: { accessKeyId: "fake", secretAccessKey: "fake" },
+    });
+    process.stdout.write(
+      `rehearsal: restoring into an in-memory DR instance (${fake.instanceId}, ${fake.region}); nothing in AWS changes\n`,
+    );
+    const target = await exportRecords(
+      { instanceId: fake.instanceId, instanceArn: fake.instanceArn, region: fake.region },
+      client,
+      fake,
+      "the fake instance",
+    );
+    const plan = planRestore(source, target, { includeManaged: o.includeManaged });
+    process.stdout.write(renderPlan(plan));
+    if (o.dryRun) return 0;
+    const pace: Pace = {
+      sleep: fake.sleep,
+      now: fake.now,
+      timeoutMs: 60_000,
+      pollMs: 500,
+      maxAttempts: 8,
+    };
+    const r = await applyRestore(
+      plan,
+      client,
+      fake.instanceId,
+      { ...pace, gate: rateGate(pace) },
+      (l) => process.stdout.write(`${l}\n`),
+    );
+    process.stdout.write(
+      `${r.done} applied, ${r.refused} refused, ${r.failed.length} failed (in memory)\n`,
+    );
+    return r.refused || r.failed.length ? 1 : 0;
+  } finally {
+    fake.restore();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command().name("npm run backup:<diff|restore> --").exitOverride();
@@ -163,10 +253,15 @@ async function main(argv: string[]): Promise<number> {
       collect,
       [],
     )
+    .option(
+      "--fake",
+      "try it offline: restore into an in-memory DR instance, trusting the shipped sample's key",
+    )
     .action(
       async (
         snapshot: string,
         o: {
+          fake?: boolean;
           signedBy: string[];
           trustKey: string[];
           stack: string;
@@ -182,6 +277,10 @@ async function main(argv: string[]): Promise<number> {
             "--target-snapshot plans only: add --dry-run (a real restore reads the target live)\n",
           );
           code = USAGE_ERROR;
+          return;
+        }
+        if (o.fake) {
+          code = await fakeRestore(snapshot, o);
           return;
         }
         const verify = await trustedKeys({

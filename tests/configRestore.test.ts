@@ -314,6 +314,24 @@ describe("config backup: restore", () => {
     expect(tampered.stdout).to.equal("");
   });
 
+  it("tries offline on the shipped samples: diff shows the one change, restore --fake applies into memory", () => {
+    const dir = path.join(
+      PROJECT_ROOT,
+      "samples/config-snapshots/snapshots/ffffffff-1111-4222-8333-444444444444",
+    );
+    const [a, b] = fs
+      .readdirSync(dir)
+      .sort()
+      .map((x) => path.join(dir, x));
+    const d = backupCli("diff", a, b);
+    expect(d.status, d.stderr).to.equal(1);
+    expect(d.stdout).to.include("  ~ queue-1: MaxContacts");
+    const r = backupCli("restore", a, "--stack", "dr", "--fake", "--yes");
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include("nothing in AWS changes");
+    expect(r.stdout).to.match(/\n11 applied, 0 refused, 0 failed \(in memory\)\n$/);
+  });
+
   it("undoes console changes in the same instance", async () => {
     const tokyo = new FakeConnectConfig(SMALL, TOKYO);
     try {
