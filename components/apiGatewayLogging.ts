@@ -55,26 +55,60 @@ export class ApiGatewayLogging extends pulumi.ComponentResource {
 }
 
 /**
- * Every method of a REST API stage: throttled, with CloudWatch metrics, and no execution logs
- * (they would contain request bodies: phone numbers, display names). Access logs are the record.
+ * A REST API stage as both APIs here deploy it: access logs to their own retained, encrypted log
+ * group (`/aws/apigateway/customerchannel-<suffix>`, written through the region's account role),
+ * and every method throttled, with CloudWatch metrics and no execution logs (they would contain
+ * request bodies: phone numbers, display names). Access logs are the record.
  */
-export function stageMethodSettings(
+export function loggedStage(
   name: string,
   a: {
     readonly region: string;
     readonly restApi: pulumi.Input<string>;
-    readonly stageName: pulumi.Input<string>;
+    readonly deployment: pulumi.Input<string>;
+    readonly stageName: string;
+    /** The log group's name after API_ACCESS_LOG_PREFIX. */
+    readonly logSuffix: string;
+    readonly logRetentionDays: number;
+    readonly logsKeyArn: pulumi.Input<string>;
+    /** Access log fields ($context variables): never the body. */
+    readonly format: Record<string, string>;
+    /** The region's API Gateway logging setting (ApiGatewayLogging.account). */
+    readonly apiLogging: pulumi.Resource;
     readonly ratePerSecond: number;
     readonly burst: number;
   },
-  opts: pulumi.CustomResourceOptions,
-): aws.apigateway.MethodSettings {
-  return new aws.apigateway.MethodSettings(
+  parent: pulumi.Resource,
+): aws.apigateway.Stage {
+  const p = { parent };
+  const accessLogs = new aws.cloudwatch.LogGroup(
+    `${name}-access`,
+    {
+      region: a.region,
+      name: `${API_ACCESS_LOG_PREFIX}${a.logSuffix}`,
+      retentionInDays: a.logRetentionDays,
+      kmsKeyId: a.logsKeyArn,
+    },
+    p,
+  );
+  const stage = new aws.apigateway.Stage(
     name,
     {
       region: a.region,
       restApi: a.restApi,
+      deployment: a.deployment,
       stageName: a.stageName,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: JSON.stringify(a.format) },
+    },
+    // Access logs are written through the region's API Gateway account role.
+    { parent, dependsOn: [a.apiLogging] },
+  );
+  new aws.apigateway.MethodSettings(
+    name,
+    {
+      region: a.region,
+      restApi: a.restApi,
+      stageName: stage.stageName,
       methodPath: "*/*",
       settings: {
         throttlingRateLimit: a.ratePerSecond,
@@ -84,6 +118,7 @@ export function stageMethodSettings(
         dataTraceEnabled: false,
       },
     },
-    opts,
+    p,
   );
+  return stage;
 }

@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 // plan, test process and \`pulumi up\`), each service's index loads its resources lazily.
 import * as awsConnect from "@pulumi/aws-native/connect";
 import * as pulumi from "@pulumi/pulumi";
-import { API_ACCESS_LOG_PREFIX, stageMethodSettings } from "./apiGatewayLogging";
+import { loggedStage } from "./apiGatewayLogging";
 import { NodeFunction } from "./nodeFunction";
 import { chatStartPolicy } from "./policies";
 import { watch } from "./watch";
@@ -263,52 +263,33 @@ export class ChatChannel extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: integrations },
     );
-    const accessLogs = new aws.cloudwatch.LogGroup(
-      `${name}-api-access`,
-      {
-        region,
-        name: `${API_ACCESS_LOG_PREFIX}chat-${args.stack}`,
-        retentionInDays: args.logRetentionDays,
-        kmsKeyId: args.logsKeyArn,
-      },
-      p,
-    );
-    const stage = new aws.apigateway.Stage(
+    const stage = loggedStage(
       `${name}-api`,
       {
         region,
         restApi: restApi.id,
         deployment: deployment.id,
         stageName: CHAT_STAGE,
-        accessLogSettings: {
-          destinationArn: accessLogs.arn,
-          // No body, no query string: display names are personal data.
-          format: JSON.stringify({
-            requestId: "$context.requestId",
-            ip: "$context.identity.sourceIp",
-            method: "$context.httpMethod",
-            path: "$context.resourcePath",
-            status: "$context.status",
-            waf: "$context.wafResponseCode",
-            error: "$context.error.message",
-            integrationError: "$context.integrationErrorMessage",
-            latencyMs: "$context.responseLatency",
-          }),
+        logSuffix: `chat-${args.stack}`,
+        logRetentionDays: args.logRetentionDays,
+        logsKeyArn: args.logsKeyArn,
+        // No body, no query string: display names are personal data.
+        format: {
+          requestId: "$context.requestId",
+          ip: "$context.identity.sourceIp",
+          method: "$context.httpMethod",
+          path: "$context.resourcePath",
+          status: "$context.status",
+          waf: "$context.wafResponseCode",
+          error: "$context.error.message",
+          integrationError: "$context.integrationErrorMessage",
+          latencyMs: "$context.responseLatency",
         },
-      },
-      // Access logs are written through the region's API Gateway account role.
-      { parent: this, dependsOn: [args.apiLogging] },
-    );
-    stageMethodSettings(
-      `${name}-api`,
-      {
-        region,
-        restApi: restApi.id,
-        stageName: stage.stageName,
+        apiLogging: args.apiLogging,
         ratePerSecond: args.requestsPerSecond,
         burst: args.burst,
       },
-      p,
+      this,
     );
 
     // --- AWS WAF in front of the stage: per-visitor limits the stage throttle cannot give.

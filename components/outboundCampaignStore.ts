@@ -13,7 +13,7 @@ import {
   recorderPolicy,
   type OutboundPolicyArgs,
 } from "./policies";
-import { API_ACCESS_LOG_PREFIX, stageMethodSettings } from "./apiGatewayLogging";
+import { loggedStage } from "./apiGatewayLogging";
 
 export const OUTBOUND_TOKEN = "customerchannel:outbound:OutboundCampaignStore";
 export const OUTBOUND_TABLE = "customerchannel-outbound";
@@ -406,50 +406,31 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: integrations },
     );
-    const accessLogs = new aws.cloudwatch.LogGroup(
-      `${name}-api-access`,
-      {
-        region,
-        name: `${API_ACCESS_LOG_PREFIX}outbound`,
-        retentionInDays: args.logRetentionDays,
-        kmsKeyId: args.logsKeyArn,
-      },
-      p,
-    );
-    const stage = new aws.apigateway.Stage(
+    const stage = loggedStage(
       `${name}-api`,
       {
         region,
         restApi: restApi.id,
         deployment: deployment.id,
         stageName: "v1",
-        accessLogSettings: {
-          destinationArn: accessLogs.arn,
-          format: JSON.stringify({
-            requestId: "$context.requestId",
-            caller: "$context.identity.caller",
-            user: "$context.identity.userArn",
-            method: "$context.httpMethod",
-            path: "$context.resourcePath",
-            status: "$context.status",
-            validationError: "$context.error.validationErrorString",
-            latencyMs: "$context.responseLatency",
-          }),
+        logSuffix: "outbound",
+        logRetentionDays: args.logRetentionDays,
+        logsKeyArn: args.logsKeyArn,
+        format: {
+          requestId: "$context.requestId",
+          caller: "$context.identity.caller",
+          user: "$context.identity.userArn",
+          method: "$context.httpMethod",
+          path: "$context.resourcePath",
+          status: "$context.status",
+          validationError: "$context.error.validationErrorString",
+          latencyMs: "$context.responseLatency",
         },
-      },
-      // Access logs are written through the region's API Gateway account role.
-      { parent: this, dependsOn: [args.apiLogging] },
-    );
-    stageMethodSettings(
-      `${name}-api`,
-      {
-        region,
-        restApi: restApi.id,
-        stageName: stage.stageName,
+        apiLogging: args.apiLogging,
         ratePerSecond: args.apiRatePerSecond,
         burst: args.apiRatePerSecond * 2,
       },
-      p,
+      this,
     );
 
     this.apiUrl = stage.invokeUrl;
