@@ -9,7 +9,7 @@
  * Every state change is a conditional write, so concurrent Lambda invocations cannot count
  * fewer failures than happened or enrol one number to two customers.
  */
-import { isConditionFailed } from "../shared/dynamo";
+import { isConditionFailed, writeIf } from "../shared/dynamo";
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -85,8 +85,9 @@ export class DynamoAuthStore implements AuthStore {
 
   /** Gives back a budget's reserved attempt (it succeeded: only failures count against a source). */
   async releaseBudget(key: string): Promise<void> {
-    try {
-      await this.db.send(
+    // Nothing reserved (attempts already 0): nothing to give back.
+    await writeIf(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: budgetKey(key),
@@ -94,10 +95,8 @@ export class DynamoAuthStore implements AuthStore {
           ConditionExpression: "attempts > :zero",
           ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
         }),
-      );
-    } catch (e) {
-      if (!isConditionFailed(e)) throw e;
-    }
+      ),
+    );
   }
 
   async putStepUp(st: StepUp): Promise<void> {
@@ -137,8 +136,8 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   async countStepUpTry(contactId: string, maxTries: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writeIf(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: stepUpKey(contactId),
@@ -146,17 +145,13 @@ export class DynamoAuthStore implements AuthStore {
           ConditionExpression: "attribute_exists(pk) AND tries < :max AND used = :no",
           ExpressionAttributeValues: { ":one": 1, ":max": maxTries, ":no": false },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async useStepUp(contactId: string): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writeIf(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: stepUpKey(contactId),
@@ -164,12 +159,8 @@ export class DynamoAuthStore implements AuthStore {
           ConditionExpression: "used = :no",
           ExpressionAttributeValues: { ":yes": true, ":no": false },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   /** Counts one failed verification in a time bucket shared by all callers; returns the new count. */
@@ -269,8 +260,8 @@ export class DynamoAuthStore implements AuthStore {
     now: number,
     policy: LockoutPolicy,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writeIf(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key,
@@ -284,12 +275,8 @@ export class DynamoAuthStore implements AuthStore {
             ":floor": now - policy.windowMs,
           },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async recordSuccess(customerId: string, contactId: string, now: number): Promise<void> {

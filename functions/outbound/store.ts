@@ -10,7 +10,7 @@
  * a state only moves forward, and the live slot leases never pass the concurrent-call limit.
  */
 import { normalizeE164 } from "../../lib/phone";
-import { isConditionFailed } from "../shared/dynamo";
+import { isConditionFailed, writeIf } from "../shared/dynamo";
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -154,26 +154,22 @@ export class OutboundStore {
 
   /** Creates a campaign; false when the id exists already. */
   async putCampaign(c: Campaign): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writeIf(() =>
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...campaignKey(c.campaignId), kind: "campaign", ...c },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   getCampaign = (id: string) => this.get<Campaign>(campaignKey(id));
 
   async cancelCampaign(id: string, at: string): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writeIf(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: campaignKey(id),
@@ -182,12 +178,8 @@ export class OutboundStore {
           ExpressionAttributeNames: { "#s": "state" },
           ExpressionAttributeValues: { ":c": "CANCELLED", ":at": at },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   /**
@@ -238,8 +230,8 @@ export class OutboundStore {
       sets.push("resumeAttempt = :resume");
       values[":resume"] = fields.resumeAttempt;
     }
-    try {
-      await this.db.send(
+    return writeIf(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: requestKey(c, r),
@@ -248,12 +240,8 @@ export class OutboundStore {
           ExpressionAttributeNames: { "#s": "state" },
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   /**
@@ -344,8 +332,8 @@ export class OutboundStore {
     condition: string,
     values?: Record<string, unknown>,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    return writeIf(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: COUNTER,
@@ -354,12 +342,8 @@ export class OutboundStore {
           ExpressionAttributeNames: { "#h": holder },
           ...(values ? { ExpressionAttributeValues: values } : {}),
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   private async leases(): Promise<Record<string, number> | undefined> {
@@ -367,17 +351,16 @@ export class OutboundStore {
   }
 
   private async createLeaseMap(): Promise<void> {
-    try {
-      await this.db.send(
+    // Another worker made it first: the map exists either way.
+    await writeIf(() =>
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...COUNTER, kind: "counter", leases: {} },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-    } catch (e) {
-      if (!isConditionFailed(e)) throw e;
-    }
+      ),
+    );
   }
 
   /** Removes leases that ran out before `now`; returns how many were removed. */
@@ -422,8 +405,9 @@ export class OutboundStore {
       initiatedAt: iso,
       holdsSlot: true,
     };
-    try {
-      await this.db.send(
+    // Already recorded (a retry after a crash): the condition below admits only the same contact.
+    await writeIf(() =>
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...attemptKey(req.campaignId, req.requestId, attempt), kind: "attempt", ...a },
@@ -431,10 +415,8 @@ export class OutboundStore {
           ConditionExpression: "attribute_not_exists(pk) OR contactId = :c",
           ExpressionAttributeValues: { ":c": contactId },
         }),
-      );
-    } catch (e) {
-      if (!isConditionFailed(e)) throw e;
-    }
+      ),
+    );
     await this.db.send(
       new PutCommand({
         TableName: this.table,
