@@ -29,18 +29,29 @@ export function complianceDictionary(
  * refused when it was made from another dictionary.json. A dictionary given by a test (program
  * sources) ships as written.
  */
-export function detectorDictionary(
-  given?: string,
+export function detectorDictionary(given?: string, expandedText?: string): string {
+  return given !== undefined
+    ? complianceDictionary(given)
+    : expandedFor(complianceDictionary(), expandedText);
+}
+
+/** SHA-256 of a dictionary text: what an expansion records as its source. */
+export const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
+
+/**
+ * The expansion of `written` (already validated by complianceDictionary), refused when it was
+ * made from another text.
+ */
+export function expandedFor(
+  written: string,
   expandedText = fs.existsSync(EXPANDED_DICTIONARY)
     ? fs.readFileSync(EXPANDED_DICTIONARY, "utf8")
     : undefined,
 ): string {
-  const source = complianceDictionary(given);
-  if (given !== undefined) return source;
   const expanded = expandedText
     ? (JSON.parse(expandedText) as { sourceSha256?: string; dictionary?: unknown })
     : undefined;
-  if (expanded?.sourceSha256 !== crypto.createHash("sha256").update(source).digest("hex"))
+  if (expanded?.sourceSha256 !== sha256(written))
     throw new Error(
       "compliance/dictionary.expanded.json was not made from compliance/dictionary.json (missing or stale). Fix: npm run compliance:expand -- --write",
     );

@@ -15,7 +15,6 @@
  * not alert. The result is written to compliance/dictionary.expanded.json
  * (`npm run compliance:expand -- --write`), which the stacks ship; a plan refuses a stale one.
  */
-import * as crypto from "node:crypto";
 import * as path from "node:path";
 import * as kuromoji from "kuromoji";
 import {
@@ -24,6 +23,7 @@ import {
   type DictionaryEntry,
 } from "../functions/compliance-detector/detect";
 import { normalise } from "../functions/compliance-detector/normalize";
+import { sha256 } from "./complianceDictionary";
 
 /** Spellings readings cannot produce, reviewed by hand: surface → other spellings. */
 export const SPELLING_TABLE: Readonly<Record<string, readonly string[]>> = {
@@ -144,8 +144,6 @@ export interface ExpandedDictionary {
   readonly analyser: string;
   readonly dictionary: Dictionary;
 }
-
-export const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 export async function expandDictionary(sourceText: string): Promise<ExpandedDictionary> {
   const d = dictionarySchema.parse(JSON.parse(sourceText));
