@@ -5,6 +5,8 @@
  * owns it and the REST APIs here (outbound and chat) wait for it instead of each setting it.
  *
  * The role may write only to log groups named `/aws/apigateway/customerchannel-*` of this region.
+ * The REST APIs' shared pieces live here too: their logged, throttled stage and their Lambda proxy
+ * integrations.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -121,4 +123,42 @@ export function loggedStage(
     p,
   );
   return stage;
+}
+
+/**
+ * A method's Lambda proxy integration (AWS_PROXY: the function gets the whole request and shapes
+ * the response). API Gateway always invokes Lambda with POST, whatever the method's verb.
+ */
+export function lambdaProxyIntegration(
+  name: string,
+  a: {
+    readonly region: string;
+    readonly restApi: pulumi.Input<string>;
+    readonly resourceId: pulumi.Input<string>;
+    readonly method: aws.apigateway.Method;
+    readonly functionArn: pulumi.Output<string>;
+    /** Below API Gateway's default of 29 s where the caller should not wait that long. */
+    readonly timeoutMilliseconds?: number;
+  },
+  opts: pulumi.CustomResourceOptions,
+): aws.apigateway.Integration {
+  return new aws.apigateway.Integration(
+    name,
+    {
+      region: a.region,
+      restApi: a.restApi,
+      resourceId: a.resourceId,
+      httpMethod: a.method.httpMethod,
+      type: "AWS_PROXY",
+      integrationHttpMethod: "POST",
+      uri: a.functionArn.apply(
+        (arn) =>
+          `arn:aws:apigateway:${a.region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+      ),
+      ...(a.timeoutMilliseconds === undefined
+        ? {}
+        : { timeoutMilliseconds: a.timeoutMilliseconds }),
+    },
+    opts,
+  );
 }

@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 // plan, test process and \`pulumi up\`), each service's index loads its resources lazily.
 import * as awsConnect from "@pulumi/aws-native/connect";
 import * as pulumi from "@pulumi/pulumi";
-import { loggedStage } from "./apiGatewayLogging";
+import { lambdaProxyIntegration, loggedStage } from "./apiGatewayLogging";
 import { NodeFunction } from "./nodeFunction";
 import { chatStartPolicy } from "./policies";
 import { watch } from "./watch";
@@ -222,19 +222,14 @@ export class ChatChannel extends pulumi.ComponentResource {
         },
         p,
       );
-      return new aws.apigateway.Integration(
+      return lambdaProxyIntegration(
         id,
         {
           region,
           restApi: restApi.id,
           resourceId: resource.id,
-          httpMethod: method.httpMethod,
-          type: "AWS_PROXY",
-          integrationHttpMethod: "POST",
-          uri: fn.arn.apply(
-            (arn) =>
-              `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
-          ),
+          method,
+          functionArn: fn.arn,
           timeoutMilliseconds: 10_000,
         },
         p,

@@ -13,7 +13,7 @@ import {
   recorderPolicy,
   type OutboundPolicyArgs,
 } from "./policies";
-import { loggedStage } from "./apiGatewayLogging";
+import { lambdaProxyIntegration, loggedStage } from "./apiGatewayLogging";
 
 export const OUTBOUND_TOKEN = "customerchannel:outbound:OutboundCampaignStore";
 export const OUTBOUND_TABLE = "customerchannel-outbound";
@@ -360,20 +360,9 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
           { parent: this, dependsOn: modelResources },
         );
         integrations.push(
-          new aws.apigateway.Integration(
+          lambdaProxyIntegration(
             id,
-            {
-              region,
-              restApi: restApi.id,
-              resourceId,
-              httpMethod: method.httpMethod,
-              type: "AWS_PROXY",
-              integrationHttpMethod: "POST",
-              uri: api.arn.apply(
-                (arn) =>
-                  `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
-              ),
-            },
+            { region, restApi: restApi.id, resourceId, method, functionArn: api.arn },
             p,
           ),
         );
