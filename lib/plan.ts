@@ -12,6 +12,8 @@ import {
   type ResourceView,
 } from "../policy/rules";
 import { securityFacts, type Facts } from "./describe";
+import { checkDeployerPolicy, deployerPolicy, type DeployerPolicy } from "./deployer/policy";
+import type { Finding } from "./fidelity/types";
 import { timed, timedAsync } from "./timing";
 import {
   checkFidelity,
@@ -36,6 +38,8 @@ export interface PlanOptions {
   readonly projectDir?: string;
   /** Policy pack config, as `pulumi preview --policy-pack-config` would pass it. */
   readonly policyConfig?: Partial<PackConfig>;
+  /** Also generate the deployer's least-privilege policy for this AWS account id. */
+  readonly deployerAccount?: string;
 }
 
 export interface PlannedResource {
@@ -83,7 +87,8 @@ export const mandatoryViolations = (plan: Plan) =>
   plan.policy.violations.filter((v) => v.level === "mandatory");
 
 export type PlanResult =
-  { ok: true; plan: Plan } | { ok: false; error: string; kind: "config" | "program" };
+  | { ok: true; plan: Plan; deployer?: { policy: DeployerPolicy; findings: Finding[] } }
+  | { ok: false; error: string; kind: "config" | "program" };
 
 /** Loads index.ts afresh (its top level is the program) and returns its exports. */
 function runIndex(projectDir: string): Record<string, unknown> {
@@ -175,7 +180,10 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
     const { run, config, provenance } = await runPlanned(opts, projectDir);
     const pack = { ...DEFAULT_PACK_CONFIG, ...opts.policyConfig };
     const fidelity = await timedAsync("fidelity", () => checkFidelity(run.resources));
-    return { ok: true, plan: toPlan(run, config, provenance, pack, fidelity) };
+    const plan = toPlan(run, config, provenance, pack, fidelity);
+    if (!opts.deployerAccount) return { ok: true, plan };
+    const policy = await deployerPolicy(opts.stack, run.resources, opts.deployerAccount);
+    return { ok: true, plan, deployer: { policy, findings: await checkDeployerPolicy(policy) } };
   } catch (e) {
     return failure(e);
   }

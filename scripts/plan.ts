@@ -3,6 +3,9 @@
  *
  * Runs the real program offline under mocks with the stack's YAML and prints what `pulumi up`
  * would create. Exit codes: 0 plan printed, 1 invalid config or program error, 2 bad usage.
+ *
+ * `--deployer-policy [--account <id>]` prints instead the least-privilege IAM policies for the
+ * identity that runs `pulumi up` of each stack (lib/deployer), as JSON managed policy documents.
  */
 import { Command } from "commander";
 import * as fs from "node:fs";
@@ -13,6 +16,12 @@ import { parseArgs, USAGE_ERROR } from "./cli";
 import { blockingFidelity, buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
 import { bundleStats, PROJECT_DIR } from "../lib/bundleCache";
 import { phaseMs, timed } from "../lib/timing";
+import {
+  ATTACHED_POLICIES_DEFAULT,
+  MANAGED_POLICY_CHARS,
+  type DeployerPolicy,
+} from "../lib/deployer/policy";
+import type { Finding } from "../lib/fidelity/types";
 
 /** Set to a file path to get the run's phase timings as JSON (npm run bench -- plan). */
 export const TIMINGS_ENV = "CUSTOMERCHANNEL_PLAN_TIMINGS";
@@ -40,7 +49,12 @@ export async function planMain(argv: string[], io: Io): Promise<number> {
     .option(
       "--policy-config <file>",
       "policy pack config JSON, as pulumi preview --policy-pack-config takes it",
-    );
+    )
+    .option(
+      "--deployer-policy",
+      "print the least-privilege IAM policies for running pulumi up of the stack (JSON)",
+    )
+    .option("--account <id>", "AWS account id for --deployer-policy's ARNs", PLACEHOLDER_ACCOUNT);
   const stop = parseArgs(program, argv, io);
   if (stop !== undefined) return stop;
   const o = program.opts<{
@@ -48,7 +62,13 @@ export async function planMain(argv: string[], io: Io): Promise<number> {
     json?: boolean;
     config?: string;
     policyConfig?: string;
+    deployerPolicy?: boolean;
+    account: string;
   }>();
+  if (!/^\d{12}$/.test(o.account)) {
+    io.stderr(`--account ${o.account}: an AWS account id is 12 digits\n`);
+    return USAGE_ERROR;
+  }
   let policyConfig: Partial<PackConfig> | undefined;
   if (o.policyConfig) {
     try {
@@ -87,7 +107,12 @@ export async function planMain(argv: string[], io: Io): Promise<number> {
   let code = 0;
   const json: unknown[] = [];
   for (const [i, stack] of o.stack.entries()) {
-    const result = await buildPlan({ stack, stackFile: o.config, policyConfig });
+    const result = await buildPlan({
+      stack,
+      stackFile: o.config,
+      policyConfig,
+      deployerAccount: o.deployerPolicy ? o.account : undefined,
+    });
     if (!result.ok) {
       code = 1;
       json.push({ ok: false, stack, kind: result.kind, error: result.error });
@@ -108,15 +133,47 @@ export async function planMain(argv: string[], io: Io): Promise<number> {
         `${fidelity.length} AWS fidelity error(s) in stack ${stack}:\n${fidelity.map((f) => `  - ${f.rule}: ${f.resource}: ${f.message}`).join("\n")}\n`,
       );
     }
+    if (result.deployer) {
+      const { policy, findings } = result.deployer;
+      if (!deployerPolicyOk(policy, findings, o.account, io)) code = 1;
+      json.push(policy);
+      continue;
+    }
     json.push({ ok: blocking.length === 0 && fidelity.length === 0, ...result.plan });
     if (!o.json)
       timed("render", () => io.stdout(`${i > 0 ? "\n" : ""}${renderPlan(result.plan)}\n`));
   }
-  if (o.json)
+  if (o.json || o.deployerPolicy)
     timed("render", () =>
       io.stdout(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`),
     );
   return code;
+}
+
+/** The account id printed when none is given: AWS's documentation example account. */
+const PLACEHOLDER_ACCOUNT = "111122223333";
+
+/** One summary line per stack on stderr; false when the policy could not deploy the stack. */
+function deployerPolicyOk(
+  policy: DeployerPolicy,
+  findings: readonly Finding[],
+  account: string,
+  io: Io,
+): boolean {
+  const largest = Math.max(...policy.documents.map((d) => d.chars));
+  io.stderr(
+    `${policy.stack}: ${policy.documents.length} managed policies (largest ${largest} of ${MANAGED_POLICY_CHARS} characters), ${policy.actions} actions, ${findings.length} static findings\n`,
+  );
+  if (account === PLACEHOLDER_ACCOUNT)
+    io.stderr(`  account ${account} is a placeholder: pass --account <your account id>\n`);
+  if (policy.documents.length > ATTACHED_POLICIES_DEFAULT)
+    io.stderr(
+      `  more than ${ATTACHED_POLICIES_DEFAULT} managed policies: raise the IAM quota "Managed policies per role" (up to 20) before attaching them\n`,
+    );
+  for (const t of policy.uncovered)
+    io.stderr(`  no deploy permissions known for ${t}: add it to lib/deployer/grants.ts\n`);
+  for (const f of findings) io.stderr(`  ${f.rule}: ${f.resource}: ${f.message}\n`);
+  return policy.uncovered.length === 0 && findings.length === 0;
 }
 
 function writeTimings(): void {
