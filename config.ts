@@ -899,6 +899,49 @@ function chatProblems(c: Raw, stack: string): ConfigProblem[] {
   return out;
 }
 
+const isReplicaDr = (c: Raw) => c.role === "dr" && c.drMode === "replica";
+
+/**
+ * The config as far as it parsed: each key that failed its schema takes its default (or stays
+ * unset), so the cross-field checks can still run on the others.
+ */
+function usableKeys(raw: Record<string, unknown>, failed: ReadonlySet<string>): Raw {
+  const out: Record<string, unknown> = {};
+  for (const [k, schema] of Object.entries(rawSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(failed.has(k) ? undefined : raw[k]);
+    if (r.success) out[k] = r.data;
+  }
+  return out as Raw;
+}
+
+/** Runs each check on `c`, dropping what a check said after reading a key in `failed`. */
+function runChecks(
+  checks: readonly ((c: Raw, problems: ConfigProblem[]) => void)[],
+  c: Raw,
+  failed: ReadonlySet<string>,
+): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const check of checks) {
+    const read = new Set<string>();
+    const tracked = new Proxy(c, {
+      get: (target, prop, receiver) => {
+        read.add(String(prop));
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const said: ConfigProblem[] = [];
+    try {
+      check(tracked, said);
+    } catch (e) {
+      // A failed key left unset can make a check throw; that check has nothing to add.
+      if (![...read].some((k) => failed.has(k))) throw e;
+      continue;
+    }
+    if (![...read].some((k) => failed.has(k))) out.push(...said);
+  }
+  return out;
+}
+
 export function parseConfig(
   all: Readonly<Record<string, unknown>>,
   ctx: ParseContext,
@@ -920,9 +963,11 @@ export function parseConfig(
   const parsed = rawSchema.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([k]) => known.includes(k))),
   );
+  const failed = new Set<string>();
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const top = String(issue.path[0] ?? "");
+      failed.add(top);
       const sub = issue.path.slice(1).map(String).join(".");
       const value = issue.path.reduce<unknown>((v, p) => {
         if (v === undefined || v === null) return undefined;
@@ -939,189 +984,216 @@ export function parseConfig(
         message: `${sub ? `${sub} ` : ""}${shown}; ${allowed}. ${fixFor(ctx.stack, top, ctx.stackFile)}`,
       });
     }
-    throw new ConfigError(ctx.stack, problems);
   }
-  const c = parsed.data;
+  const c = parsed.success ? parsed.data : usableKeys(raw, failed);
   const key = (k: keyof Raw) => `${PROJECT}:${k}`;
-
-  // Cross-field rules: what AWS would reject late, or what cannot be undone.
   let saml: SamlConfig | undefined;
-  // A replica inherits the primary's SAML provider (IAM is global): only the primary reads metadata.
-  const replicaDr = c.role === "dr" && c.drMode === "replica";
-  if (c.identityType === "SAML" && !replicaDr) {
-    saml = readSaml(c.samlMetadataFile, c.samlSessionDurationSeconds, ctx, problems);
-  }
-  if (c.identityType === "EXISTING_DIRECTORY" && !c.directoryId) {
-    problems.push({
-      key: key("directoryId"),
-      message: `required when identityType is EXISTING_DIRECTORY. ${fix(ctx.stack, "directoryId", "d-1234567890")}`,
-    });
-  }
-  if (c.role === "primary" && c.globalResiliency) {
-    if (c.identityType !== "SAML") {
-      problems.push({
-        key: key("identityType"),
-        message: `has ${q(c.identityType)}; a primary that will be replicated with Global Resiliency must be SAML from day one (the identity type can never be changed and ReplicateInstance refuses non-SAML instances). ${fix(ctx.stack, "identityType", "SAML")}, or turn replication off with pulumi config set ${PROJECT}:globalResiliency false --stack ${ctx.stack}`,
-      });
-    }
-    const pair = GLOBAL_RESILIENCY_PAIRS[c.region];
-    if (pair !== c.drRegion) {
-      problems.push({
-        key: key("drRegion"),
-        message: `has ${q(c.drRegion)}; Global Resiliency replicates ${c.region} only to ${pair ?? "no region"}. ${pair ? fix(ctx.stack, "drRegion", pair) : fix(ctx.stack, "globalResiliency", "false")}`,
-      });
-    }
-  }
-  if (c.role === "dr") {
-    if (!c.primaryStack) {
-      problems.push({
-        key: key("primaryStack"),
-        message: `required for the dr stack (the primary stack whose outputs it reads). ${fix(ctx.stack, "primaryStack", "<org>/customerchannel/tokyo")}`,
-      });
-    }
-    if (c.drMode === "replica") {
-      if (c.identityType !== "SAML") {
+  // Cross-field rules: what AWS would reject late, or what cannot be undone. Each check runs even
+  // when other keys failed their schema, so one run reports every problem; a check that reads a
+  // key which failed is skipped (it would only repeat that key's problem in other words).
+  const checks: ((c: Raw, problems: ConfigProblem[]) => void)[] = [
+    (c, problems) => {
+      // A replica inherits the primary's SAML provider (IAM is global): only the primary reads metadata.
+      if (c.identityType === "SAML" && !isReplicaDr(c)) {
+        saml = readSaml(c.samlMetadataFile, c.samlSessionDurationSeconds, ctx, problems);
+      }
+      if (c.identityType === "EXISTING_DIRECTORY" && !c.directoryId) {
         problems.push({
-          key: key("identityType"),
-          message: `has ${q(c.identityType)}; a Global Resiliency replica inherits the primary's SAML identity. ${fix(ctx.stack, "identityType", "SAML")}, or use ${PROJECT}:drMode standalone`,
+          key: key("directoryId"),
+          message: `required when identityType is EXISTING_DIRECTORY. ${fix(ctx.stack, "directoryId", "d-1234567890")}`,
         });
       }
-      const source = Object.entries(GLOBAL_RESILIENCY_PAIRS).find(
-        ([, dst]) => dst === c.region,
-      )?.[0];
-      if (!source || c.drRegion !== c.region) {
-        problems.push({
-          key: key("region"),
-          message: `has ${q(c.region)} with drRegion ${q(c.drRegion)}; in replica mode the dr stack runs in the replica region (ap-northeast-3 for a Tokyo primary) and drRegion must equal region. ${fix(ctx.stack, "region", "ap-northeast-3")}, or use ${PROJECT}:drMode standalone`,
-        });
-      }
-    }
-  }
-  const failoverSet = c.failover.activeRegion !== "primary" || c.failover.drPercent !== undefined;
-  if (failoverSet && c.role !== "dr") {
-    problems.push({
-      key: key("failover"),
-      message: `has activeRegion ${q(c.failover.activeRegion)}${c.failover.drPercent === undefined ? "" : ` and drPercent ${c.failover.drPercent}`}; failover is declared on the dr stack (its Failover component moves the traffic). Fix: pulumi config rm ${PROJECT}:failover --stack ${ctx.stack}`,
-    });
-  } else if (
-    c.role === "dr" &&
-    c.drMode === "standalone" &&
-    c.failover.drPercent !== undefined &&
-    c.failover.drPercent % 100 !== 0
-  ) {
-    problems.push({
-      key: key("failover"),
-      message: `drPercent has ${c.failover.drPercent}; a standalone dr has its own numbers, which ring the standby or the live flow, so only 0 or 100 are possible (partial drills need Global Resiliency). Fix: pulumi config set --path '${PROJECT}:failover.activeRegion' dr --stack ${ctx.stack} and pulumi config rm --path '${PROJECT}:failover.drPercent' --stack ${ctx.stack}`,
-    });
-  }
-  const numbers = Object.keys(c.phoneNumbers).length;
-  if (replicaDr && raw.phoneNumbers !== undefined) {
-    problems.push({
-      key: key("phoneNumbers"),
-      message: `is set on a replica dr stack; with Global Resiliency the primary claims the numbers to the traffic distribution group and they ring in both regions. Fix: pulumi config rm ${PROJECT}:phoneNumbers --stack ${ctx.stack}`,
-    });
-  } else if (!replicaDr && numbers > c.phoneNumberQuota) {
-    problems.push({
-      key: key("phoneNumbers"),
-      message: `has ${numbers} numbers, over the phone number quota of ${c.phoneNumberQuota} per instance (Connect's default is 5). Remove numbers, or after AWS raises the quota: ${fix(ctx.stack, "phoneNumberQuota", String(numbers))}`,
-    });
-  }
-  problems.push(...chatProblems(c, ctx.stack));
-  if (c.trafficDistributionGroupArn) {
-    const tdg =
-      /^arn:aws[-a-z]*:connect:([a-z0-9-]+):\d{12}:traffic-distribution-group\/[A-Za-z0-9-]+$/.exec(
-        c.trafficDistributionGroupArn,
-      );
-    if (!(c.role === "primary" && c.globalResiliency)) {
-      problems.push({
-        key: key("trafficDistributionGroupArn"),
-        message: `is set, but only a primary with globalResiliency claims numbers to a traffic distribution group. Fix: pulumi config rm ${PROJECT}:trafficDistributionGroupArn --stack ${ctx.stack}`,
-      });
-    } else if (!tdg || tdg[1] !== c.region) {
-      problems.push({
-        key: key("trafficDistributionGroupArn"),
-        message: `has ${tdg ? `a group in ${tdg[1]}` : `${q(c.trafficDistributionGroupArn)}, not a group ARN`}; expected the ARN of a traffic distribution group in ${c.region} (the dr stack's output trafficDistributionGroupArn). Fix: pulumi config set ${PROJECT}:trafficDistributionGroupArn "$(pulumi stack output trafficDistributionGroupArn --stack dr)" --stack ${ctx.stack}`,
-      });
-    }
-  }
-  if (c.role === "primary" && c.backupRegion === c.region) {
-    problems.push({
-      key: key("backupRegion"),
-      message: `has ${q(c.backupRegion)}, the same as region; the backup vault must survive the loss of the primary region. ${fix(ctx.stack, "backupRegion", "ap-northeast-3")}`,
-    });
-  }
-  const s = c;
-  if (s.recordingsExpirationDays > 0 && s.recordingsExpirationDays <= s.recordingsTransitionDays) {
-    problems.push({
-      key: key("recordingsExpirationDays"),
-      message: `has ${s.recordingsExpirationDays}, not after recordingsTransitionDays (${s.recordingsTransitionDays}); 0 keeps recordings forever. ${fix(ctx.stack, "recordingsExpirationDays", "0")}`,
-    });
-  }
-
-  if (c.drFallbackNumber) {
-    const phone = checkE164(c.drFallbackNumber);
-    if (!phone.ok) {
-      problems.push({
-        key: key("drFallbackNumber"),
-        message: `${phone.reason}. ${fix(ctx.stack, "drFallbackNumber", "+81312345678")}`,
-      });
-    }
-  }
-
-  // Routing references must resolve by name.
-  const r = c;
-  for (const [qn, qc] of Object.entries(r.queues)) {
-    if (!r.hoursOfOperation[qc.hours]) {
-      problems.push({
-        key: key("queues"),
-        message: `${qn}.hours has ${q(qc.hours)}; allowed: ${Object.keys(r.hoursOfOperation).join(", ")} (keys of ${PROJECT}:hoursOfOperation). ${fixFor(ctx.stack, "queues")}`,
-      });
-    }
-  }
-  for (const [pn, pc] of Object.entries(r.routingProfiles)) {
-    const refs = [pc.defaultOutboundQueue, ...pc.queues.map((x) => x.queue)];
-    for (const ref of refs) {
-      if (!r.queues[ref]) {
-        problems.push({
-          key: key("routingProfiles"),
-          message: `${pn} refers to queue ${q(ref)}; allowed: ${Object.keys(r.queues).join(", ")} (keys of ${PROJECT}:queues). ${fixFor(ctx.stack, "routingProfiles")}`,
-        });
-      }
-    }
-    for (const qc of pc.queues) {
-      for (const ch of qc.channels) {
-        if (!pc.concurrency[ch]) {
+    },
+    (c, problems) => {
+      if (c.role === "primary" && c.globalResiliency) {
+        if (c.identityType !== "SAML") {
           problems.push({
-            key: key("routingProfiles"),
-            message: `${pn}.queues routes ${ch} from ${qc.queue} but concurrency has no ${ch}; add concurrency.${ch}. ${fixFor(ctx.stack, "routingProfiles")}`,
+            key: key("identityType"),
+            message: `has ${q(c.identityType)}; a primary that will be replicated with Global Resiliency must be SAML from day one (the identity type can never be changed and ReplicateInstance refuses non-SAML instances). ${fix(ctx.stack, "identityType", "SAML")}, or turn replication off with pulumi config set ${PROJECT}:globalResiliency false --stack ${ctx.stack}`,
+          });
+        }
+        const pair = GLOBAL_RESILIENCY_PAIRS[c.region];
+        if (pair !== c.drRegion) {
+          problems.push({
+            key: key("drRegion"),
+            message: `has ${q(c.drRegion)}; Global Resiliency replicates ${c.region} only to ${pair ?? "no region"}. ${pair ? fix(ctx.stack, "drRegion", pair) : fix(ctx.stack, "globalResiliency", "false")}`,
           });
         }
       }
-    }
-  }
-  for (const [sn, sp] of Object.entries(r.securityProfiles)) {
-    if (sp.kind === "agent") {
-      const bad = sp.permissions.filter((p) =>
-        (AGENT_FORBIDDEN_PERMISSIONS as readonly string[]).includes(p),
-      );
-      if (bad.length) {
+    },
+    (c, problems) => {
+      if (c.role === "dr") {
+        if (!c.primaryStack) {
+          problems.push({
+            key: key("primaryStack"),
+            message: `required for the dr stack (the primary stack whose outputs it reads). ${fix(ctx.stack, "primaryStack", "<org>/customerchannel/tokyo")}`,
+          });
+        }
+        if (c.drMode === "replica") {
+          if (c.identityType !== "SAML") {
+            problems.push({
+              key: key("identityType"),
+              message: `has ${q(c.identityType)}; a Global Resiliency replica inherits the primary's SAML identity. ${fix(ctx.stack, "identityType", "SAML")}, or use ${PROJECT}:drMode standalone`,
+            });
+          }
+          const source = Object.entries(GLOBAL_RESILIENCY_PAIRS).find(
+            ([, dst]) => dst === c.region,
+          )?.[0];
+          if (!source || c.drRegion !== c.region) {
+            problems.push({
+              key: key("region"),
+              message: `has ${q(c.region)} with drRegion ${q(c.drRegion)}; in replica mode the dr stack runs in the replica region (ap-northeast-3 for a Tokyo primary) and drRegion must equal region. ${fix(ctx.stack, "region", "ap-northeast-3")}, or use ${PROJECT}:drMode standalone`,
+            });
+          }
+        }
+      }
+    },
+    (c, problems) => {
+      const failoverSet =
+        c.failover.activeRegion !== "primary" || c.failover.drPercent !== undefined;
+      if (failoverSet && c.role !== "dr") {
         problems.push({
-          key: key("securityProfiles"),
-          message: `${sn} is an agent profile with ${bad.join(", ")}; agents may not download call recordings. Remove it or make a supervisor profile. ${fixFor(ctx.stack, "securityProfiles")}`,
+          key: key("failover"),
+          message: `has activeRegion ${q(c.failover.activeRegion)}${c.failover.drPercent === undefined ? "" : ` and drPercent ${c.failover.drPercent}`}; failover is declared on the dr stack (its Failover component moves the traffic). Fix: pulumi config rm ${PROJECT}:failover --stack ${ctx.stack}`,
+        });
+      } else if (
+        c.role === "dr" &&
+        c.drMode === "standalone" &&
+        c.failover.drPercent !== undefined &&
+        c.failover.drPercent % 100 !== 0
+      ) {
+        problems.push({
+          key: key("failover"),
+          message: `drPercent has ${c.failover.drPercent}; a standalone dr has its own numbers, which ring the standby or the live flow, so only 0 or 100 are possible (partial drills need Global Resiliency). Fix: pulumi config set --path '${PROJECT}:failover.activeRegion' dr --stack ${ctx.stack} and pulumi config rm --path '${PROJECT}:failover.drPercent' --stack ${ctx.stack}`,
         });
       }
-    }
-  }
-
-  if (r.auth.provider === "voice-id" && !r.auth.voiceIdAcknowledgeEndOfSupport) {
-    problems.push({
-      key: key("auth"),
-      message: `auth.provider is "voice-id", but AWS ended Amazon Connect Voice ID on ${VOICE_ID_END_OF_SUPPORT}: its APIs, flow blocks and CCP widget no longer work, so callers would never be authenticated. Use the knowledge provider: pulumi config set --path '${PROJECT}:auth.provider' knowledge --stack ${ctx.stack}. Only if you run an environment where Voice ID still answers, acknowledge it: pulumi config set --path '${PROJECT}:auth.voiceIdAcknowledgeEndOfSupport' true --stack ${ctx.stack}`,
-    });
-  }
-
+    },
+    (c, problems) => {
+      const numbers = Object.keys(c.phoneNumbers).length;
+      if (isReplicaDr(c) && raw.phoneNumbers !== undefined) {
+        problems.push({
+          key: key("phoneNumbers"),
+          message: `is set on a replica dr stack; with Global Resiliency the primary claims the numbers to the traffic distribution group and they ring in both regions. Fix: pulumi config rm ${PROJECT}:phoneNumbers --stack ${ctx.stack}`,
+        });
+      } else if (!isReplicaDr(c) && numbers > c.phoneNumberQuota) {
+        problems.push({
+          key: key("phoneNumbers"),
+          message: `has ${numbers} numbers, over the phone number quota of ${c.phoneNumberQuota} per instance (Connect's default is 5). Remove numbers, or after AWS raises the quota: ${fix(ctx.stack, "phoneNumberQuota", String(numbers))}`,
+        });
+      }
+    },
+    (c, problems) => {
+      problems.push(...chatProblems(c, ctx.stack));
+    },
+    (c, problems) => {
+      if (c.trafficDistributionGroupArn) {
+        const tdg =
+          /^arn:aws[-a-z]*:connect:([a-z0-9-]+):\d{12}:traffic-distribution-group\/[A-Za-z0-9-]+$/.exec(
+            c.trafficDistributionGroupArn,
+          );
+        if (!(c.role === "primary" && c.globalResiliency)) {
+          problems.push({
+            key: key("trafficDistributionGroupArn"),
+            message: `is set, but only a primary with globalResiliency claims numbers to a traffic distribution group. Fix: pulumi config rm ${PROJECT}:trafficDistributionGroupArn --stack ${ctx.stack}`,
+          });
+        } else if (!tdg || tdg[1] !== c.region) {
+          problems.push({
+            key: key("trafficDistributionGroupArn"),
+            message: `has ${tdg ? `a group in ${tdg[1]}` : `${q(c.trafficDistributionGroupArn)}, not a group ARN`}; expected the ARN of a traffic distribution group in ${c.region} (the dr stack's output trafficDistributionGroupArn). Fix: pulumi config set ${PROJECT}:trafficDistributionGroupArn "$(pulumi stack output trafficDistributionGroupArn --stack dr)" --stack ${ctx.stack}`,
+          });
+        }
+      }
+    },
+    (c, problems) => {
+      if (c.role === "primary" && c.backupRegion === c.region) {
+        problems.push({
+          key: key("backupRegion"),
+          message: `has ${q(c.backupRegion)}, the same as region; the backup vault must survive the loss of the primary region. ${fix(ctx.stack, "backupRegion", "ap-northeast-3")}`,
+        });
+      }
+    },
+    (c, problems) => {
+      const s = c;
+      if (
+        s.recordingsExpirationDays > 0 &&
+        s.recordingsExpirationDays <= s.recordingsTransitionDays
+      ) {
+        problems.push({
+          key: key("recordingsExpirationDays"),
+          message: `has ${s.recordingsExpirationDays}, not after recordingsTransitionDays (${s.recordingsTransitionDays}); 0 keeps recordings forever. ${fix(ctx.stack, "recordingsExpirationDays", "0")}`,
+        });
+      }
+    },
+    (c, problems) => {
+      if (c.drFallbackNumber) {
+        const phone = checkE164(c.drFallbackNumber);
+        if (!phone.ok) {
+          problems.push({
+            key: key("drFallbackNumber"),
+            message: `${phone.reason}. ${fix(ctx.stack, "drFallbackNumber", "+81312345678")}`,
+          });
+        }
+      }
+    },
+    (c, problems) => {
+      // Routing references must resolve by name.
+      const r = c;
+      for (const [qn, qc] of Object.entries(r.queues)) {
+        if (!r.hoursOfOperation[qc.hours]) {
+          problems.push({
+            key: key("queues"),
+            message: `${qn}.hours has ${q(qc.hours)}; allowed: ${Object.keys(r.hoursOfOperation).join(", ")} (keys of ${PROJECT}:hoursOfOperation). ${fixFor(ctx.stack, "queues")}`,
+          });
+        }
+      }
+      for (const [pn, pc] of Object.entries(r.routingProfiles)) {
+        const refs = [pc.defaultOutboundQueue, ...pc.queues.map((x) => x.queue)];
+        for (const ref of refs) {
+          if (!r.queues[ref]) {
+            problems.push({
+              key: key("routingProfiles"),
+              message: `${pn} refers to queue ${q(ref)}; allowed: ${Object.keys(r.queues).join(", ")} (keys of ${PROJECT}:queues). ${fixFor(ctx.stack, "routingProfiles")}`,
+            });
+          }
+        }
+        for (const qc of pc.queues) {
+          for (const ch of qc.channels) {
+            if (!pc.concurrency[ch]) {
+              problems.push({
+                key: key("routingProfiles"),
+                message: `${pn}.queues routes ${ch} from ${qc.queue} but concurrency has no ${ch}; add concurrency.${ch}. ${fixFor(ctx.stack, "routingProfiles")}`,
+              });
+            }
+          }
+        }
+      }
+      for (const [sn, sp] of Object.entries(r.securityProfiles)) {
+        if (sp.kind === "agent") {
+          const bad = sp.permissions.filter((p) =>
+            (AGENT_FORBIDDEN_PERMISSIONS as readonly string[]).includes(p),
+          );
+          if (bad.length) {
+            problems.push({
+              key: key("securityProfiles"),
+              message: `${sn} is an agent profile with ${bad.join(", ")}; agents may not download call recordings. Remove it or make a supervisor profile. ${fixFor(ctx.stack, "securityProfiles")}`,
+            });
+          }
+        }
+      }
+    },
+    (c, problems) => {
+      if (c.auth.provider === "voice-id" && !c.auth.voiceIdAcknowledgeEndOfSupport) {
+        problems.push({
+          key: key("auth"),
+          message: `auth.provider is "voice-id", but AWS ended Amazon Connect Voice ID on ${VOICE_ID_END_OF_SUPPORT}: its APIs, flow blocks and CCP widget no longer work, so callers would never be authenticated. Use the knowledge provider: pulumi config set --path '${PROJECT}:auth.provider' knowledge --stack ${ctx.stack}. Only if you run an environment where Voice ID still answers, acknowledge it: pulumi config set --path '${PROJECT}:auth.voiceIdAcknowledgeEndOfSupport' true --stack ${ctx.stack}`,
+        });
+      }
+    },
+  ];
+  problems.push(...runChecks(checks, c, failed));
   if (problems.length) throw new ConfigError(ctx.stack, problems);
 
+  const replicaDr = isReplicaDr(c);
   return {
     project: PROJECT,
     stack: ctx.stack,

@@ -491,6 +491,30 @@ describe("config: every error names the key, the value and the fix", () => {
     ]);
   });
 
+  it("reports schema and cross-field problems in the same pass", () => {
+    // logRetentionDays fails its schema; backupRegion = region and a fallback number that is
+    // not E.164 are cross-field problems of keys that parsed: all three at once.
+    const err = problemsOf(
+      withKeys(tokyoRaw(), {
+        logRetentionDays: 2,
+        backupRegion: "ap-northeast-1",
+        drFallbackNumber: "0312345678",
+      }),
+    );
+    expect(err.problems.map((p) => p.key)).to.deep.equal([
+      "customerchannel:logRetentionDays",
+      "customerchannel:backupRegion",
+      "customerchannel:drFallbackNumber",
+    ]);
+  });
+
+  it("skips a cross-field check that reads a key which failed its schema (no second-hand problems)", () => {
+    // region fails its schema; the Global Resiliency pairing check reads region and would
+    // otherwise complain about drRegion for a region the user never meant.
+    const err = problemsOf(withKeys(tokyoRaw(), { region: "tokyo-1" }));
+    expect(err.problems.map((p) => p.key)).to.deep.equal(["customerchannel:region"]);
+  });
+
   it("accepts standalone dr in any Connect region with Connect-managed users", () => {
     const c = parseConfig(
       withKeys(drRaw(), {
