@@ -695,6 +695,8 @@ export interface StackConfig {
   readonly failover: FailoverConfig;
   /** Numbers this stack claims (none for a replica dr: tokyo's numbers serve both regions). */
   readonly phoneNumbers: PhoneNumbersConfig;
+  /** Phone numbers per instance AWS granted the account (Connect's default: 5). */
+  readonly phoneNumberQuota: number;
   /**
    * Primary with Global Resiliency: the replica's default traffic distribution group (the dr
    * stack's output), once it exists. Numbers are claimed to the instance until it is set, then
@@ -1225,6 +1227,7 @@ export function parseConfig(
     compliance: c.compliance,
     failover: c.failover,
     phoneNumbers: replicaDr ? {} : c.phoneNumbers,
+    phoneNumberQuota: c.phoneNumberQuota,
     trafficDistributionGroupArn: c.trafficDistributionGroupArn || undefined,
     configBackup: c.configBackup,
     monitoring: c.monitoring,

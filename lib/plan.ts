@@ -190,6 +190,24 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
 }
 
 /**
+ * The resources the program registers and the stack's raw config, as a plan run makes them
+ * (for the preflight's quota needs), without the plan's verdicts.
+ */
+export async function plannedResources(
+  opts: Pick<PlanOptions, "stack" | "stackFile" | "projectDir">,
+): Promise<
+  | { ok: true; resources: RecordedResource[]; config: Record<string, string> }
+  | ReturnType<typeof failure>
+> {
+  try {
+    const { run, config } = await runPlanned(opts, opts.projectDir ?? PROJECT_ROOT);
+    return { ok: true, resources: run.resources, config };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/**
  * Only the stack outputs `pulumi up` would produce (for the drill's rehearsal): the program runs
  * as for a plan, without the policy pack and the fidelity stage, which are the plan's verdicts.
  */
