@@ -901,6 +901,22 @@ function chatProblems(c: Raw, stack: string): ConfigProblem[] {
   return out;
 }
 
+/**
+ * Fix hints for a config read from a file of the user's (plan --config): `pulumi config set/rm
+ * --stack` would change the stack's own file, not the one that was read, so they say to edit it.
+ */
+export function hintsFor(message: string, file: string): string {
+  return message
+    .replace(
+      /pulumi config set (?:--path )?'?(customerchannel:[^'\s]+)'? (?!--stack)(\S+) --stack \S+/g,
+      (_m, key: string, value: string) => `set ${key} to ${value} in ${file}`,
+    )
+    .replace(
+      /pulumi config rm (?:--path )?'?(customerchannel:[^'\s]+)'? --stack \S+/g,
+      (_m, key: string) => `remove ${key} from ${file}`,
+    );
+}
+
 const isReplicaDr = (c: Raw) => c.role === "dr" && c.drMode === "replica";
 
 /**
@@ -1193,7 +1209,13 @@ export function parseConfig(
     },
   ];
   problems.push(...runChecks(checks, c, failed));
-  if (problems.length) throw new ConfigError(ctx.stack, problems);
+  if (problems.length)
+    throw new ConfigError(
+      ctx.stack,
+      ctx.stackFile
+        ? problems.map((x) => ({ ...x, message: hintsFor(x.message, ctx.stackFile!) }))
+        : problems,
+    );
 
   const replicaDr = isReplicaDr(c);
   return {

@@ -515,6 +515,25 @@ describe("config: every error names the key, the value and the fix", () => {
     expect(err.problems.map((p) => p.key)).to.deep.equal(["customerchannel:region"]);
   });
 
+  it("with a --config file, fix hints edit that file instead of running pulumi config on the stack", () => {
+    const err = problemsOf(
+      withKeys(tokyoRaw(), {
+        failover: JSON.stringify({ activeRegion: "dr" }),
+        backupRegion: "ap-northeast-1",
+      }),
+      {
+        ...ctx(),
+        stackFile: "/tmp/try.yaml",
+      },
+    );
+    const messages = err.problems.map((p) => p.message).join("\n");
+    expect(messages).to.include("Fix: remove customerchannel:failover from /tmp/try.yaml");
+    expect(messages).to.include(
+      "Fix: set customerchannel:backupRegion to ap-northeast-3 in /tmp/try.yaml",
+    );
+    expect(messages).to.not.include("--stack tokyo");
+  });
+
   it("accepts standalone dr in any Connect region with Connect-managed users", () => {
     const c = parseConfig(
       withKeys(drRaw(), {

@@ -174,19 +174,24 @@ describe("plan CLI", () => {
     const r = await planCli("--stack", "tokyo", "--config", file);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.include('customerchannel:instanceAlias: has "example_bank"');
-    expect(r.stderr).to.include(
-      "pulumi config set customerchannel:instanceAlias <value> --stack tokyo",
-    );
+    // The config came from --config, so the fix edits that file, not the stack's own.
+    expect(r.stderr).to.include(`Fix: set customerchannel:instanceAlias to <value> in ${file}`);
     expect(r.stdout).to.equal("");
   });
 
   it("fix hints name the --config file actually read, not Pulumi.<stack>.yaml (issue 21)", async () => {
     const file = path.join(tmp, "Pulumi.try.yaml");
     const yaml = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.tokyo.yaml"), "utf8");
-    fs.writeFileSync(file, `${yaml}  customerchannel:chat: {waf: {perIpRequestsPer5Minutes: 5}}\n`);
+    fs.writeFileSync(
+      file,
+      `${yaml.replace("backupRegion: ap-northeast-3", "backupRegion: ap-northeast-1")}  customerchannel:chat: {waf: {perIpRequestsPer5Minutes: 5}}\n`,
+    );
     const r = await planCli("--stack", "tokyo", "--config", file);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.include(`Fix: edit customerchannel:chat in ${file} (or pulumi config set`);
+    expect(r.stderr).to.include(
+      `Fix: set customerchannel:backupRegion to ap-northeast-3 in ${file}`,
+    );
     expect(r.stderr).to.not.include("Pulumi.tokyo.yaml");
   });
 
