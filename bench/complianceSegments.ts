@@ -1,6 +1,6 @@
 /**
  * Per-segment detector throughput as the Lambda function runs it: this file is bundled with the
- * functions' esbuild options (components/nodeFunction.ts) and run in a fresh node, so the figure
+ * functions' esbuild options (components/shared/nodeFunction.ts) and run in a fresh node, so the figure
  * includes what the bundle adds (keepNames) and excludes the tsx loader of the bench process.
  * `node <bundle> <terms>` prints the median MB/s of five runs over the benchmark's 1 MB text cut
  * into ~60-character segments.
@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CompiledDictionary, detect } from "../functions/compliance-detector/detect";
-import { FUNCTION_BUNDLE_OPTIONS } from "../components/nodeFunction";
+import { FUNCTION_BUNDLE_OPTIONS } from "../components/shared/nodeFunction";
 import { asSegments, dictionary, rng, text } from "./complianceData";
 
 /** Runs in the bundle: the figure for `terms` generated entries. */

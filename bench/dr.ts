@@ -8,7 +8,7 @@
  * client-side rate gate, learning the quota from 429s and backing off.
  */
 import { ConnectClient } from "@aws-sdk/client-connect";
-import { rateGate, type Pace } from "../components/drConnect";
+import { rateGate, type Pace } from "../components/shared/drConnect";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { runDrill, type DrillReport, type Outputs } from "../lib/drill";
 

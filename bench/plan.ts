@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_DIR, forgetBuilds } from "../lib/bundleCache";
-import { functionBundles } from "../components/nodeFunction";
+import { functionBundles } from "../components/shared/nodeFunction";
 
 const TIMINGS_ENV = "CUSTOMERCHANNEL_PLAN_TIMINGS";
 

@@ -31,7 +31,7 @@ import {
   UpdateSecurityProfileCommand,
   type ConnectClient,
 } from "@aws-sdk/client-connect";
-import { throttled, type Pace } from "../components/drConnect";
+import { throttled, type Pace } from "../components/shared/drConnect";
 import {
   changedPaths,
   KINDS,

@@ -44,7 +44,7 @@ import {
   type Distribution,
   type Pace,
   type Route,
-} from "../components/drConnect";
+} from "../components/shared/drConnect";
 
 export type Outputs = Record<string, unknown>;
 

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../config";
-import { idOf, signInFor } from "../components/drConnect";
+import { idOf, signInFor } from "../components/shared/drConnect";
 import { text } from "./describe";
 
 export const MOCK_ACCOUNT = "123456789012";

@@ -20,7 +20,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { realPace, type Pace } from "../components/drConnect";
+import { realPace, type Pace } from "../components/shared/drConnect";
 import {
   exportSnapshot,
   readSnapshot,
@@ -146,7 +146,7 @@ async function fakeRestore(
   const source = (await openSnapshot(snapshot, s3, { verify: signatureCheck(trusted) })).records;
   // Imported only here: the rehearsal needs the dev dependencies, a real restore does not.
   const { FakeConnectConfig, SMALL } = await import("../tests/support/fakeConnectConfig");
-  const { rateGate } = await import("../components/drConnect");
+  const { rateGate } = await import("../components/shared/drConnect");
   const fake = new FakeConnectConfig(
     { ...SMALL, flows: 4, quickConnects: 1 },
     {

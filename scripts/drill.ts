@@ -11,7 +11,7 @@ import { ConnectClient } from "@aws-sdk/client-connect";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { rateGate, realPace, type Pace } from "../components/drConnect";
+import { rateGate, realPace, type Pace } from "../components/shared/drConnect";
 import { runDrill, type Outputs } from "../lib/drill";
 import { uploadReport, writeReport } from "../lib/drillReport";
 import {

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { cachedBuild, forgetBuilds, type Place } from "../lib/bundleCache";
-import { FUNCTION_ENTRIES, functionBundles } from "../components/nodeFunction";
+import { FUNCTION_ENTRIES, functionBundles } from "../components/shared/nodeFunction";
 import { PROJECT_ROOT } from "../config";
 
 const OPTIONS = { bundle: true, platform: "node", format: "cjs", logLevel: "silent" } as const;

@@ -9,7 +9,7 @@ import {
   windowSchema,
   type ChangeEvent,
 } from "../functions/change-window/core";
-import { changeEventPattern } from "../components/changeAudit";
+import { changeEventPattern } from "../components/operations/changeAudit";
 import { runStack, type Recorded } from "./harness";
 
 const WEEKEND = [{ days: ["SATURDAY", "SUNDAY"] as const, from: "00:00", to: "24:00" }].map((w) =>

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../config";
-import { REALTIME_RULE_NAME } from "../components/compliancePipeline";
+import { REALTIME_RULE_NAME } from "../components/compliance/compliancePipeline";
 import { complianceDictionary } from "../stack";
 import { failureOf, runStack, type Recorded } from "./harness";
 

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { rateGate, type Pace } from "../components/drConnect";
+import { rateGate, type Pace } from "../components/shared/drConnect";
 import { PROJECT_ROOT } from "../config";
 import { exportSnapshot } from "../functions/config-backup/export";
 import { apiGates, kmsSigner } from "../functions/config-backup/runtime";

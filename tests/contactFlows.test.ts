@@ -11,7 +11,11 @@ import { RESULTS, VERIFIED_METHODS } from "../functions/caller-auth/core";
 import { fakeConnectForThisBlock } from "./support/mockConnect";
 import { expect } from "chai";
 import { CONTACT_FLOWS_TOKEN, ContactFlows } from "../components";
-import { diffFlowContent, putFlowContent, readFlowContent } from "../components/flowContent";
+import {
+  diffFlowContent,
+  putFlowContent,
+  readFlowContent,
+} from "../components/contactFlows/flowContent";
 import { deploymentOrder, loadTemplate, loadTemplates, type FlowTemplate } from "../flows/catalog";
 import { renderFlow } from "../flows/render";
 import { validateFlow } from "../flows/validate";

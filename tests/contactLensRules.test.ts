@@ -1,6 +1,6 @@
 /** The Contact Lens real-time rule generated from the dictionary: shape, order, limits. */
 import { expect } from "chai";
-import { realtimeRule, RULE_FUNCTION_VERSION } from "../components/contactLensRules";
+import { realtimeRule, RULE_FUNCTION_VERSION } from "../components/compliance/contactLensRules";
 import { dictionarySchema, type Dictionary } from "../functions/compliance-detector/detect";
 
 const dict = (entries: object[]): Dictionary => dictionarySchema.parse({ version: "t", entries });

@@ -21,7 +21,7 @@ import {
   type DeployerPolicy,
 } from "../lib/deployer/policy";
 import { planMain } from "../scripts/plan";
-import { keyPolicy } from "../components/policies";
+import { keyPolicy } from "../components/shared/policies";
 import { runStack } from "./harness";
 
 const STACKS = ["tokyo", "dr"] as const;

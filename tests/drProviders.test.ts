@@ -4,31 +4,31 @@
  */
 import { expect } from "chai";
 import { ConnectClient } from "@aws-sdk/client-connect";
-import { distributionRequest, type Pace } from "../components/drConnect";
+import { distributionRequest, type Pace } from "../components/shared/drConnect";
 import {
   createReplica,
   deleteReplica,
   readReplicaResource,
   replicaInstanceProvider,
   type ReplicaInstanceInputs,
-} from "../components/replicaInstance";
+} from "../components/contactCenter/replicaInstance";
 import {
   applyTraffic,
   readTraffic,
   trafficDistributionProvider,
-} from "../components/trafficDistribution";
+} from "../components/dr/trafficDistribution";
 import {
   applyGroupAgents,
   groupAgentsProvider,
   readGroupAgents,
   type GroupAgentsInputs,
-} from "../components/groupAgents";
+} from "../components/dr/groupAgents";
 import {
   applyRouting,
   readRouting,
   routingChanged,
   type NumberRoutingInputs,
-} from "../components/numberRouting";
+} from "../components/dr/numberRouting";
 import { FakeConnectDr } from "./support/fakeConnectDr";
 
 /** The traffic distribution of the replica's group, Tokyo → Osaka, with this share in Osaka. */

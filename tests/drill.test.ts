@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { rateGate, type Pace } from "../components/drConnect";
+import { rateGate, type Pace } from "../components/shared/drConnect";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { runDrill, type DrillReport, type DrillRequest, type Outputs } from "../lib/drill";
 import { renderMarkdown, uploadReport, writeReport } from "../lib/drillReport";

@@ -14,7 +14,7 @@ import { extractCfnSpec } from "../lib/fidelity/cfnExtract";
 import { specVersion } from "../lib/fidelity/cfn";
 import { callerAuthMode, hasService } from "../lib/fidelity/regions";
 import type { RecordedResource } from "../lib/offline";
-import { FUNCTION_ENTRIES, functionBundles } from "../components/nodeFunction";
+import { FUNCTION_ENTRIES, functionBundles } from "../components/shared/nodeFunction";
 import { loadTemplate } from "../flows/catalog";
 import { validateFlow } from "../flows/validate";
 import { runStack, type Recorded } from "./harness";

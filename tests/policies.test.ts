@@ -10,7 +10,7 @@ import {
   keyPolicy,
   replicationPolicy,
   samlTrustPolicy,
-} from "../components/policies";
+} from "../components/shared/policies";
 
 const actions = (s: { Action: string | string[] }) =>
   Array.isArray(s.Action) ? s.Action : [s.Action];

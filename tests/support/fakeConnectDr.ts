@@ -42,7 +42,7 @@ import {
   UpdateTrafficDistributionCommand,
 } from "@aws-sdk/client-connect";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { idOf } from "../../components/drConnect";
+import { idOf } from "../../components/shared/drConnect";
 
 const ACCOUNT = "123456789012";
 type Split = { Region: string; Percentage: number }[];

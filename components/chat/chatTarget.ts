@@ -9,8 +9,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { targetText } from "../functions/chat-start/target";
-import { createKmsKey } from "./kmsKey";
+import { targetText } from "../../functions/chat-start/target";
+import { createKmsKey } from "../shared/kmsKey";
 
 export const CHAT_TARGET_TOKEN = "customerchannel:chat:ChatTarget";
 

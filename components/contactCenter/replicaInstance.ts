@@ -16,7 +16,7 @@ import {
   replicate,
   type Pace,
   type ReplicaState,
-} from "./drConnect";
+} from "../shared/drConnect";
 
 export interface ReplicaInstanceInputs {
   readonly sourceRegion: string;

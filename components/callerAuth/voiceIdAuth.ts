@@ -6,8 +6,8 @@ import * as awsLex from "@pulumi/aws-native/lex";
 import type * as awsNativeTypes from "@pulumi/aws-native/types";
 import * as awsVoiceId from "@pulumi/aws-native/voiceid";
 import * as pulumi from "@pulumi/pulumi";
-import { FAILURE_LOG_LINE } from "../functions/caller-auth/handler";
-import { TABLE_KEY } from "../functions/caller-auth/store";
+import { FAILURE_LOG_LINE } from "../../functions/caller-auth/handler";
+import { TABLE_KEY } from "../../functions/caller-auth/store";
 import {
   BOT_ALIAS_NAME,
   BOT_LOCALE,
@@ -15,12 +15,12 @@ import {
   callerAuthBotLocale,
   stepUpBotLocale,
 } from "./callerAuthBot";
-import { encryptedTable } from "./encryptedStores";
-import { createHmacKey, createKmsKey } from "./kmsKey";
-import { NodeFunction } from "./nodeFunction";
-import { callerAuthPolicy } from "./policies";
+import { encryptedTable } from "../shared/encryptedStores";
+import { createHmacKey, createKmsKey } from "../shared/kmsKey";
+import { NodeFunction } from "../shared/nodeFunction";
+import { callerAuthPolicy } from "../shared/policies";
 import { VoiceIdAssociation } from "./voiceIdAssociation";
-import { watch } from "./watch";
+import { watch } from "../shared/watch";
 
 export const VOICE_ID_AUTH_TOKEN = "customerchannel:auth:VoiceIdAuth";
 

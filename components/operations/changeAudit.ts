@@ -6,11 +6,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ChangeWindow } from "../functions/change-window/core";
-import { deliveryWithDeadLetter, encryptedQueue } from "./encryptedStores";
-import { eventLog } from "./eventLog";
-import { NodeFunction } from "./nodeFunction";
-import { changeWindowPolicy, queuePolicy } from "./policies";
+import type { ChangeWindow } from "../../functions/change-window/core";
+import { deliveryWithDeadLetter, encryptedQueue } from "../shared/encryptedStores";
+import { eventLog } from "../shared/eventLog";
+import { NodeFunction } from "../shared/nodeFunction";
+import { changeWindowPolicy, queuePolicy } from "../shared/policies";
 
 export const CHANGE_AUDIT_TOKEN = "customerchannel:ops:ChangeAudit";
 

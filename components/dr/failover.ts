@@ -11,9 +11,8 @@
  *   forward them (or the bank publishes the DR numbers): the component says so in `carrierAction`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { idOf } from "./drConnect";
+import { idOf, type ClaimedNumber } from "../shared/drConnect";
 import { NumberRouting } from "./numberRouting";
-import type { ClaimedNumber } from "./phoneNumbers";
 import { TrafficDistribution } from "./trafficDistribution";
 
 export const FAILOVER_TOKEN = "customerchannel:dr:Failover";

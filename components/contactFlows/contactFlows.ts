@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { watch } from "./watch";
-import { deploymentOrder, FLOW_VARIABLE_PREFIX, type FlowTemplate } from "../flows/catalog";
-import { renderFlow } from "../flows/render";
-import { errorsOnly, formatProblem, validateFlow } from "../flows/validate";
+import { watch } from "../shared/watch";
+import { deploymentOrder, FLOW_VARIABLE_PREFIX, type FlowTemplate } from "../../flows/catalog";
+import { renderFlow } from "../../flows/render";
+import { errorsOnly, formatProblem, validateFlow } from "../../flows/validate";
 import { FlowContent } from "./flowContent";
 
 export const CONTACT_FLOWS_TOKEN = "customerchannel:connect:ContactFlows";

@@ -3,12 +3,12 @@ import * as aws from "@pulumi/aws";
 // plan, test process and \`pulumi up\`), each service's index loads its resources lazily.
 import * as awsConnect from "@pulumi/aws-native/connect";
 import * as pulumi from "@pulumi/pulumi";
-import { dictionarySchema, type Severity } from "../functions/compliance-detector/detect";
+import { dictionarySchema, type Severity } from "../../functions/compliance-detector/detect";
 import { realtimeRule } from "./contactLensRules";
-import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "./encryptedStores";
-import { createKmsKey } from "./kmsKey";
-import { NodeFunction } from "./nodeFunction";
-import { compliancePolicy, queuePolicy, topicPolicy } from "./policies";
+import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "../shared/encryptedStores";
+import { createKmsKey } from "../shared/kmsKey";
+import { NodeFunction } from "../shared/nodeFunction";
+import { compliancePolicy, queuePolicy, topicPolicy } from "../shared/policies";
 
 export const COMPLIANCE_TOKEN = "customerchannel:compliance:CompliancePipeline";
 

@@ -21,7 +21,7 @@ import {
   UpdateTrafficDistributionCommand,
   type ConnectClient,
 } from "@aws-sdk/client-connect";
-import { backoffMs, THROTTLES_AND_LIMITS } from "../functions/shared/throttle";
+import { backoffMs, THROTTLES_AND_LIMITS } from "../../functions/shared/throttle";
 
 export interface Pace {
   readonly sleep: (ms: number) => Promise<void>;
@@ -382,6 +382,17 @@ export async function applyDistribution(
 
 /** The id part of a Connect id or ARN (`.../phone-number/<id>`, `.../contact-flow/<id>`). */
 export const idOf = (idOrArn: string): string => idOrArn.slice(idOrArn.lastIndexOf("/") + 1);
+
+/** A number a stack claimed (PhoneNumbers), as the DR routing reads it. */
+export interface ClaimedNumber {
+  readonly name: string;
+  /** E.164, as Connect assigned it. */
+  readonly address: string;
+  readonly arn: string;
+  readonly id: string;
+  /** The flow (by template name) the number is meant to ring. */
+  readonly flow: string;
+}
 
 export interface NumberState {
   readonly arn: string;

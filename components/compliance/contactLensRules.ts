@@ -11,7 +11,7 @@ import {
   severityRank,
   type Dictionary,
   type Severity,
-} from "../functions/compliance-detector/detect";
+} from "../../functions/compliance-detector/detect";
 
 /** Rules Function language version (connect/latest/APIReference/example-rule-function.html). */
 export const RULE_FUNCTION_VERSION = "2022-11-25";

@@ -13,16 +13,16 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EXPORT_ACTIONS } from "../functions/config-backup/collections";
-import type { VaultTarget } from "./backupVault";
-import { encryptedQueue } from "./encryptedStores";
-import { createKmsKey, createSigningKey } from "./kmsKey";
-import { NodeFunction } from "./nodeFunction";
-import { configBackupPolicy, doc, queuePolicy } from "./policies";
-import { serviceRole } from "./serviceRole";
-import { PrivateBucket } from "./privateBucket";
-import { replicateToVault } from "./vaultReplication";
-import { watch } from "./watch";
+import { EXPORT_ACTIONS } from "../../functions/config-backup/collections";
+import type { VaultTarget } from "../shared/backupVault";
+import { encryptedQueue } from "../shared/encryptedStores";
+import { createKmsKey, createSigningKey } from "../shared/kmsKey";
+import { NodeFunction } from "../shared/nodeFunction";
+import { configBackupPolicy, doc, queuePolicy } from "../shared/policies";
+import { serviceRole } from "../shared/serviceRole";
+import { PrivateBucket } from "../shared/privateBucket";
+import { replicateToVault } from "../shared/vaultReplication";
+import { watch } from "../shared/watch";
 
 export const CONFIG_BACKUP_TOKEN = "customerchannel:backup:ConfigBackup";
 

@@ -16,7 +16,7 @@ import {
   routeNumbers,
   type Pace,
   type Route,
-} from "./drConnect";
+} from "../shared/drConnect";
 
 export interface NumberRoutingInputs {
   readonly region: string;

@@ -5,16 +5,16 @@ import type {
   QueuesConfig,
   RoutingProfilesConfig,
   SecurityProfilesConfig,
-} from "../config";
-import type { VaultTarget } from "./backupVault";
-import { createKmsKey } from "./kmsKey";
+} from "../../config";
+import type { VaultTarget } from "../shared/backupVault";
+import { createKmsKey } from "../shared/kmsKey";
 import { ReplicaInstance } from "./replicaInstance";
-import { eventLog } from "./eventLog";
-import { replicateToVault } from "./vaultReplication";
-import { watch } from "./watch";
-import { federationPolicy, firehoseDeliveryPolicy, samlTrustPolicy } from "./policies";
-import { serviceRole } from "./serviceRole";
-import { createAccessLogBucket, PrivateBucket } from "./privateBucket";
+import { eventLog } from "../shared/eventLog";
+import { replicateToVault } from "../shared/vaultReplication";
+import { watch } from "../shared/watch";
+import { federationPolicy, firehoseDeliveryPolicy, samlTrustPolicy } from "../shared/policies";
+import { serviceRole } from "../shared/serviceRole";
+import { createAccessLogBucket, PrivateBucket } from "../shared/privateBucket";
 
 export const CONTACT_CENTER_REGION_TOKEN = "customerchannel:connect:ContactCenterRegion";
 

@@ -1,7 +1,7 @@
 /**
  * Monitoring (customerchannel:ops:Monitoring, both stacks): an encrypted alarm topic with the
  * configured subscriptions, CloudWatch alarms derived from everything the other components
- * registered (components/watch.ts), and a dashboard of the same metrics.
+ * registered (components/shared/watch.ts), and a dashboard of the same metrics.
  *
  * Alarms per registered kind (README "Operations" says what to do when each fires):
  *   function      Errors ≥ 1, Throttles ≥ 1, Duration ≥ a share of the timeout
@@ -17,11 +17,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ChangeWindow } from "../functions/change-window/core";
+import type { ChangeWindow } from "../../functions/change-window/core";
 import { ChangeAudit } from "./changeAudit";
-import { createKmsKey } from "./kmsKey";
-import { alarmTopicPolicy } from "./policies";
-import type { Watched } from "./watch";
+import { createKmsKey } from "../shared/kmsKey";
+import { alarmTopicPolicy } from "../shared/policies";
+import type { Watched } from "../shared/watch";
 
 export const MONITORING_TOKEN = "customerchannel:ops:Monitoring";
 

@@ -1,19 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "node:crypto";
-import { requestModels } from "../functions/outbound/api";
-import { TABLE_KEYS, TTL_ATTRIBUTE } from "../functions/outbound/store";
-import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "./encryptedStores";
-import { createKmsKey } from "./kmsKey";
-import { NodeFunction } from "./nodeFunction";
+import { requestModels } from "../../functions/outbound/api";
+import { TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/outbound/store";
+import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "../shared/encryptedStores";
+import { createKmsKey } from "../shared/kmsKey";
+import { NodeFunction } from "../shared/nodeFunction";
 import {
   dialerPolicy,
   outboundApiPolicy,
   queuePolicy,
   recorderPolicy,
   type OutboundPolicyArgs,
-} from "./policies";
-import { lambdaProxyIntegration, loggedStage } from "./apiGatewayLogging";
+} from "../shared/policies";
+import { lambdaProxyIntegration, loggedStage } from "../shared/apiGatewayLogging";
 
 export const OUTBOUND_TOKEN = "customerchannel:outbound:OutboundCampaignStore";
 export const OUTBOUND_TABLE = "customerchannel-outbound";

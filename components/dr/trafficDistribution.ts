@@ -7,7 +7,13 @@
  */
 import type { ConnectClient } from "@aws-sdk/client-connect";
 import * as pulumi from "@pulumi/pulumi";
-import { applyDistribution, connectIn, readDistribution, realPace, type Pace } from "./drConnect";
+import {
+  applyDistribution,
+  connectIn,
+  readDistribution,
+  realPace,
+  type Pace,
+} from "../shared/drConnect";
 
 export interface TrafficDistributionInputs {
   readonly groupArn: string;

@@ -19,10 +19,10 @@ import * as aws from "@pulumi/aws";
 // plan, test process and \`pulumi up\`), each service's index loads its resources lazily.
 import * as awsConnect from "@pulumi/aws-native/connect";
 import * as pulumi from "@pulumi/pulumi";
-import { lambdaProxyIntegration, loggedStage } from "./apiGatewayLogging";
-import { NodeFunction } from "./nodeFunction";
-import { chatStartPolicy } from "./policies";
-import { watch } from "./watch";
+import { lambdaProxyIntegration, loggedStage } from "../shared/apiGatewayLogging";
+import { NodeFunction } from "../shared/nodeFunction";
+import { chatStartPolicy } from "../shared/policies";
+import { watch } from "../shared/watch";
 
 export const CHAT_CHANNEL_TOKEN = "customerchannel:chat:ChatChannel";
 

@@ -7,11 +7,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { VaultTarget } from "./backupVault";
-import { createKmsKey } from "./kmsKey";
-import { cloudTrailDeliveryStatements } from "./policies";
-import { PrivateBucket } from "./privateBucket";
-import { replicateToVault } from "./vaultReplication";
+import type { VaultTarget } from "../shared/backupVault";
+import { createKmsKey } from "../shared/kmsKey";
+import { cloudTrailDeliveryStatements } from "../shared/policies";
+import { PrivateBucket } from "../shared/privateBucket";
+import { replicateToVault } from "../shared/vaultReplication";
 
 export const AUDIT_TRAIL_TOKEN = "customerchannel:ops:AuditTrail";
 

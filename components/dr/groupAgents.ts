@@ -19,7 +19,7 @@ import {
   realPace,
   usersWithProfiles,
   type Pace,
-} from "./drConnect";
+} from "../shared/drConnect";
 
 export const GROUP_MEMBERSHIP_TOKEN = "customerchannel:dr:GroupMembership";
 

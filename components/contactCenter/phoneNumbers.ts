@@ -11,19 +11,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PhoneNumbersConfig } from "../config";
+import type { PhoneNumbersConfig } from "../../config";
+
+import type { ClaimedNumber } from "../shared/drConnect";
+export type { ClaimedNumber };
 
 export const PHONE_NUMBERS_TOKEN = "customerchannel:connect:PhoneNumbers";
-
-export interface ClaimedNumber {
-  readonly name: string;
-  /** E.164, as Connect assigned it. */
-  readonly address: string;
-  readonly arn: string;
-  readonly id: string;
-  /** The flow (by template name) the number is meant to ring. */
-  readonly flow: string;
-}
 
 export interface PhoneNumbersArgs {
   readonly region: string;

@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { watch } from "./watch";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cachedBuild, type CachedBuild, type Place } from "../lib/bundleCache";
+import { cachedBuild, type CachedBuild, type Place } from "../../lib/bundleCache";
 import { doc, functionLogStatement, type PolicyStatement } from "./policies";
 import { serviceRole } from "./serviceRole";
-import { SOURCE_TAG } from "../lib/fidelity/manifest";
+import { SOURCE_TAG } from "../../lib/fidelity/manifest";
 
 export const NODE_FUNCTION_TOKEN = "customerchannel:lambda:NodeFunction";
 
@@ -82,7 +82,8 @@ export function functionBundles(place?: Place): CachedBuild {
 /** Absolute path of an entry's bundle (one of FUNCTION_ENTRIES). */
 export function bundleFile(entry: string): string {
   const out = functionBundles().outputs[entry];
-  if (!out) throw new Error(`${entry} is not in FUNCTION_ENTRIES (components/nodeFunction.ts)`);
+  if (!out)
+    throw new Error(`${entry} is not in FUNCTION_ENTRIES (components/shared/nodeFunction.ts)`);
   return out.file;
 }
 
