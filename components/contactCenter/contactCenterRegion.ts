@@ -5,7 +5,7 @@ import type {
   QueuesConfig,
   RoutingProfilesConfig,
   SecurityProfilesConfig,
-} from "../../config";
+} from "./config";
 import type { VaultTarget } from "../shared/backupVault";
 import { createKmsKey } from "../shared/kmsKey";
 import { ReplicaInstance } from "./replicaInstance";

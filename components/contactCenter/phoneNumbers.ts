@@ -11,7 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PhoneNumbersConfig } from "../../config";
+import type { PhoneNumbersConfig } from "./config";
 
 import type { ClaimedNumber } from "../shared/drConnect";
 export type { ClaimedNumber };
