@@ -21,7 +21,10 @@
 import type { StackConfig } from "../config";
 import type { RecordedResource } from "./offline";
 
-/** Executions Lambda always keeps unreserved in an account and region. */
+/**
+ * Executions Lambda always keeps unreserved in an account and region (Lambda developer guide,
+ * "Configuring reserved concurrency": a function's reservation must leave at least 100).
+ */
 export const LAMBDA_UNRESERVED_MINIMUM = 100;
 
 export interface Quota {

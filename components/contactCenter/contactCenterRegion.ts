@@ -7,6 +7,7 @@ import type {
   SecurityProfilesConfig,
 } from "./config";
 import type { VaultTarget } from "../shared/backupVault";
+import type { RegionRefs } from "../shared/stackFacts";
 import { createKmsKey } from "../shared/kmsKey";
 import { ReplicaInstance } from "./replicaInstance";
 import { eventLog } from "../shared/eventLog";
@@ -126,7 +127,7 @@ const minutes = (hhmm: string) => {
  * keys, private buckets, storage configs, CTR stream, replication to the vault, routing objects,
  * SAML federation and an audit trail of contact events.
  */
-export class ContactCenterRegion extends pulumi.ComponentResource {
+export class ContactCenterRegion extends pulumi.ComponentResource implements RegionRefs {
   public readonly instanceId: pulumi.Output<string>;
   public readonly instanceArn: pulumi.Output<string>;
   public readonly dataKeyArn: pulumi.Output<string>;

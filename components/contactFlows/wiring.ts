@@ -1,0 +1,66 @@
+/** How a stack's config becomes its contact flows: which templates, filled with what. */
+import * as pulumi from "@pulumi/pulumi";
+import { loadTemplate } from "../../flows/catalog";
+import type { RegionRefs, StackFacts } from "../shared/stackFacts";
+import { ContactFlows } from "./contactFlows";
+
+/** What the flows read of the stack config. */
+export type FlowsStack = StackFacts & {
+  readonly auth: { readonly voiceIdThreshold: number };
+  readonly greetingName: string;
+  readonly drFallbackNumber?: string;
+  readonly globalResiliency: boolean;
+};
+
+/** The flows every instance this program creates runs (templates in flows/templates). */
+export const INBOUND_FLOWS = [
+  "inbound-main",
+  "after-hours",
+  "customer-queue",
+  "agent-whisper",
+  "outbound",
+];
+
+/** Template variables a region can fill: greeting, hours and queue ARNs by config name. */
+export function flowVariables(
+  cfg: FlowsStack,
+  region: RegionRefs,
+  callerAuthFunctionArn: pulumi.Input<string>,
+): Record<string, pulumi.Input<string>> {
+  return {
+    "function.caller-auth": callerAuthFunctionArn,
+    "voiceid.threshold": String(cfg.auth.voiceIdThreshold),
+    "bank.name": cfg.greetingName,
+    ...Object.fromEntries(Object.entries(region.hoursArns).map(([n, arn]) => [`hours.${n}`, arn])),
+    ...Object.fromEntries(Object.entries(region.queueArns).map(([n, arn]) => [`queue.${n}`, arn])),
+    ...(cfg.drFallbackNumber ? { "dr.fallback-number": cfg.drFallbackNumber } : {}),
+  };
+}
+
+export function deployFlows(
+  cfg: FlowsStack,
+  region: RegionRefs,
+  callerAuthFunctionArn: pulumi.Input<string>,
+  names: string[],
+  opts: pulumi.ComponentResourceOptions,
+): ContactFlows {
+  const flows = names.map((n) => loadTemplate(n));
+  const used = new Set(flows.flatMap((f) => f.variables));
+  return new ContactFlows(
+    `${cfg.stack}-flows`,
+    {
+      region: cfg.region,
+      instanceId: region.instanceId,
+      flows,
+      // Only what these flows use: the renderer refuses variables supplied but unused.
+      variables: Object.fromEntries(
+        Object.entries(flowVariables(cfg, region, callerAuthFunctionArn)).filter(([k]) =>
+          used.has(k),
+        ),
+      ),
+      // Flows of a replicated primary are mirrored to the replica region.
+      multiRegion: cfg.role === "primary" && cfg.globalResiliency,
+    },
+    opts,
+  );
+}
