@@ -18,7 +18,7 @@ import {
 import { encryptedTable } from "../shared/encryptedStores";
 import { createHmacKey, createKmsKey } from "../shared/kmsKey";
 import { NodeFunction } from "../shared/nodeFunction";
-import { callerAuthPolicy } from "../shared/policies";
+import { callerAuthPolicy } from "./policies";
 import { VoiceIdAssociation } from "./voiceIdAssociation";
 import { watch } from "../shared/watch";
 

@@ -21,7 +21,7 @@ import * as awsConnect from "@pulumi/aws-native/connect";
 import * as pulumi from "@pulumi/pulumi";
 import { lambdaProxyIntegration, loggedStage } from "../shared/apiGatewayLogging";
 import { NodeFunction } from "../shared/nodeFunction";
-import { chatStartPolicy } from "../shared/policies";
+import { chatStartPolicy } from "./policies";
 import { watch } from "../shared/watch";
 
 export const CHAT_CHANNEL_TOKEN = "customerchannel:chat:ChatChannel";

@@ -16,7 +16,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildPortal, CONFIG_FILE, portalConfigText } from "../../lib/portal";
 import { createKmsKey } from "../shared/kmsKey";
-import { cloudFrontReadStatement } from "../shared/policies";
+import { cloudFrontReadStatement } from "./policies";
 import { PrivateBucket } from "../shared/privateBucket";
 
 export const CHAT_PORTAL_TOKEN = "customerchannel:chat:ChatPortal";

@@ -8,7 +8,8 @@ import { realtimeRule } from "./contactLensRules";
 import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "../shared/encryptedStores";
 import { createKmsKey } from "../shared/kmsKey";
 import { NodeFunction } from "../shared/nodeFunction";
-import { compliancePolicy, queuePolicy, topicPolicy } from "../shared/policies";
+import { queuePolicy, topicPolicy } from "../shared/policies";
+import { compliancePolicy } from "./policies";
 
 export const COMPLIANCE_TOKEN = "customerchannel:compliance:CompliancePipeline";
 

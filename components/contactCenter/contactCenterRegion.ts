@@ -13,7 +13,7 @@ import { ReplicaInstance } from "./replicaInstance";
 import { eventLog } from "../shared/eventLog";
 import { replicateToVault } from "../shared/vaultReplication";
 import { watch } from "../shared/watch";
-import { federationPolicy, firehoseDeliveryPolicy, samlTrustPolicy } from "../shared/policies";
+import { federationPolicy, firehoseDeliveryPolicy, samlTrustPolicy } from "./policies";
 import { serviceRole } from "../shared/serviceRole";
 import { createAccessLogBucket, PrivateBucket } from "../shared/privateBucket";
 

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { VaultTarget } from "../shared/backupVault";
 import { createKmsKey } from "../shared/kmsKey";
-import { cloudTrailDeliveryStatements } from "../shared/policies";
+import { cloudTrailDeliveryStatements } from "./policies";
 import { PrivateBucket } from "../shared/privateBucket";
 import { replicateToVault } from "../shared/vaultReplication";
 

@@ -10,7 +10,8 @@ import type { ChangeWindow } from "../../functions/change-window/core";
 import { deliveryWithDeadLetter, encryptedQueue } from "../shared/encryptedStores";
 import { eventLog } from "../shared/eventLog";
 import { NodeFunction } from "../shared/nodeFunction";
-import { changeWindowPolicy, queuePolicy } from "../shared/policies";
+import { queuePolicy } from "../shared/policies";
+import { changeWindowPolicy } from "./policies";
 
 export const CHANGE_AUDIT_TOKEN = "customerchannel:ops:ChangeAudit";
 

@@ -20,7 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChangeWindow } from "../../functions/change-window/core";
 import { ChangeAudit } from "./changeAudit";
 import { createKmsKey } from "../shared/kmsKey";
-import { alarmTopicPolicy } from "../shared/policies";
+import { alarmTopicPolicy } from "./policies";
 import type { Watched } from "../shared/watch";
 
 export const MONITORING_TOKEN = "customerchannel:ops:Monitoring";

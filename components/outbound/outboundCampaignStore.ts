@@ -6,13 +6,13 @@ import { TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/outbound/store";
 import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "../shared/encryptedStores";
 import { createKmsKey } from "../shared/kmsKey";
 import { NodeFunction } from "../shared/nodeFunction";
+import { queuePolicy } from "../shared/policies";
 import {
   dialerPolicy,
   outboundApiPolicy,
-  queuePolicy,
   recorderPolicy,
   type OutboundPolicyArgs,
-} from "../shared/policies";
+} from "./policies";
 import { lambdaProxyIntegration, loggedStage } from "../shared/apiGatewayLogging";
 
 export const OUTBOUND_TOKEN = "customerchannel:outbound:OutboundCampaignStore";

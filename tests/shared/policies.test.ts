@@ -3,14 +3,16 @@ import {
   assumeRolePolicy,
   bucketBaselineStatements,
   eventsToLogsResourcePolicy,
-  federationPolicy,
-  firehoseDeliveryPolicy,
   KMS_ADMIN_ACTIONS,
   KMS_USE_ACTIONS,
   keyPolicy,
   replicationPolicy,
-  samlTrustPolicy,
 } from "../../components/shared/policies";
+import {
+  federationPolicy,
+  firehoseDeliveryPolicy,
+  samlTrustPolicy,
+} from "../../components/contactCenter/policies";
 
 const actions = (s: { Action: string | string[] }) =>
   Array.isArray(s.Action) ? s.Action : [s.Action];
