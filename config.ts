@@ -5,6 +5,10 @@
  *
  * Every error names the key, the bad value, what is allowed and the `pulumi config set` command
  * that fixes it, because the person reading it is running `pulumi preview` for a bank at 2 a.m.
+ *
+ * Over 500 lines on purpose: It composes every capability's schema and keeps the checks that span
+ * capabilities (Global Resiliency pairing, dr roles, a replica's numbers), the typed StackConfig
+ * and the loader.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

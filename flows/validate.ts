@@ -9,6 +9,9 @@
  * exports always carry: `flows/fixtures/exports/README.md`). What Connect accepts but this project
  * wants of its own templates (every error type of an action routed) is a warning for any flow and
  * an error only with `templateRules`.
+ *
+ * Over 500 lines on purpose: The flow-language rules in one validator: each rule is small, and
+ * they share one walk of the flow graph.
  */
 
 export const FLOW_TYPES = [

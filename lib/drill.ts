@@ -14,6 +14,9 @@
  * Every step reads before it writes, so a drill that stopped half-way (a crash, a timeout, a
  * refused call) is finished by running it again; `dryRun` makes no mutating call at all.
  * Clients, clock and confirmation are injected: tests and `--fake` drive a fake Connect.
+ *
+ * Over 500 lines on purpose: The drill's phases (preflight, plan, flip, verify, failback, report)
+ * share one run state; split by phase they would hand it around.
  */
 import {
   DescribeInstanceCommand,

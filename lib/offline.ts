@@ -6,6 +6,9 @@
  * The mocks record every registered resource (type, name, inputs, parent), return realistic ids
  * and ARNs per type, and throw on any invoke they do not know, so a new data source cannot slip
  * into the program untested.
+ *
+ * Over 500 lines on purpose: The mock engine in one module: registration, provider regions,
+ * invokes and stack references share its state.
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";

@@ -8,6 +8,9 @@
  * in transit, 実5 access control on data, 実8 authentication of users, 実10 access records,
  * 実13 protection of encryption keys, 実19 recovery of tampered configuration, 実20 protection
  * of programs, 実25 least privilege, 実39 backups.
+ *
+ * Over 500 lines on purpose: Every rule of the pack in one module (each is short), so the
+ * CrossGuard pack and the plan evaluate the same list.
  */
 
 import { text } from "../lib/describe";

@@ -1,3 +1,7 @@
+/**
+ * Over 500 lines on purpose: The region is one component: instance, storage, streams, routing and
+ * federation are created together because each depends on the instance and its keys.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type {

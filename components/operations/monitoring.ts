@@ -14,6 +14,9 @@
  *   connectQueue  longest wait in the queue
  *   flow          flow errors and fatal errors
  *   publicApi     a surge of requests to a public API, and many requests its WAF rate rule blocked
+ *
+ * Over 500 lines on purpose: One alarm factory per kind of watched resource, and the dashboard
+ * built from the same list.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -4,6 +4,9 @@
  * 2 requests/s, burst 5; a 429 is retried with backoff), and waiting out Connect's eventual
  * consistency (CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS) by polling until the state holds.
  * Clients, sleep and clock are injected so tests drive a fake Connect with virtual time.
+ *
+ * Over 500 lines on purpose: Every Connect call DR makes, so the dynamic resources and the drill
+ * pace and retry them the same way.
  */
 import {
   AssociatePhoneNumberContactFlowCommand,

@@ -8,6 +8,9 @@
  *   COUNTER#active-calls / META                  concurrent-call slots: a map attempt → lease expiry
  * Every state change that could race is a conditional write: one attempt is claimed by one worker,
  * a state only moves forward, and the live slot leases never pass the concurrent-call limit.
+ *
+ * Over 500 lines on purpose: Every access pattern of the one outbound table, so its conditional
+ * writes are reviewed together.
  */
 import { normalizeE164 } from "../../lib/phone";
 import { isConditionFailed, writeIf } from "../shared/dynamo";

@@ -9,6 +9,9 @@
  * the KMS calls each of them implies, with the context AWS sends (kms:ViaService, and the
  * encryption context: the bucket ARN under S3 Bucket Keys, the parameter ARN for SSM, ...).
  * Manifests also declare calls that must be denied; they are checked the same way.
+ *
+ * Over 500 lines on purpose: The run-time calls of every function (their manifests are most of the
+ * length) and their evaluation, in one place.
  */
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { actionInfo } from "./iamStatic";

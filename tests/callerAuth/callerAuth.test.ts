@@ -2,6 +2,9 @@
  * functions/caller-auth against a local DynamoDB (dynalite on 127.0.0.1): every result the flows
  * branch on, the lockout window (including concurrent guesses), hashing, consent records, opt-out,
  * malformed events, and that no log line carries a customer number or a birth date.
+ *
+ * Over 500 lines on purpose: The handler's behaviours share one local DynamoDB, its fixtures and
+ * the log capture.
  */
 import { expect } from "chai";
 import { createHash } from "node:crypto";

@@ -2,6 +2,9 @@
  * VoiceIdAuth in both stacks: table, function, bot, alias, associations and permissions, with the
  * values a security review checks; the Voice ID provider behind its end-of-support gate; and the
  * bundle that is actually deployed.
+ *
+ * Over 500 lines on purpose: Caller authentication in both stacks and its bundle, asserted on the
+ * same recorded stacks.
  */
 import { expect } from "chai";
 import { fakeConnectForThisBlock } from "../support/mockConnect";

@@ -3,6 +3,9 @@
  * throttled, the portal's origin only), its function's exact permissions, the approved origins, the portal
  * (private bucket, CloudFront with origin access control and security headers), and the DR
  * target parameter that makes chat follow a failover.
+ *
+ * Over 500 lines on purpose: Chat in both stacks and its DR wiring, asserted on the two recorded
+ * stacks.
  */
 import { expect } from "chai";
 import { chatStartPolicy, contentSecurityPolicy } from "../../components";

@@ -1,3 +1,7 @@
+/**
+ * Over 500 lines on purpose: Every template rendered and validated, its diagram, and the console-
+ * export shapes: one catalog.
+ */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";

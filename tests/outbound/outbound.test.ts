@@ -2,6 +2,9 @@
  * Outbound dialer and recorder against a local DynamoDB (dynalite) and a fake Connect that
  * honours ClientToken like the real StartOutboundVoiceContact: no double dial under retries,
  * crashes or concurrent workers; windows, DNC and attempt caps; recorder state transitions.
+ *
+ * Over 500 lines on purpose: Dialer and recorder cases share one local DynamoDB and one fake
+ * Connect.
  */
 import { expect } from "chai";
 import {

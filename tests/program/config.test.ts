@@ -1,3 +1,6 @@
+/**
+ * Over 500 lines on purpose: One table of cases (every error path) for the one parser.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";

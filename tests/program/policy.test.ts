@@ -1,3 +1,7 @@
+/**
+ * Over 500 lines on purpose: One test per rule of the policy pack, each re-introducing its
+ * violation into a copy of the stack.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";

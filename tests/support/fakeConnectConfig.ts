@@ -9,6 +9,9 @@
  *   - Connect's quota per API (throttling is per API and account: 2/s, burst 5) on a virtual
  *     clock, answering TooManyRequestsException; a 429 storm window; injected faults;
  *   - a request id on every answer.
+ *
+ * Over 500 lines on purpose: It generates a realistic instance configuration and serves every read
+ * API the backup uses over it.
  */
 import * as Connect from "@aws-sdk/client-connect";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";

@@ -17,6 +17,9 @@
  *   - a request id on every answer, as the drill's report records them;
  *   - injectable faults (the next call of a command fails with a given error).
  * Virtual time: `sleep` advances the clock instead of waiting, so tests run in milliseconds.
+ *
+ * Over 500 lines on purpose: One fake for the whole DR API surface, because the calls share one
+ * state (instances, groups, numbers, users) as they do in Connect.
  */
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { targetText } from "../../functions/chat-start/target";
