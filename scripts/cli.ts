@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
+import { parse as parseYaml } from "yaml";
 
 /** Exit code for bad usage, shared by every command of the project. */
 export const USAGE_ERROR = 2;
@@ -104,4 +105,22 @@ export async function confirmStackName(question: string, stack: string): Promise
   } finally {
     rl.close();
   }
+}
+
+/**
+ * Why the stack file of `stack` (or the `--config` file) cannot be planned, in one line: missing,
+ * or not YAML. Undefined when it can. Said before anything heavy is loaded (exit 2, no trace).
+ */
+export function stackFileProblem(stack: string, config?: string): string | undefined {
+  const file = config ?? path.join(path.resolve(__dirname, ".."), `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file))
+    return config
+      ? `--config ${config}: no such file`
+      : `unknown stack ${stack}: there is no Pulumi.${stack}.yaml (stacks: tokyo, dr)`;
+  try {
+    parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    return `${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`;
+  }
+  return undefined;
 }

@@ -9,12 +9,10 @@
  */
 import { Command } from "commander";
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { packConfigFromFile, type PackConfig } from "../policy/rules";
-import { parseArgs, USAGE_ERROR } from "./cli";
+import { parseArgs, stackFileProblem, USAGE_ERROR } from "./cli";
 import { blockingFidelity, buildPlan, mandatoryViolations, renderPlan } from "../lib/plan";
-import { bundleStats, PROJECT_DIR } from "../lib/bundleCache";
+import { bundleStats } from "../lib/bundleCache";
 import { phaseMs, timed } from "../lib/timing";
 import {
   ATTACHED_POLICIES_DEFAULT,
@@ -85,19 +83,9 @@ export async function planMain(argv: string[], io: Io): Promise<number> {
   // Bad usage is said in one line, before anything is loaded: a stack with no stack file, a
   // --config file that is missing or is not YAML (exit 2, no stack trace).
   for (const stack of o.stack) {
-    const file = o.config ?? path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-      io.stderr(
-        o.config
-          ? `--config ${o.config}: no such file\n`
-          : `unknown stack ${stack}: there is no Pulumi.${stack}.yaml (stacks: tokyo, dr)\n`,
-      );
-      return USAGE_ERROR;
-    }
-    try {
-      parseYaml(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      io.stderr(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}\n`);
+    const problem = stackFileProblem(stack, o.config);
+    if (problem) {
+      io.stderr(`${problem}\n`);
       return USAGE_ERROR;
     }
   }

@@ -12,7 +12,7 @@
 import { Command } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseConfig, PROJECT_ROOT, readProjectFile } from "../config";
+import { parseConfig, readProjectFile } from "../config";
 import { plannedResources } from "../lib/plan";
 import {
   checkQuotas,
@@ -21,7 +21,7 @@ import {
   type Quota,
   type QuotaSource,
 } from "../lib/preflight";
-import { parseArgs, runMain, UsageError, USAGE_ERROR } from "./cli";
+import { parseArgs, runMain, stackFileProblem, UsageError, USAGE_ERROR } from "./cli";
 
 /** Answers saved with the AWS CLI, one folder per region. */
 export function savedQuotas(dir: string): QuotaSource {
@@ -122,13 +122,9 @@ export async function preflightMain(
   const quotas = source ?? (o.quotasDir ? savedQuotas(o.quotasDir) : liveQuotas());
   let code = 0;
   for (const stack of o.stack) {
-    const file = o.config ?? path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-      io.stderr(
-        o.config
-          ? `--config ${o.config}: no such file\n`
-          : `unknown stack ${stack}: there is no Pulumi.${stack}.yaml (stacks: tokyo, dr)\n`,
-      );
+    const problem = stackFileProblem(stack, o.config);
+    if (problem) {
+      io.stderr(`${problem}\n`);
       return USAGE_ERROR;
     }
     const planned = await plannedResources({ stack, stackFile: o.config });
