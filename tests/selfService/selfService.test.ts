@@ -1,0 +1,232 @@
+/**
+ * Telephone banking against the local CoreBanking server (only an authenticated caller is served,
+ * amounts and dates spoken as SSML, a failing core system sends the caller to an agent with the
+ * reason, nothing personal in the logs), and the card-loan pre-screening rules.
+ */
+import { expect } from "chai";
+import {
+  agentSummary,
+  callerWording,
+  DEFAULT_RULES,
+  preScreen,
+  preScreenRulesSchema,
+  type Application,
+} from "../../functions/self-service/preScreen";
+import { CoreBankingClient } from "../../functions/self-service/coreBanking";
+import { escapeSsml } from "../../functions/self-service/speech";
+import {
+  makeTelephoneBanking,
+  type BankingEvent,
+} from "../../functions/self-service/telephoneBanking";
+import { CUSTOMERS, startFakeCoreBanking, type FakeCoreBanking } from "../support/fakeCoreBanking";
+
+const TOKEN = "t0ken";
+const CONTACT = "3f1e2d3c-4b5a-4968-8776-655443322110";
+const event = (
+  parameters: BankingEvent["Details"]["Parameters"],
+  attrs: Record<string, string> = { authResult: "Authenticated", authCustomerId: "C001" },
+): BankingEvent => ({
+  Details: {
+    ContactData: { ContactId: CONTACT, Channel: "VOICE", Attributes: attrs },
+    Parameters: parameters,
+  },
+});
+
+describe("telephone banking", () => {
+  let server: FakeCoreBanking;
+  let logs: { message: string; fields: Record<string, unknown> }[];
+  let handler: ReturnType<typeof makeTelephoneBanking>;
+  beforeEach(async () => {
+    server = await startFakeCoreBanking({ token: TOKEN, customers: structuredClone(CUSTOMERS) });
+    logs = [];
+    const log = (message: string, fields: Record<string, unknown>) =>
+      void logs.push({ message, fields });
+    handler = makeTelephoneBanking({
+      core: new CoreBankingClient({
+        endpoint: server.url,
+        token: () => Promise.resolve(TOKEN),
+        timeoutMs: 300,
+        deadlineMs: 1000,
+      }),
+      logger: { info: log, warn: log },
+    });
+  });
+  afterEach(() => server.close());
+
+  it("speaks each account's balance: type, last four digits one by one, yen as a number", async () => {
+    const r = await handler(event({ action: "balance" }));
+    expect(r.result).to.equal("OK");
+    expect(r.ssml).to.equal(
+      "<speak>" +
+        '普通預金、口座番号の下4桁 <say-as interpret-as="digits">1234</say-as> の残高は、<say-as interpret-as="cardinal">1234567</say-as>円です。' +
+        '定期預金、口座番号の下4桁 <say-as interpret-as="digits">9876</say-as> の残高は、<say-as interpret-as="cardinal">3000000</say-as>円です。お引き出しいただける金額は、<say-as interpret-as="cardinal">0</say-as>円です。' +
+        "</speak>",
+    );
+  });
+
+  it("speaks the last transactions newest first, with the date in Japanese and in or out", async () => {
+    const r = await handler(event({ action: "transactions", account: "1" }));
+    expect(r.ssml).to.equal(
+      "<speak>" +
+        '普通預金、下4桁 <say-as interpret-as="digits">1234</say-as> の最近のお取引を、新しい順に2件お知らせします。' +
+        '12月5日、振込 ヤマダタロウ、お引き出し<say-as interpret-as="cardinal">30000</say-as>円。' +
+        '12月1日、給与、お預け入れ<say-as interpret-as="cardinal">250000</say-as>円。' +
+        "</speak>",
+    );
+    expect(server.requests.map((q) => q.path)).to.deep.equal([
+      "/v1/customers/C001/accounts",
+      "/v1/accounts/A-1/transactions?limit=5",
+    ]);
+  });
+
+  it("serves no one the auth flows did not authenticate, and asks the core system nothing", async () => {
+    const cases: Record<string, string>[] = [
+      {},
+      { authResult: "NotAuthenticated", authCustomerId: "C001" },
+      { authResult: "Authenticated" },
+      { authResult: "Authenticated", authCustomerId: "C001 OR 1=1" },
+    ];
+    for (const attrs of cases) {
+      const r = await handler(event({ action: "balance" }, attrs));
+      expect(r.result, JSON.stringify(attrs)).to.equal("NotAuthenticated");
+    }
+    expect(server.requests).to.deep.equal([]);
+  });
+
+  it("suspends the caller's only card with no agent, telling the reference", async () => {
+    const r = await handler(event({ action: "suspend-card", reason: "stolen" }));
+    expect(r.result).to.equal("OK");
+    expect(r.reference).to.match(/^\d{6}$/);
+    expect(r.ssml).to.equal(
+      `<speak>下4桁 <say-as interpret-as="digits">4321</say-as> のカードのご利用を停止しました。受付番号は <say-as interpret-as="digits">${r.reference}</say-as> です。</speak>`,
+    );
+    const put = server.requests.find((q) => q.method === "PUT")!;
+    expect(put.key).to.equal(`${CONTACT}:K-1`);
+  });
+
+  it("asks which card when the caller holds several, and suspends the one confirmed", async () => {
+    const attrs = { authResult: "Authenticated", authCustomerId: "C002" };
+    const ask = await handler(event({ action: "suspend-card" }, attrs));
+    // Closed cards are not offered.
+    expect([ask.result, ask.cards]).to.deep.equal(["ChooseCard", "1111,2222"]);
+    const done = await handler(
+      event({ action: "suspend-card", cardLast4: "2222", reason: "lost" }, attrs),
+    );
+    expect(done.result).to.equal("OK");
+    expect(server.requests.filter((q) => q.method === "PUT").map((q) => q.path)).to.deep.equal([
+      "/v1/cards/K-3/suspension",
+    ]);
+  });
+
+  it("sends the caller to an agent with the reason when the core system fails, logging no personal data", async () => {
+    server.faults = [
+      { kind: "status", status: 503 },
+      { kind: "status", status: 503 },
+    ];
+    const r = await handler(event({ action: "balance" }));
+    expect([r.result, r.reason]).to.deep.equal(["Fallback", "core banking unavailable"]);
+    expect(r.ssml).to.include("担当者におつなぎします");
+    const text = JSON.stringify(logs);
+    for (const s of ["C001", "1234567", TOKEN]) expect(text).to.not.include(s);
+    expect(logs.map((l) => l.fields.kind)).to.include("unavailable");
+  });
+
+  it("escapes what the core system writes before it enters the SSML", () => {
+    expect(escapeSsml('振込<break time="10s"/>&')).to.equal(
+      "振込&lt;break time=&quot;10s&quot;/&gt;&amp;",
+    );
+  });
+
+  it("refuses an event the flow should never send, without calling the core system", async () => {
+    const r = await handler({
+      Details: { ContactData: { ContactId: "x" }, Parameters: { action: "transfer" } },
+    });
+    expect(r.result).to.equal("Fallback");
+    expect(server.requests).to.deep.equal([]);
+  });
+});
+
+describe("card-loan pre-screening", () => {
+  const base: Application = {
+    consentPreScreen: true,
+    consentCreditBureau: true,
+    annualIncomeYen: 4_500_000,
+    employment: "regular",
+    yearsEmployed: 5,
+    otherBorrowingsYen: 0,
+    desiredLimitYen: 500_000,
+  };
+
+  it("passes an application that fits every rule", () => {
+    expect(preScreen(base)).to.deep.equal({
+      outcome: "pass",
+      reasons: [],
+      limitYen: 500_000,
+      headroomYen: 1_500_000,
+    });
+  });
+
+  it("keeps total borrowing to a third of income, exactly at the edge, in integers", () => {
+    // 1,500,000 = 4,500,000 / 3: allowed; one yen more is over (refer with a reduced limit).
+    expect(
+      preScreen({ ...base, otherBorrowingsYen: 1_000_000, desiredLimitYen: 500_000 }).outcome,
+    ).to.equal("pass");
+    const over = preScreen({ ...base, otherBorrowingsYen: 1_000_001, desiredLimitYen: 500_000 });
+    expect(over).to.deep.equal({
+      outcome: "refer",
+      reasons: ["reduced-limit-offered"],
+      limitYen: 400_000,
+      headroomYen: 499_999,
+    });
+    // Nothing fits: under the product's smallest limit.
+    expect(preScreen({ ...base, otherBorrowingsYen: 1_450_000 })).to.deep.include({
+      outcome: "decline",
+      reasons: ["over-total-borrowing-limit"],
+    });
+  });
+
+  it("declines without both consents, below the minimum income, or with no income", () => {
+    expect(preScreen({ ...base, consentCreditBureau: false }).reasons).to.deep.equal([
+      "no-consent",
+    ]);
+    expect(
+      preScreen({ ...base, annualIncomeYen: 900_000, desiredLimitYen: 100_000 }).reasons,
+    ).to.deep.equal(["income-below-minimum"]);
+    expect(preScreen({ ...base, employment: "none" }).outcome).to.equal("decline");
+  });
+
+  it("refers short employment, hand-reviewed employment and limits above the automatic one", () => {
+    expect(preScreen({ ...base, yearsEmployed: 0.5 }).reasons).to.deep.equal(["short-employment"]);
+    expect(preScreen({ ...base, employment: "self-employed" }).reasons).to.deep.equal([
+      "employment-reviewed-by-hand",
+    ]);
+    expect(preScreen({ ...base, desiredLimitYen: 1_200_000 }).reasons).to.deep.equal([
+      "limit-above-automatic",
+    ]);
+  });
+
+  it("takes its rules from config (a bank with a quarter instead of a third)", () => {
+    const quarter = preScreenRulesSchema.parse({
+      totalBorrowingRatio: { numerator: 1, denominator: 4 },
+    });
+    expect(preScreen({ ...base, otherBorrowingsYen: 1_000_000 }, quarter)).to.deep.include({
+      outcome: "refer",
+      limitYen: 100_000,
+    });
+    expect(() =>
+      preScreenRulesSchema.parse({ totalBorrowingRatio: { numerator: 3, denominator: 2 } }),
+    ).to.throw(/fraction below 1/);
+    expect(DEFAULT_RULES.totalBorrowingRatio).to.deep.equal({ numerator: 1, denominator: 3 });
+  });
+
+  it("tells the caller it is a pre-screening only, and the agent why, with no figures of income", () => {
+    const r = preScreen({ ...base, otherBorrowingsYen: 1_000_001 });
+    expect(callerWording(r)).to.include("仮審査");
+    for (const o of [preScreen(base), r, preScreen({ ...base, employment: "none" })])
+      expect(callerWording(o)).to.match(/^(仮審査の結果|誠に恐れ入りますが、今回の仮審査)/);
+    expect(agentSummary(r)).to.equal(
+      "仮審査: 要確認 (ご希望額を減額すれば基準内) 限度額目安 400,000円",
+    );
+    expect(agentSummary(r)).to.not.include("4,500,000");
+  });
+});
