@@ -59,6 +59,11 @@ import { configBackupSchema, type ConfigBackupConfig } from "./components/config
 import { monitoringSchema, type MonitoringConfig } from "./components/operations/config";
 import { chatProblems, chatSchema, type ChatConfig } from "./components/chat/config";
 import { failoverProblems, failoverSchema, type FailoverConfig } from "./components/dr/config";
+import {
+  selfServiceProblems,
+  selfServiceSchema,
+  type SelfServiceConfig,
+} from "./components/selfService/config";
 
 // What the rest of the program imports from here: each capability's schema lives with it.
 export { PROJECT, type ConfigProblem } from "./components/shared/configSchema";
@@ -175,6 +180,7 @@ export const rawSchema = z.strictObject({
   configBackup: obj(configBackupSchema).prefault({}),
   monitoring: obj(monitoringSchema).prefault({}),
   chat: obj(chatSchema).prefault({}),
+  selfService: obj(selfServiceSchema).prefault({}),
   phoneNumberQuota: int(1, 10_000),
   trafficDistributionGroupArn: z.string(),
 });
@@ -189,6 +195,7 @@ export const STRUCTURED_KEYS = [
   "configBackup",
   "monitoring",
   "chat",
+  "selfService",
   "hoursOfOperation",
   "queues",
   "routingProfiles",
@@ -210,6 +217,7 @@ export type { FailoverConfig } from "./components/dr/config";
 export type { ConfigBackupConfig } from "./components/configBackup/config";
 export type { MonitoringConfig } from "./components/operations/config";
 export type { ChatConfig } from "./components/chat/config";
+export type { SelfServiceConfig } from "./components/selfService/config";
 
 export interface StackConfig {
   readonly project: string;
@@ -257,6 +265,7 @@ export interface StackConfig {
   readonly configBackup: ConfigBackupConfig;
   readonly monitoring: MonitoringConfig;
   readonly chat: ChatConfig;
+  readonly selfService: SelfServiceConfig;
   readonly routing: {
     readonly hours: HoursConfig;
     readonly queues: QueuesConfig;
@@ -479,6 +488,10 @@ export function parseConfig(
     },
     (c, problems) => void problems.push(...routingProblems(c, ctx.stack)),
     (c, problems) => void problems.push(...authProblems(c.auth, ctx.stack)),
+    (c, problems) =>
+      void problems.push(
+        ...selfServiceProblems(c.selfService, ctx.stack, ctx.allowPlaceholderSaml === true),
+      ),
   ];
   problems.push(...runChecks(checks, c, failed));
   if (problems.length)
@@ -526,6 +539,7 @@ export function parseConfig(
     configBackup: c.configBackup,
     monitoring: c.monitoring,
     chat: c.chat,
+    selfService: c.selfService,
     routing: {
       hours: c.hoursOfOperation,
       queues: c.queues,

@@ -38,6 +38,7 @@ import {
 import { deployFlows, INBOUND_FLOWS } from "./components/contactFlows/wiring";
 import { deployAuditTrail, deployMonitoring } from "./components/operations/wiring";
 import { deployOutbound } from "./components/outbound/wiring";
+import { deployTelephoneBanking } from "./components/selfService/wiring";
 import { type StackConfig } from "./config";
 import { numberWarnings } from "./lib/numberWarnings";
 import { LAMBDA_UNRESERVED_MINIMUM } from "./lib/preflight";
@@ -164,6 +165,7 @@ function composePrimary(
   const audit = deployAuditTrail(cfg, region, vaultTarget(vault), backup.bucketArn, opts);
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts, sources.dictionaryJson);
+  const banking = deployTelephoneBanking(cfg, region, opts);
   const flows = deployFlows(
     cfg,
     region,
@@ -212,6 +214,7 @@ function composePrimary(
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
+    ...banking,
     ...backup.outputs,
     ...audit,
     complianceFindingsTable: compliance.tableName,
@@ -285,6 +288,7 @@ function composeDr(
   // with the same names, so the primary's mirrored flows find them through $.AwsRegion.
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts, sources.dictionaryJson);
+  const banking = deployTelephoneBanking(cfg, region, opts);
   const backup = deployConfigBackup(cfg, region, vault, opts);
   const audit = deployAuditTrail(cfg, region, vault, backup.bucketArn, opts);
   const flows = replica
@@ -370,6 +374,7 @@ function composeDr(
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
+    ...banking,
     ...backup.outputs,
     ...audit,
     ...chat,

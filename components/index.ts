@@ -47,6 +47,9 @@ export * from "./chat/chatChannel";
 export * from "./chat/chatPortal";
 export * from "./chat/chatTarget";
 export * from "./chat/policies";
+// Self-service reception.
+export * from "./selfService/policies";
+export * from "./selfService/telephoneBanking";
 // Operations: alarms, dashboard, change audit, audit trail.
 export * from "./operations/auditTrail";
 export * from "./operations/changeAudit";

@@ -55,6 +55,7 @@ export const FUNCTION_ENTRIES = [
   "functions/config-backup/index.ts",
   "functions/change-window/index.ts",
   "functions/chat-start/index.ts",
+  "functions/self-service/index.ts",
 ];
 
 /**

@@ -21,6 +21,8 @@ const FREE_FORM = new Set([
   "resourcepath",
   "relativeid",
   "tagkey",
+  // Secret names may hold "/" (CreateSecret API reference, Name: letters, digits and /_+=.@-).
+  "secretid",
 ]);
 
 function tokens(pattern: string, placeholders: "segment" | "any"): Token[] {

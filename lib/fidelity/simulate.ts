@@ -26,6 +26,7 @@ import { manifests as chatStart } from "../../functions/chat-start/calls";
 import { manifests as compliance } from "../../functions/compliance-detector/calls";
 import { manifests as configBackup } from "../../functions/config-backup/calls";
 import { manifests as outbound } from "../../functions/outbound/calls";
+import { manifests as selfService } from "../../functions/self-service/calls";
 
 export const MANIFESTS: readonly FunctionManifest[] = [
   ...callerAuth,
@@ -34,6 +35,7 @@ export const MANIFESTS: readonly FunctionManifest[] = [
   ...compliance,
   ...configBackup,
   ...outbound,
+  ...selfService,
 ];
 
 export interface SimulatedCall extends RuntimeCall {

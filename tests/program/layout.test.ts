@@ -35,6 +35,7 @@ describe("repository layout", () => {
       "dr",
       "operations",
       "outbound",
+      "selfService",
       "shared",
     ]);
     const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");

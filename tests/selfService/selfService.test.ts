@@ -18,7 +18,10 @@ import {
   makeTelephoneBanking,
   type BankingEvent,
 } from "../../functions/self-service/telephoneBanking";
+import { selfServiceProblems, selfServiceSchema } from "../../components/selfService/config";
+import { telephoneBankingPolicy } from "../../components/selfService/policies";
 import { CUSTOMERS, startFakeCoreBanking, type FakeCoreBanking } from "../support/fakeCoreBanking";
+import { runStack } from "../support/harness";
 
 const TOKEN = "t0ken";
 const CONTACT = "3f1e2d3c-4b5a-4968-8776-655443322110";
@@ -228,5 +231,97 @@ describe("card-loan pre-screening", () => {
       "仮審査: 要確認 (ご希望額を減額すれば基準内) 限度額目安 400,000円",
     );
     expect(agentSummary(r)).to.not.include("4,500,000");
+  });
+});
+
+describe("TelephoneBanking in both stacks", () => {
+  it("deploys the function with its gateway, one secret and its key, invocable from the stack's instance only", async () => {
+    for (const stack of ["tokyo", "dr"] as const) {
+      const rec = await runStack(stack);
+      const fn = rec.get("aws:lambda/function:Function", `${stack}-telephone-banking-function`);
+      const region = stack === "tokyo" ? "ap-northeast-1" : "ap-northeast-3";
+      const secretArn = `arn:aws:secretsmanager:${region}:123456789012:secret:customerchannel/core-banking-AbCdEf`;
+      expect(fn.inputs.name).to.equal("customerchannel-telephone-banking");
+      expect(
+        (fn.inputs.environment as { variables: Record<string, string> }).variables,
+      ).to.deep.equal({
+        CORE_BANKING_ENDPOINT: "https://core-banking.example-bank.internal/v1",
+        CORE_BANKING_SECRET_ARN: secretArn,
+        TIMEOUT_MS: "2000",
+        DEADLINE_MS: "6000",
+      });
+      expect(fn.inputs.reservedConcurrentExecutions).to.equal(10);
+      expect(fn.inputs.timeout).to.equal(7);
+      const policy = rec.policy(
+        rec.get("aws:iam/rolePolicy:RolePolicy", `${stack}-telephone-banking-function`),
+      );
+      const own = policy.Statement.filter((s) => String(s.Sid).match(/Token/));
+      expect(own).to.deep.equal(
+        telephoneBankingPolicy({
+          secretArn,
+          secretKeyArn: `arn:aws:kms:${region}:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`,
+        }),
+      );
+      const permission = rec.get(
+        "aws:lambda/permission:Permission",
+        `${stack}-telephone-banking-connect-invoke`,
+      );
+      expect(permission.inputs).to.deep.include({
+        principal: "connect.amazonaws.com",
+        action: "lambda:InvokeFunction",
+      });
+      expect(permission.inputs.sourceArn).to.equal(rec.run.outputs.instanceArn);
+      expect(
+        rec
+          .ofType("aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation")
+          .map((r) => r.name),
+      ).to.include(`${stack}-telephone-banking-function-association`);
+    }
+  });
+
+  it("is not deployed without a gateway in config", async () => {
+    const rec = await runStack("tokyo", { selfService: {} });
+    expect(rec.ofType("customerchannel:selfService:TelephoneBanking")).to.deep.equal([]);
+  });
+});
+
+describe("self-service config", () => {
+  const cfg = (over: Record<string, unknown>, allowExample = true) =>
+    selfServiceProblems(
+      selfServiceSchema.parse({ telephoneBanking: { ...EXAMPLE, ...over } }),
+      "tokyo",
+      allowExample,
+    );
+  const EXAMPLE = {
+    endpoint: "https://core-banking.example-bank.internal/v1",
+    secretArn:
+      "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:customerchannel/core-banking-AbCdEf",
+    secretKeyArn:
+      "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+  };
+
+  it("refuses the contract's example gateway on a real preview, and a deadline shorter than one request", () => {
+    expect(cfg({})).to.deep.equal([]);
+    expect(cfg({}, false).map((p) => p.message)).to.satisfy(
+      (m: string[]) => m.length === 1 && m[0].includes("example server"),
+    );
+    expect(cfg({ endpoint: "https://gw.bank.internal/v1" }, false)).to.deep.equal([]);
+    expect(cfg({ timeoutMs: 3000, deadlineMs: 2000 })[0].message).to.include(
+      "deadlineMs has 2000, below timeoutMs 3000",
+    );
+  });
+
+  it("takes only https endpoints and full secret ARNs", () => {
+    expect(() =>
+      selfServiceSchema.parse({ telephoneBanking: { ...EXAMPLE, endpoint: "http://gw/v1" } }),
+    ).to.throw();
+    expect(() =>
+      selfServiceSchema.parse({
+        telephoneBanking: {
+          ...EXAMPLE,
+          secretArn: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:core-banking",
+        },
+      }),
+    ).to.throw(/six-character suffix/);
   });
 });
