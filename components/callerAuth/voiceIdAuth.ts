@@ -17,6 +17,7 @@ import {
 } from "./callerAuthBot";
 import { encryptedTable } from "../shared/encryptedStores";
 import { createHmacKey, createKmsKey } from "../shared/kmsKey";
+import { letConnectInvoke } from "../shared/connectInvoke";
 import { NodeFunction } from "../shared/nodeFunction";
 import { callerAuthPolicy } from "./policies";
 import { VoiceIdAssociation } from "./voiceIdAssociation";
@@ -213,21 +214,16 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       description: `Caller verification failed ${failureAlarm} times in 5 minutes (guessing? verification pauses at ${args.lockout.globalFailuresPer5Minutes})`,
       threshold: failureAlarm,
     });
-    const permission = new aws.lambda.Permission(
-      `${name}-connect-invoke`,
+    const { permission, association: fnAssociation } = letConnectInvoke(
+      name,
       {
         region,
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "connect.amazonaws.com",
-        sourceArn: args.instanceArn,
-        sourceAccount: identity.accountId,
+        functionName: fn.name,
+        functionArn: fn.arn,
+        instanceId: args.instanceId,
+        instanceArn: args.instanceArn,
+        accountId: identity.accountId,
       },
-      p,
-    );
-    const fnAssociation = new aws.connect.LambdaFunctionAssociation(
-      `${name}-function-association`,
-      { region, instanceId: args.instanceId, functionArn: fn.arn },
       p,
     );
 

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { letConnectInvoke } from "../shared/connectInvoke";
 import { NodeFunction } from "../shared/nodeFunction";
 import { telephoneBankingPolicy } from "./policies";
 
@@ -56,22 +57,16 @@ export class TelephoneBanking extends pulumi.ComponentResource {
       },
       p,
     );
-    const identity = aws.getCallerIdentityOutput({}, p);
-    new aws.lambda.Permission(
-      `${name}-connect-invoke`,
+    letConnectInvoke(
+      name,
       {
         region: args.region,
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "connect.amazonaws.com",
-        sourceArn: args.instanceArn,
-        sourceAccount: identity.accountId,
+        functionName: fn.name,
+        functionArn: fn.arn,
+        instanceId: args.instanceId,
+        instanceArn: args.instanceArn,
+        accountId: aws.getCallerIdentityOutput({}, p).accountId,
       },
-      p,
-    );
-    new aws.connect.LambdaFunctionAssociation(
-      `${name}-function-association`,
-      { region: args.region, instanceId: args.instanceId, functionArn: fn.arn },
       p,
     );
     this.functionArn = fn.arn;
