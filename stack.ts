@@ -169,7 +169,7 @@ function composePrimary(
   const flows = deployFlows(
     cfg,
     region,
-    auth.flowFunctionArn,
+    { callerAuth: auth.flowFunctionArn, telephoneBanking: banking.flowArn },
     [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg)],
     opts,
   );
@@ -214,7 +214,7 @@ function composePrimary(
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
-    ...banking,
+    ...banking.outputs,
     ...backup.outputs,
     ...audit,
     complianceFindingsTable: compliance.tableName,
@@ -296,7 +296,7 @@ function composeDr(
     : deployFlows(
         cfg,
         region,
-        auth.flowFunctionArn,
+        { callerAuth: auth.flowFunctionArn, telephoneBanking: banking.flowArn },
         [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg), standby],
         opts,
       );
@@ -374,7 +374,7 @@ function composeDr(
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
-    ...banking,
+    ...banking.outputs,
     ...backup.outputs,
     ...audit,
     ...chat,

@@ -19,16 +19,34 @@ export const INBOUND_FLOWS = [
   "customer-queue",
   "agent-whisper",
   "outbound",
+  "telephone-banking",
 ];
+
+/**
+ * The template a flow name is deployed from: telephone banking is self-service where the stack
+ * has its function, and straight to the telephone-banking queue otherwise (the main menu's "3"
+ * transfers to the flow of that name either way).
+ */
+const templateFor = (name: string, functions: FlowFunctions): string =>
+  name === "telephone-banking" && !functions.telephoneBanking ? "telephone-banking-queue" : name;
+
+/** Region-neutral ARNs of the functions the flows invoke ($.AwsRegion: mirrored flows). */
+export interface FlowFunctions {
+  readonly callerAuth: pulumi.Input<string>;
+  readonly telephoneBanking?: pulumi.Input<string>;
+}
 
 /** Template variables a region can fill: greeting, hours and queue ARNs by config name. */
 export function flowVariables(
   cfg: FlowsStack,
   region: RegionRefs,
-  callerAuthFunctionArn: pulumi.Input<string>,
+  functions: FlowFunctions,
 ): Record<string, pulumi.Input<string>> {
   return {
-    "function.caller-auth": callerAuthFunctionArn,
+    "function.caller-auth": functions.callerAuth,
+    ...(functions.telephoneBanking
+      ? { "function.telephone-banking": functions.telephoneBanking }
+      : {}),
     "voiceid.threshold": String(cfg.auth.voiceIdThreshold),
     "bank.name": cfg.greetingName,
     ...Object.fromEntries(Object.entries(region.hoursArns).map(([n, arn]) => [`hours.${n}`, arn])),
@@ -40,11 +58,11 @@ export function flowVariables(
 export function deployFlows(
   cfg: FlowsStack,
   region: RegionRefs,
-  callerAuthFunctionArn: pulumi.Input<string>,
+  functions: FlowFunctions,
   names: string[],
   opts: pulumi.ComponentResourceOptions,
 ): ContactFlows {
-  const flows = names.map((n) => loadTemplate(n));
+  const flows = names.map((n) => ({ ...loadTemplate(templateFor(n, functions)), name: n }));
   const used = new Set(flows.flatMap((f) => f.variables));
   return new ContactFlows(
     `${cfg.stack}-flows`,
@@ -54,9 +72,7 @@ export function deployFlows(
       flows,
       // Only what these flows use: the renderer refuses variables supplied but unused.
       variables: Object.fromEntries(
-        Object.entries(flowVariables(cfg, region, callerAuthFunctionArn)).filter(([k]) =>
-          used.has(k),
-        ),
+        Object.entries(flowVariables(cfg, region, functions)).filter(([k]) => used.has(k)),
       ),
       // Flows of a replicated primary are mirrored to the replica region.
       multiRegion: cfg.role === "primary" && cfg.globalResiliency,

@@ -29,6 +29,11 @@ export interface TelephoneBankingArgs {
 
 export class TelephoneBanking extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
+  /**
+   * The ARN flows invoke, with the region written $.AwsRegion: a mirrored flow runs in both
+   * regions and each has its own function of the same name. Resolves once Connect may invoke it.
+   */
+  public readonly flowFunctionArn: pulumi.Output<string>;
 
   constructor(name: string, args: TelephoneBankingArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TELEPHONE_BANKING_TOKEN, name, {}, opts);
@@ -57,7 +62,7 @@ export class TelephoneBanking extends pulumi.ComponentResource {
       },
       p,
     );
-    letConnectInvoke(
+    const { permission, association } = letConnectInvoke(
       name,
       {
         region: args.region,
@@ -70,6 +75,12 @@ export class TelephoneBanking extends pulumi.ComponentResource {
       p,
     );
     this.functionArn = fn.arn;
+    this.flowFunctionArn = pulumi.all([fn.arn, permission.id, association.id]).apply(([arn]) =>
+      arn
+        .split(":")
+        .map((part, i) => (i === 3 ? "$.AwsRegion" : part))
+        .join(":"),
+    );
     this.registerOutputs({ functionArn: this.functionArn });
   }
 }

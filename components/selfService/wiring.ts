@@ -11,9 +11,9 @@ export function deployTelephoneBanking(
   cfg: SelfServiceStack,
   region: RegionRefs,
   opts: pulumi.ComponentResourceOptions,
-) {
+): { outputs: Record<string, pulumi.Output<string>>; flowArn?: pulumi.Output<string> } {
   const t = cfg.selfService.telephoneBanking;
-  if (!t) return {};
+  if (!t) return { outputs: {} };
   const banking = new TelephoneBanking(
     `${cfg.stack}-telephone-banking`,
     {
@@ -31,5 +31,8 @@ export function deployTelephoneBanking(
     },
     opts,
   );
-  return { telephoneBankingFunctionArn: banking.functionArn };
+  return {
+    outputs: { telephoneBankingFunctionArn: banking.functionArn },
+    flowArn: banking.flowFunctionArn,
+  };
 }

@@ -35,6 +35,8 @@ const VARS: Record<string, string> = {
   "queue.agency-desk": ARN("queue", "2"),
   "queue.telephone-banking": ARN("queue", "3"),
   "queue.card-loan-screening": ARN("queue", "4"),
+  "function.telephone-banking":
+    "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-telephone-banking",
 };
 interface FlowAction {
   Identifier: string;
@@ -52,7 +54,14 @@ const nextActions = (a: FlowAction): string[] => [
   ...(a.Transitions.Errors ?? []).map((e) => e.NextAction),
 ];
 
-const INBOUND = ["inbound-main", "after-hours", "customer-queue", "agent-whisper", "outbound"];
+const INBOUND = [
+  "inbound-main",
+  "after-hours",
+  "customer-queue",
+  "agent-whisper",
+  "outbound",
+  "telephone-banking",
+];
 
 describe("flows: catalog", () => {
   it("ships the templates with their types and references", () => {
@@ -67,8 +76,14 @@ describe("flows: catalog", () => {
       ["customer-queue", "CUSTOMER_QUEUE", []],
       ["dr-standby", "CONTACT_FLOW", []],
       ["dr-standby-transfer", "CONTACT_FLOW", []],
-      ["inbound-main", "CONTACT_FLOW", ["after-hours", "agent-whisper", "customer-queue"]],
+      [
+        "inbound-main",
+        "CONTACT_FLOW",
+        ["after-hours", "agent-whisper", "customer-queue", "telephone-banking"],
+      ],
       ["outbound", "CONTACT_FLOW", []],
+      ["telephone-banking", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
+      ["telephone-banking-queue", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
     ]);
     expect(loadTemplate("dr-standby-transfer").variables).to.deep.equal(["dr.fallback-number"]);
   });
@@ -275,6 +290,7 @@ describe("ContactFlows component", () => {
       ["customer-queue", "CUSTOMER_QUEUE"],
       ["inbound-main", "CONTACT_FLOW"],
       ["outbound", "CONTACT_FLOW"],
+      ["telephone-banking", "CONTACT_FLOW"],
     ]);
     for (const f of flows) {
       expect(f.ignoreChanges, String(f.inputs.name)).to.deep.equal(["content"]);
@@ -344,14 +360,15 @@ describe("ContactFlows component", () => {
             loadTemplate("after-hours"),
             loadTemplate("customer-queue"),
             loadTemplate("agent-whisper"),
+            { ...loadTemplate("telephone-banking-queue"), name: "telephone-banking" },
           ],
           variables: { "bank.name": "x" },
         });
       });
     });
-    expect(err).to.include(
-      "[variables] for flow inbound-main lack hours.business, queue.agency-desk",
-    );
+    // The first flow in deployment order that lacks one says so (telephone banking precedes the
+    // main menu, which transfers to it).
+    expect(err).to.include("[variables] for flow telephone-banking lack queue.telephone-banking");
   });
 });
 

@@ -45,7 +45,9 @@ const INBOUND_VARS: Record<string, string> = {
   "flow.agent-whisper": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/contact-flow/aw",
   "queue.customer-desk": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/queue/1",
   "queue.agency-desk": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/queue/2",
-  "queue.telephone-banking": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/queue/3",
+  // Menu "3" goes to the telephone-banking flow (self-service or its queue).
+  "flow.telephone-banking":
+    "arn:aws:connect:ap-northeast-1:123456789012:instance/i/contact-flow/tb",
   "queue.card-loan-screening": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/queue/4",
 };
 

@@ -32,8 +32,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
   "aws:connect/securityProfile:SecurityProfile": 2,
-  "aws:connect/contactFlow:ContactFlow": 8,
-  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 8,
+  "aws:connect/contactFlow:ContactFlow": 9,
+  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 9,
   // Caller authentication (VoiceIdAuth, knowledge provider) and telephone banking
   // (TelephoneBanking: its function, role, log group, permission and association are counted in).
   "aws:dynamodb/table:Table": 3,
@@ -79,7 +79,7 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/operations/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 83,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 85,
   // One per function: throttled AWS API calls counted from its log.
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": 11,
   "aws:cloudwatch/dashboard:Dashboard": 1,

@@ -22,6 +22,7 @@ import { selfServiceProblems, selfServiceSchema } from "../../components/selfSer
 import { telephoneBankingPolicy } from "../../components/selfService/policies";
 import { CUSTOMERS, startFakeCoreBanking, type FakeCoreBanking } from "../support/fakeCoreBanking";
 import { runStack } from "../support/harness";
+import { loadTemplate } from "../../flows/catalog";
 
 const TOKEN = "t0ken";
 const CONTACT = "3f1e2d3c-4b5a-4968-8776-655443322110";
@@ -323,5 +324,113 @@ describe("self-service config", () => {
         },
       }),
     ).to.throw(/six-character suffix/);
+  });
+});
+
+describe("telephone-banking flow", () => {
+  interface A {
+    Identifier: string;
+    Type: string;
+    Parameters: Record<string, unknown>;
+    Transitions: {
+      NextAction?: string;
+      Conditions?: { NextAction: string }[];
+      Errors?: { NextAction: string }[];
+    };
+  }
+  const flow = loadTemplate("telephone-banking").template as { StartAction: string; Actions: A[] };
+  const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+  const next = (a: A) => [
+    ...(a.Transitions.NextAction ? [a.Transitions.NextAction] : []),
+    ...(a.Transitions.Conditions ?? []).map((c) => c.NextAction),
+    ...(a.Transitions.Errors ?? []).map((e) => e.NextAction),
+  ];
+  /** Every (action, logging state) reachable from StartAction. */
+  const states = (() => {
+    const out = new Map<string, Set<string>>();
+    const todo: [string, string][] = [[flow.StartAction, "on"]];
+    while (todo.length) {
+      const [id, state] = todo.pop()!;
+      const seen = out.get(id) ?? new Set<string>();
+      if (seen.has(state)) continue;
+      out.set(id, seen.add(state));
+      const a = byId.get(id)!;
+      const after =
+        a.Type === "UpdateFlowLoggingBehavior"
+          ? a.Parameters.FlowLoggingBehavior === "Enabled"
+            ? "on"
+            : "off"
+          : state;
+      for (const n of next(a)) todo.push([n, after]);
+    }
+    return out;
+  })();
+
+  it("ends every path at an agent's queue or a polite goodbye, and loops only through the menu", () => {
+    // A path ends at TransferContactToQueue (an agent) or DisconnectParticipant after a message.
+    const ends = flow.Actions.filter((a) => next(a).length === 0).map((a) => a.Identifier);
+    expect(ends).to.deep.equal(["goodbye"]);
+    const intoGoodbye = flow.Actions.filter((a) => next(a).includes("goodbye")).map((a) => a.Type);
+    expect(new Set(intoGoodbye)).to.deep.equal(new Set(["MessageParticipant"]));
+    // Every action is reachable, and from every action the queue or goodbye is reachable.
+    expect([...states.keys()].sort()).to.deep.equal(flow.Actions.map((a) => a.Identifier).sort());
+    const reaches = (from: string, target: string, seen = new Set<string>()): boolean =>
+      from === target ||
+      (!seen.has(from) &&
+        next(byId.get(from)!).some((n) => reaches(n, target, new Set(seen).add(from))));
+    for (const a of flow.Actions)
+      expect(
+        reaches(a.Identifier, "transfer") || reaches(a.Identifier, "goodbye"),
+        a.Identifier,
+      ).to.equal(true);
+  });
+
+  it("serves only authenticated callers, and keeps the flow log off while balances are fetched and spoken", () => {
+    const check = byId.get("check-auth")!;
+    expect(check.Parameters.ComparisonValue).to.equal("$.Attributes.authResult");
+    expect(check.Transitions.Conditions).to.deep.equal([
+      { NextAction: "menu", Condition: { Operator: "Equals", Operands: ["Authenticated"] } },
+    ]);
+    const personal = flow.Actions.filter(
+      (a) =>
+        a.Type === "InvokeLambdaFunction" ||
+        JSON.stringify(a.Parameters).includes("$.External.ssml") ||
+        a.Parameters.StoreInput === "True",
+    );
+    expect(personal.map((a) => a.Identifier).sort()).to.deep.equal(
+      [
+        "balance",
+        "card-last4",
+        "history",
+        "speak",
+        "suspend-chosen",
+        "suspend-lost",
+        "suspend-stolen",
+      ].sort(),
+    );
+    for (const a of personal)
+      expect([...states.get(a.Identifier)!], a.Identifier).to.deep.equal(["off"]);
+    // Logging is on again before the menu and before an agent.
+    for (const id of ["menu", "to-agent", "transfer"])
+      expect([...states.get(id)!], id).to.deep.equal(["on"]);
+  });
+
+  it("is what the main menu's 3 reaches, self-service where the stack has the function, the queue otherwise", async () => {
+    const main = loadTemplate("inbound-main").template as { Actions: A[] };
+    expect(main.Actions.find((a) => a.Identifier === "q-banking")?.Parameters).to.deep.equal({
+      ContactFlowId: "{{flow.telephone-banking}}",
+    });
+    const withFn = await runStack("tokyo");
+    const content = (rec: typeof withFn) =>
+      String(
+        rec.get("aws:connect/contactFlow:ContactFlow", "tokyo-flows-telephone-banking").inputs
+          .content,
+      );
+    expect(content(withFn)).to.include(
+      "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-telephone-banking",
+    );
+    const without = await runStack("tokyo", { selfService: {} });
+    expect(content(without)).to.not.include("InvokeLambdaFunction");
+    expect(content(without)).to.include("TransferContactToQueue");
   });
 });
