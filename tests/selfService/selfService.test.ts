@@ -398,15 +398,7 @@ describe("telephone-banking flow", () => {
         a.Parameters.StoreInput === "True",
     );
     expect(personal.map((a) => a.Identifier).sort()).to.deep.equal(
-      [
-        "balance",
-        "card-last4",
-        "history",
-        "speak",
-        "suspend-chosen",
-        "suspend-lost",
-        "suspend-stolen",
-      ].sort(),
+      ["balance", "card-last4", "history", "speak", "suspend", "suspend-chosen"].sort(),
     );
     for (const a of personal)
       expect([...states.get(a.Identifier)!], a.Identifier).to.deep.equal(["off"]);
@@ -432,5 +424,20 @@ describe("telephone-banking flow", () => {
     const without = await runStack("tokyo", { selfService: {} });
     expect(content(without)).to.not.include("InvokeLambdaFunction");
     expect(content(without)).to.include("TransferContactToQueue");
+  });
+});
+
+describe("telephone-banking flow: card suspension keeps the caller's reason", () => {
+  it("sends lost or stolen, as chosen, on the first try and after choosing a card", () => {
+    const flow = loadTemplate("telephone-banking").template as {
+      Actions: { Identifier: string; Parameters: Record<string, unknown> }[];
+    };
+    const params = (id: string) => flow.Actions.find((a) => a.Identifier === id)!.Parameters;
+    expect(params("reason-lost").Attributes).to.deep.equal({ cardReason: "lost" });
+    expect(params("reason-stolen").Attributes).to.deep.equal({ cardReason: "stolen" });
+    for (const id of ["suspend", "suspend-chosen"])
+      expect((params(id).LambdaInvocationAttributes as Record<string, string>).reason, id).to.equal(
+        "$.Attributes.cardReason",
+      );
   });
 });
