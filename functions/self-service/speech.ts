@@ -57,3 +57,7 @@ export function transactionSentences(account: Account, txs: readonly Transaction
 
 export const suspendedSentence = (card: Card, reference: string) =>
   `下4桁 ${digits(card.last4)} のカードのご利用を停止しました。受付番号は ${digits(reference)} です。`;
+
+/** The caller's active cards, to choose one by its last four digits. */
+export const chooseCardSentence = (cards: readonly Card[]) =>
+  `ご利用中のカードは、下4桁 ${cards.map((c) => digits(c.last4)).join("、")} の${cards.length}枚です。停止するカードの下4桁を押してください。`;

@@ -11,7 +11,13 @@
  */
 import { z } from "zod";
 import { CoreBankingError, type Card, type CoreBankingClient } from "./coreBanking";
-import { balanceSentences, speak, suspendedSentence, transactionSentences } from "./speech";
+import {
+  balanceSentences,
+  chooseCardSentence,
+  speak,
+  suspendedSentence,
+  transactionSentences,
+} from "./speech";
 
 export const ACTIONS = ["balance", "transactions", "list-cards", "suspend-card"] as const;
 
@@ -169,7 +175,7 @@ async function serve(
         return respond({
           result: "ChooseCard",
           cards: active.map((c) => c.last4).join(","),
-          ssml: speak("停止するカードの番号の下4桁を押してください。"),
+          ssml: speak(chooseCardSentence(active)),
         });
       // One key per contact and card: a retry by the flow (or by the adapter) is the same request.
       const s = await core.suspendCard(

@@ -113,6 +113,9 @@ describe("telephone banking", () => {
     const ask = await handler(event({ action: "suspend-card" }, attrs));
     // Closed cards are not offered.
     expect([ask.result, ask.cards]).to.deep.equal(["ChooseCard", "1111,2222"]);
+    expect(ask.ssml).to.equal(
+      '<speak>ご利用中のカードは、下4桁 <say-as interpret-as="digits">1111</say-as>、<say-as interpret-as="digits">2222</say-as> の2枚です。停止するカードの下4桁を押してください。</speak>',
+    );
     const done = await handler(
       event({ action: "suspend-card", cardLast4: "2222", reason: "lost" }, attrs),
     );
