@@ -25,6 +25,7 @@ import {
 import { renderFlow } from "../../flows/render";
 import { validateFlow } from "../../flows/validate";
 import { failureOf, runProgram, runStack } from "../support/harness";
+import { loggingStates, type FlowAction, type FlowGraph } from "../support/flowGraph";
 
 const ARN = (kind: string, id: string) =>
   `arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/${kind}/${id}`;
@@ -38,22 +39,6 @@ const VARS: Record<string, string> = {
   "function.telephone-banking":
     "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-telephone-banking",
 };
-interface FlowAction {
-  Identifier: string;
-  Type: string;
-  Parameters: Record<string, unknown>;
-  Transitions: {
-    NextAction?: string;
-    Conditions?: { NextAction: string }[];
-    Errors?: { NextAction: string }[];
-  };
-}
-const nextActions = (a: FlowAction): string[] => [
-  ...(a.Transitions.NextAction ? [a.Transitions.NextAction] : []),
-  ...(a.Transitions.Conditions ?? []).map((c) => c.NextAction),
-  ...(a.Transitions.Errors ?? []).map((e) => e.NextAction),
-];
-
 const INBOUND = [
   "inbound-main",
   "after-hours",
@@ -207,26 +192,9 @@ describe("flows: catalog", () => {
         JSON.stringify(a.Parameters),
       );
     for (const name of ["auth-verify", "auth-enrol", "auth-voiceid"]) {
-      const flow = loadTemplate(name).template as { StartAction: string; Actions: FlowAction[] };
-      const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+      const flow = loadTemplate(name).template as FlowGraph;
       // The logging states (on/off) each action can be reached with.
-      const states = new Map<string, Set<string>>();
-      const walk: [string, string][] = [[flow.StartAction, "on"]];
-      while (walk.length) {
-        const [id, state] = walk.pop()!;
-        const seen = states.get(id) ?? new Set<string>();
-        if (seen.has(state)) continue;
-        seen.add(state);
-        states.set(id, seen);
-        const a = byId.get(id)!;
-        const after =
-          a.Type === "UpdateFlowLoggingBehavior"
-            ? a.Parameters.FlowLoggingBehavior === "Enabled"
-              ? "on"
-              : "off"
-            : state;
-        for (const n of nextActions(a)) walk.push([n, after]);
-      }
+      const states = loggingStates(flow);
       const sensitive = flow.Actions.filter(personal);
       expect(sensitive.length, name).to.be.greaterThan(0);
       for (const a of sensitive)

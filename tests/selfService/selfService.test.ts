@@ -23,6 +23,7 @@ import { telephoneBankingPolicy } from "../../components/selfService/policies";
 import { CUSTOMERS, startFakeCoreBanking, type FakeCoreBanking } from "../support/fakeCoreBanking";
 import { runStack } from "../support/harness";
 import { loadTemplate } from "../../flows/catalog";
+import { loggingStates, nextActions, type FlowGraph } from "../support/flowGraph";
 
 const TOKEN = "t0ken";
 const CONTACT = "3f1e2d3c-4b5a-4968-8776-655443322110";
@@ -331,43 +332,11 @@ describe("self-service config", () => {
 });
 
 describe("telephone-banking flow", () => {
-  interface A {
-    Identifier: string;
-    Type: string;
-    Parameters: Record<string, unknown>;
-    Transitions: {
-      NextAction?: string;
-      Conditions?: { NextAction: string }[];
-      Errors?: { NextAction: string }[];
-    };
-  }
-  const flow = loadTemplate("telephone-banking").template as { StartAction: string; Actions: A[] };
+  const flow = loadTemplate("telephone-banking").template as FlowGraph;
   const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
-  const next = (a: A) => [
-    ...(a.Transitions.NextAction ? [a.Transitions.NextAction] : []),
-    ...(a.Transitions.Conditions ?? []).map((c) => c.NextAction),
-    ...(a.Transitions.Errors ?? []).map((e) => e.NextAction),
-  ];
+  const next = nextActions;
   /** Every (action, logging state) reachable from StartAction. */
-  const states = (() => {
-    const out = new Map<string, Set<string>>();
-    const todo: [string, string][] = [[flow.StartAction, "on"]];
-    while (todo.length) {
-      const [id, state] = todo.pop()!;
-      const seen = out.get(id) ?? new Set<string>();
-      if (seen.has(state)) continue;
-      out.set(id, seen.add(state));
-      const a = byId.get(id)!;
-      const after =
-        a.Type === "UpdateFlowLoggingBehavior"
-          ? a.Parameters.FlowLoggingBehavior === "Enabled"
-            ? "on"
-            : "off"
-          : state;
-      for (const n of next(a)) todo.push([n, after]);
-    }
-    return out;
-  })();
+  const states = loggingStates(flow);
 
   it("ends every path at an agent's queue or a polite goodbye, and loops only through the menu", () => {
     // A path ends at TransferContactToQueue (an agent) or DisconnectParticipant after a message.
@@ -411,7 +380,7 @@ describe("telephone-banking flow", () => {
   });
 
   it("is what the main menu's 3 reaches, self-service where the stack has the function, the queue otherwise", async () => {
-    const main = loadTemplate("inbound-main").template as { Actions: A[] };
+    const main = loadTemplate("inbound-main").template as FlowGraph;
     expect(main.Actions.find((a) => a.Identifier === "q-banking")?.Parameters).to.deep.equal({
       ContactFlowId: "{{flow.telephone-banking}}",
     });
