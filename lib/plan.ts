@@ -12,8 +12,6 @@ import {
   type ResourceView,
 } from "../policy/rules";
 import { securityFacts, type Facts } from "./describe";
-import { checkDeployerPolicy, deployerPolicy, type DeployerPolicy } from "./deployer/policy";
-import type { Finding } from "./fidelity/types";
 import { timed, timedAsync } from "./timing";
 import {
   checkFidelity,
@@ -38,8 +36,6 @@ export interface PlanOptions {
   readonly projectDir?: string;
   /** Policy pack config, as `pulumi preview --policy-pack-config` would pass it. */
   readonly policyConfig?: Partial<PackConfig>;
-  /** Also generate the deployer's least-privilege policy for this AWS account id. */
-  readonly deployerAccount?: string;
 }
 
 export interface PlannedResource {
@@ -87,7 +83,12 @@ export const mandatoryViolations = (plan: Plan) =>
   plan.policy.violations.filter((v) => v.level === "mandatory");
 
 export type PlanResult =
-  | { ok: true; plan: Plan; deployer?: { policy: DeployerPolicy; findings: Finding[] } }
+  | {
+      ok: true;
+      plan: Plan;
+      /** Every registered resource with its inputs (the deployer policy and snapshots read them). */
+      resources: RecordedResource[];
+    }
   | { ok: false; error: string; kind: "config" | "program" };
 
 /** Loads index.ts afresh (its top level is the program) and returns its exports. */
@@ -181,9 +182,7 @@ export async function buildPlan(opts: PlanOptions): Promise<PlanResult> {
     const pack = { ...DEFAULT_PACK_CONFIG, ...opts.policyConfig };
     const fidelity = await timedAsync("fidelity", () => checkFidelity(run.resources));
     const plan = toPlan(run, config, provenance, pack, fidelity);
-    if (!opts.deployerAccount) return { ok: true, plan };
-    const policy = await deployerPolicy(opts.stack, run.resources, opts.deployerAccount);
-    return { ok: true, plan, deployer: { policy, findings: await checkDeployerPolicy(policy) } };
+    return { ok: true, plan, resources: run.resources };
   } catch (e) {
     return failure(e);
   }

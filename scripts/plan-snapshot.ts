@@ -15,7 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { PROJECT_ROOT } from "../config";
-import { buildPlan, plannedResources } from "../lib/plan";
+import { buildPlan } from "../lib/plan";
 import { parseArgs, runMain } from "./cli";
 
 const STANDALONE_DR = {
@@ -84,9 +84,11 @@ export async function snapshot(names = Object.keys(VARIANTS)): Promise<Record<st
       const plan = await buildPlan({ stack, stackFile });
       if (!plan.ok) throw new Error(`${name}: ${plan.error}`);
       out[`${name}.plan.json`] = `${JSON.stringify(plan.plan, null, 2)}\n`;
-      const run = await plannedResources({ stack, stackFile });
-      if (!run.ok) throw new Error(`${name}: ${run.error}`);
-      const inputs = run.resources.map((r) => ({ urn: r.urn, inputs: r.inputs }));
+      // The same program run: its resources' full inputs, by URN (the order in which resources
+      // register follows async timing, not anything pulumi up does).
+      const inputs = plan.resources
+        .map((r) => ({ urn: r.urn, inputs: r.inputs }))
+        .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
       out[`${name}.inputs.json`] = `${JSON.stringify(inputs, null, 1)}\n`;
     }
   } finally {

@@ -16,6 +16,8 @@ import { bundleStats } from "../lib/bundleCache";
 import { phaseMs, timed } from "../lib/timing";
 import {
   ATTACHED_POLICIES_DEFAULT,
+  checkDeployerPolicy,
+  deployerPolicy,
   MANAGED_POLICY_CHARS,
   type DeployerPolicy,
 } from "../lib/deployer/policy";
@@ -99,7 +101,6 @@ export async function planMain(argv: string[], io: Io): Promise<number> {
       stack,
       stackFile: o.config,
       policyConfig,
-      deployerAccount: o.deployerPolicy ? o.account : undefined,
     });
     if (!result.ok) {
       code = 1;
@@ -121,8 +122,9 @@ export async function planMain(argv: string[], io: Io): Promise<number> {
         `${fidelity.length} AWS fidelity error(s) in stack ${stack}:\n${fidelity.map((f) => `  - ${f.rule}: ${f.resource}: ${f.message}`).join("\n")}\n`,
       );
     }
-    if (result.deployer) {
-      const { policy, findings } = result.deployer;
+    if (o.deployerPolicy) {
+      const policy = await deployerPolicy(stack, result.resources, o.account);
+      const findings = await checkDeployerPolicy(policy);
       if (!deployerPolicyOk(policy, findings, o.account, io)) code = 1;
       json.push(policy);
       continue;
