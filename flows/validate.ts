@@ -78,6 +78,11 @@ interface ActionSpec {
   readonly needsConditions?: boolean | ((p: Record<string, unknown>) => boolean);
   /** Extra checks of the parameters; returns [message, hint] pairs. */
   readonly check?: (p: Record<string, unknown>, o: ValidateOptions) => [string, string][];
+  /** Checks of the condition branches against the parameters; returns [message, hint] pairs. */
+  readonly checkConditions?: (
+    p: Record<string, unknown>,
+    conditions: readonly { Operator?: unknown; Operands?: unknown }[],
+  ) => [string, string][];
 }
 
 const INBOUND_AND_TRANSFER: readonly FlowType[] = [
@@ -140,6 +145,24 @@ const lexAliasNeutral = (arn: unknown, o: ValidateOptions): [string, string][] =
         ],
       ];
 
+/** flow-control-actions-checkmetricdata.html: the five metrics, none dynamic. */
+export const METRIC_TYPES = [
+  "NumberOfAgentsAvailable",
+  "NumberOfAgentsStaffed",
+  "NumberOfAgentsOnline",
+  "OldestContactInQueueAgeSeconds",
+  "NumberOfContactsInQueue",
+] as const;
+const agentMetric = (p: Record<string, unknown>) =>
+  typeof p.MetricType === "string" && p.MetricType.startsWith("NumberOfAgents");
+/** Number* operators of the flow language's conditions (Compare and CheckMetricData). */
+const NUMBER_OPERATORS = [
+  "NumberGreaterThan",
+  "NumberGreaterOrEqualTo",
+  "NumberLessThan",
+  "NumberLessOrEqualTo",
+];
+
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   MessageParticipant: {
     errors: ["NoMatchingError"],
@@ -187,6 +210,62 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       p.HoursOfOperationId === undefined
         ? [["HoursOfOperationId is missing", "name the hours (ARN) or leave the block out"]]
         : [],
+  },
+  // flow-control-actions-checkmetricdata.html: MetricType one of five, not dynamic; QueueId or
+  // AgentId (not both; neither: the contact's target queue); agent-count metrics support only the
+  // condition "NumberGreaterThan 0", the others Equals and the Number* operators; NoMatchingCondition
+  // is raised only for the queue metrics, NoMatchingError always.
+  CheckMetricData: {
+    errors: (p) =>
+      agentMetric(p) ? ["NoMatchingError"] : ["NoMatchingCondition", "NoMatchingError"],
+    needsConditions: true,
+    check: (p) => [
+      ...(METRIC_TYPES.includes(p.MetricType as (typeof METRIC_TYPES)[number])
+        ? []
+        : ([
+            [
+              `MetricType ${JSON.stringify(p.MetricType)} is not a metric of this block${isDynamic(p.MetricType) ? " (dynamic values are not supported)" : ""}`,
+              `use one of ${METRIC_TYPES.join(", ")}`,
+            ],
+          ] as [string, string][])),
+      ...(p.QueueId !== undefined && p.AgentId !== undefined
+        ? ([
+            [
+              "QueueId and AgentId are both set",
+              "keep one, or neither to use the contact's target queue",
+            ],
+          ] as [string, string][])
+        : []),
+    ],
+    checkConditions: (p, conditions) =>
+      conditions.flatMap((c): [string, string][] => {
+        const op = String(c.Operator);
+        const operands = Array.isArray(c.Operands) ? c.Operands.map(String) : [];
+        if (agentMetric(p))
+          return op === "NumberGreaterThan" && operands.length === 1 && operands[0] === "0"
+            ? []
+            : [
+                [
+                  `${String(p.MetricType)} supports only the condition NumberGreaterThan 0 (has ${op} ${operands.join(", ")})`,
+                  'use { Operator: "NumberGreaterThan", Operands: ["0"] }',
+                ],
+              ];
+        if (op !== "Equals" && !NUMBER_OPERATORS.includes(op))
+          return [
+            [
+              `operator ${op} does not compare a metric`,
+              `use Equals or ${NUMBER_OPERATORS.join(", ")}`,
+            ],
+          ];
+        return operands.length === 1 && (/^\d+$/.test(operands[0]) || isPlaceholder(operands[0]))
+          ? []
+          : [
+              [
+                `a metric is compared with one whole number (has ${JSON.stringify(operands)})`,
+                'e.g. Operands: ["10"]',
+              ],
+            ];
+      }),
   },
   UpdateContactTargetQueue: {
     errors: ["NoMatchingError"],
@@ -534,6 +613,11 @@ export function validateFlow(content: unknown, o: ValidateOptions): Problem[] {
       );
     for (const [m, h] of spec.check?.(a.Parameters ?? {}, o) ?? [])
       add(id, "parameters", `${type}: ${m}`, h);
+    for (const [m, h] of spec.checkConditions?.(
+      a.Parameters ?? {},
+      (tr.Conditions ?? []).map((c) => c.Condition ?? {}),
+    ) ?? [])
+      add(id, "conditions", `${type}: ${m}`, h);
   }
 
   // Reachability from StartAction.

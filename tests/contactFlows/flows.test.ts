@@ -119,6 +119,22 @@ const action = (f: Flow, id: string) => {
   if (!a) throw new Error(`no action ${id}`);
   return a;
 };
+/** Turns the hours check into a CheckMetricData with one condition, its errors routed. */
+const asMetricCheck = (f: Flow, p: Record<string, unknown>, operator: string, operand: string) => {
+  const a = action(f, "hours");
+  a.Type = "CheckMetricData";
+  a.Parameters = p;
+  a.Transitions = {
+    NextAction: "welcome",
+    Conditions: [
+      { NextAction: "after-hours", Condition: { Operator: operator, Operands: [operand] } },
+    ],
+    Errors: [
+      { ErrorType: "NoMatchingCondition", NextAction: "welcome" },
+      { ErrorType: "NoMatchingError", NextAction: "welcome" },
+    ],
+  };
+};
 const rulesOf = (p: Problem[]) => errorsOnly(p).map((x) => `${x.rule}@${x.action}`);
 
 interface Broken {
@@ -351,6 +367,52 @@ const broken: Broken[] = [
     },
     expect: "parameters@menu",
     says: "LexV2Bot.AliasArn arn:aws:lex:$.AwsRegion:1:bot-alias/B/A names one region's bot",
+  },
+  // flow-control-actions-checkmetricdata.html (the hours check becomes a metric check here).
+  {
+    title: "metric check with a dynamic metric",
+    breakIt: (f) =>
+      asMetricCheck(f, { MetricType: "$.Attributes.metric" }, "NumberGreaterThan", "5"),
+    expect: "parameters@hours",
+    says: "(dynamic values are not supported)",
+  },
+  {
+    title: "metric check on a queue and an agent at once",
+    breakIt: (f) =>
+      asMetricCheck(
+        f,
+        { MetricType: "NumberOfContactsInQueue", QueueId: "q", AgentId: "a" },
+        "NumberGreaterThan",
+        "5",
+      ),
+    expect: "parameters@hours",
+    says: "QueueId and AgentId are both set",
+  },
+  {
+    title: "agent-count metric compared with anything but NumberGreaterThan 0",
+    breakIt: (f) =>
+      asMetricCheck(f, { MetricType: "NumberOfAgentsAvailable" }, "NumberLessThan", "3"),
+    expect: "conditions@hours",
+    says: "supports only the condition NumberGreaterThan 0 (has NumberLessThan 3)",
+  },
+  {
+    title: "queue metric compared as text",
+    breakIt: (f) =>
+      asMetricCheck(f, { MetricType: "NumberOfContactsInQueue" }, "TextContains", "5"),
+    expect: "conditions@hours",
+    says: "operator TextContains does not compare a metric",
+  },
+  {
+    title: "queue metric check leaving no-match unrouted in a template",
+    templateRules: true,
+    breakIt: (f) => {
+      asMetricCheck(f, { MetricType: "OldestContactInQueueAgeSeconds" }, "NumberGreaterThan", "60");
+      action(f, "hours").Transitions.Errors = [
+        { ErrorType: "NoMatchingError", NextAction: "after-hours" },
+      ];
+    },
+    expect: "unhandled-error@hours",
+    says: "does not route the NoMatchingCondition error",
   },
   {
     title: "wrong language version",
