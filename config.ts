@@ -53,7 +53,11 @@ import {
 } from "./components/shared/configParse";
 import { readSaml, type SamlConfig } from "./components/contactCenter/saml";
 import { authProblems, authSchema, type AuthConfig } from "./components/callerAuth/config";
-import { outboundSchema, type OutboundConfig } from "./components/outbound/config";
+import {
+  callbackOfferProblems,
+  outboundSchema,
+  type OutboundConfig,
+} from "./components/outbound/config";
 import { complianceSchema, type ComplianceConfig } from "./components/compliance/config";
 import { configBackupSchema, type ConfigBackupConfig } from "./components/configBackup/config";
 import { monitoringSchema, type MonitoringConfig } from "./components/operations/config";
@@ -488,6 +492,7 @@ export function parseConfig(
     },
     (c, problems) => void problems.push(...routingProblems(c, ctx.stack)),
     (c, problems) => void problems.push(...authProblems(c.auth, ctx.stack)),
+    (c, problems) => void problems.push(...callbackOfferProblems(c, ctx.stack)),
     (c, problems) =>
       void problems.push(
         ...selfServiceProblems(c.selfService, ctx.stack, ctx.allowPlaceholderSaml === true),

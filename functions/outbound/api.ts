@@ -221,10 +221,19 @@ export function makeApi(d: ApiDeps) {
         const c = await d.store.getCampaign(p.campaignId ?? "");
         return c ? json(200, strip(c)) : problem(404, "no such campaign");
       }
-      case "DELETE /campaigns/{campaignId}":
+      case "DELETE /campaigns/{campaignId}": {
+        // A desk's callback campaign belongs to its stack: cancelled here, the next deploy would
+        // not know, and every caller who chose a callback would be told it cannot be booked.
+        const kept = (await d.store.getCampaign(p.campaignId ?? ""))?.managedBy;
+        if (kept)
+          return problem(
+            409,
+            `campaign is kept by stack ${kept}; turn callback offers off in its config (outbound.callbackOffer.enabled false) instead`,
+          );
         return (await d.store.cancelCampaign(p.campaignId ?? "", nowIso))
           ? json(200, { campaignId: p.campaignId, state: "CANCELLED" })
           : problem(404, "no such campaign");
+      }
       case "POST /campaigns/{campaignId}/contacts": {
         const campaign = await d.store.getCampaign(p.campaignId ?? "");
         if (!campaign) return problem(404, "no such campaign");

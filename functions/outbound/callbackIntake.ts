@@ -1,6 +1,7 @@
 /**
- * A caller who chose a callback when the queue was long, put into the `callback` campaign of the
- * outbound store (the flows invoke this; the dialer calls back within the campaign's windows).
+ * A caller who chose a callback when the queue was long, put into the callback campaign of the
+ * desk they waited for (the callback-offer flow invokes this; the dialer calls back within the
+ * campaign's windows, which are the desk's hours, and the call goes to the same desk's queue).
  *
  * Why the store and not Connect's queued callback: the store enforces the legal calling windows,
  * the do-not-call list and the destination rules, and records every attempt in DynamoDB, which a
@@ -12,6 +13,7 @@
 import { z } from "zod";
 import { normalizeE164 } from "../../lib/phone";
 import type { ApiEvent, ApiResponse } from "./api";
+import { DEFAULT_DESTINATIONS } from "./destinations";
 import type { Campaign } from "./store";
 import { nextCallTime } from "./windows";
 
@@ -20,10 +22,15 @@ const eventSchema = z.object({
     ContactData: z.object({
       ContactId: z.string().regex(/^[0-9a-f-]{36}$/),
       CustomerEndpoint: z.object({ Address: z.string().optional() }).nullish(),
+      /** The queue the caller waited in (set by the menu before the offer). */
+      Queue: z.object({ ARN: z.string().optional() }).nullish(),
       Attributes: z.record(z.string(), z.string()).default({}),
     }),
     Parameters: z.object({
-      /** The number the caller keyed (national format, e.g. 0312345678); absent: the caller's. */
+      /**
+       * The number the caller keyed ($.StoredCustomerInput: national 0312345678 or E.164; the
+       * text "Timeout" when nothing was keyed); absent: the caller's own number.
+       */
       phoneNumber: z.string().max(20).optional(),
     }),
   }),
@@ -39,7 +46,8 @@ export interface IntakeResponse extends Record<string, string> {
 }
 
 export interface IntakeDeps {
-  readonly campaignId: string;
+  /** The callback campaign of the desk whose queue this is (queue ARN); undefined: none. */
+  readonly campaignFor: (queueArn: string | undefined) => string | undefined;
   readonly api: (event: ApiEvent) => Promise<ApiResponse>;
   readonly getCampaign: (campaignId: string) => Promise<Campaign | undefined>;
   readonly now: () => number;
@@ -80,18 +88,20 @@ export function makeCallbackIntake(d: IntakeDeps) {
       d.logger.info("callback-intake", { contactId, result: "InvalidNumber" });
       return respond("InvalidNumber", "お電話番号を確認できませんでした。");
     }
-    const campaign = await d.getCampaign(d.campaignId);
-    if (!campaign || campaign.state !== "ACTIVE" || campaign.type !== "callback") {
-      d.logger.warn("callback-intake: no active callback campaign", {
+    const campaignId = d.campaignFor(c.Queue?.ARN);
+    const campaign = campaignId ? await d.getCampaign(campaignId) : undefined;
+    if (!campaignId || !campaign || campaign.state !== "ACTIVE" || campaign.type !== "callback") {
+      d.logger.warn("callback-intake: no active callback campaign for the queue", {
         contactId,
-        campaignId: d.campaignId,
+        queue: c.Queue?.ARN,
+        campaignId,
       });
       return respond("Failed", "ただいま折り返しのご予約を承れません。");
     }
     const r = await d.api({
       httpMethod: "POST",
       resource: "/campaigns/{campaignId}/contacts",
-      pathParameters: { campaignId: d.campaignId },
+      pathParameters: { campaignId },
       body: JSON.stringify({
         idempotencyKey: contactId,
         phoneNumber,
@@ -100,7 +110,8 @@ export function makeCallbackIntake(d: IntakeDeps) {
         attributes: { callbackFor: contactId },
       }),
     });
-    const body = JSON.parse(r.body) as { status?: string; reason?: string };
+    // A refused contact says `reason` (DNC, destination); a refused request says `error`.
+    const body = JSON.parse(r.body) as { reason?: string; error?: string };
     // 202 new, 200 the same request again (a flow retry): both are booked.
     if (r.statusCode !== 202 && r.statusCode !== 200) {
       const result: IntakeResult = r.statusCode === 422 ? "NotAvailable" : "Failed";
@@ -108,7 +119,7 @@ export function makeCallbackIntake(d: IntakeDeps) {
         contactId,
         result,
         status: r.statusCode,
-        reason: body.reason,
+        reason: body.reason ?? body.error,
       });
       return respond(
         result,
@@ -128,5 +139,55 @@ export function makeCallbackIntake(d: IntakeDeps) {
             : `折り返しのお電話を承りました。${spokenJst(from)}以降、順番にお電話いたします。`,
           new Date(from).toISOString(),
         );
+  };
+}
+
+/** The callback campaign of a desk: one per desk, so the call back reaches the same desk's queue. */
+export const callbackCampaignId = (desk: string) => `callback-${desk}`;
+
+/**
+ * Reads the intake's CALLBACK_CAMPAIGNS (queue id → campaign id): Connect gives the contact's
+ * queue as an ARN ending in /queue/<id>.
+ */
+export const campaignsByQueue =
+  (byQueueId: Readonly<Record<string, string>>) =>
+  (queueArn: string | undefined): string | undefined => {
+    const id = queueArn?.slice(queueArn.lastIndexOf("/") + 1);
+    return id && Object.hasOwn(byQueueId, id) ? byQueueId[id] : undefined;
+  };
+
+/** What the stack says of a desk's callbacks (config outbound.callbackOffer and the desk's hours). */
+export interface DeskCallbacks {
+  readonly desk: string;
+  readonly queueId: string;
+  readonly contactFlowId: string;
+  readonly sourcePhoneNumber: string;
+  /** The desk's hours of operation (Asia/Tokyo), which are the campaign's calling windows. */
+  readonly windows: Campaign["windows"];
+  readonly holidays: readonly string[];
+  readonly maxAttemptsPerDay: number;
+  readonly maxAttemptsTotal: number;
+  readonly retryAfterMinutes: number;
+  /** The stack that owns the campaign (the API refuses to cancel it). */
+  readonly managedBy: string;
+}
+
+/** The campaign record the stack keeps in the outbound table for a desk's callbacks. */
+export function deskCallbackCampaign(d: DeskCallbacks): Campaign {
+  return {
+    campaignId: callbackCampaignId(d.desk),
+    name: `折り返し (${d.desk})`,
+    type: "callback",
+    sourcePhoneNumber: d.sourcePhoneNumber,
+    contactFlowId: d.contactFlowId,
+    queueId: d.queueId,
+    windows: d.windows,
+    holidays: [...d.holidays],
+    maxAttemptsPerDay: d.maxAttemptsPerDay,
+    maxAttemptsTotal: d.maxAttemptsTotal,
+    retryAfterMinutes: d.retryAfterMinutes,
+    destinations: { ...DEFAULT_DESTINATIONS, types: [...DEFAULT_DESTINATIONS.types] },
+    state: "ACTIVE",
+    managedBy: d.managedBy,
   };
 }

@@ -44,7 +44,10 @@ export interface Campaign extends CallingRules {
   /** Countries and number types it may call; absent on campaigns created before the allow-list. */
   readonly destinations?: Destinations;
   readonly state: "ACTIVE" | "CANCELLED";
-  readonly createdAt: string;
+  /** When the API created it; absent on campaigns a stack keeps (their history is the stack's). */
+  readonly createdAt?: string;
+  /** The Pulumi stack that keeps this campaign (the desks' callbacks); the API will not cancel it. */
+  readonly managedBy?: string;
 }
 
 export const REQUEST_STATES = [

@@ -5,8 +5,12 @@
  * the call (the campaign's next window, in JST).
  */
 import { expect } from "chai";
-import { makeApi } from "../../functions/outbound/api";
-import { makeCallbackIntake } from "../../functions/outbound/callbackIntake";
+import { campaignBody, makeApi } from "../../functions/outbound/api";
+import {
+  campaignsByQueue,
+  deskCallbackCampaign,
+  makeCallbackIntake,
+} from "../../functions/outbound/callbackIntake";
 import type { DialMessage } from "../../functions/outbound/dialer";
 import { OutboundStore, requestIdFor } from "../../functions/outbound/store";
 import { createPkSkTable, startLocalDynamo, type LocalDynamo } from "../support/localDynamo";
@@ -23,17 +27,22 @@ const callback = {
   maxAttemptsPerDay: 2,
   maxAttemptsTotal: 3,
 };
+const QUEUE_ARN =
+  "arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/queue/queue-customer-desk";
 const event = (
   over: {
     phoneNumber?: string;
     address?: string;
     attrs?: Record<string, string>;
     contact?: string;
+    queue?: string | null;
   } = {},
 ) => ({
   Details: {
     ContactData: {
       ContactId: over.contact ?? CONTACT,
+      // Connect's event carries the contact's queue once the flow has set it (null before).
+      Queue: over.queue === null ? null : { ARN: over.queue ?? QUEUE_ARN, Name: "customer-desk" },
       CustomerEndpoint: { Address: over.address ?? "+819012345678", Type: "TELEPHONE_NUMBER" },
       Attributes: over.attrs ?? { authCustomerId: "C001" },
     },
@@ -80,7 +89,7 @@ describe("callback intake on a local DynamoDB", function () {
     const log = (message: string, fields: Record<string, unknown>) =>
       void logs.push({ message, ...fields });
     intake = makeCallbackIntake({
-      campaignId: "callback",
+      campaignFor: campaignsByQueue({ "queue-customer-desk": "callback" }),
       api,
       getCampaign: (id) => store.getCampaign(id),
       now: () => now,
@@ -123,6 +132,11 @@ describe("callback intake on a local DynamoDB", function () {
       event({ phoneNumber: "0123", contact: "3f1e2d3c-4b5a-4968-8776-655443322112" }),
     );
     expect(bad.result).to.equal("InvalidNumber");
+    // Store customer input holds "Timeout" when nothing was keyed (store-customer-input.html).
+    const none = await intake(
+      event({ phoneNumber: "Timeout", contact: "3f1e2d3c-4b5a-4968-8776-655443322114" }),
+    );
+    expect(none.result).to.equal("InvalidNumber");
     expect(queued).to.have.length(1);
   });
 
@@ -131,6 +145,9 @@ describe("callback intake on a local DynamoDB", function () {
     const r = await intake(event());
     expect(r.result).to.equal("NotAvailable");
     expect(queued).to.deep.equal([]);
+    // The API's reason is logged for the operator (the number is not).
+    expect(logs.at(-1)).to.deep.include({ result: "NotAvailable", status: 422 });
+    expect(logs.at(-1)?.reason).to.be.a("string").and.not.include("9012345678");
   });
 
   it("inside the window, the call comes in turn", async () => {
@@ -143,7 +160,7 @@ describe("callback intake on a local DynamoDB", function () {
 
   it("fails politely without an active callback campaign or with a malformed event", async () => {
     const none = makeCallbackIntake({
-      campaignId: "nope",
+      campaignFor: () => "nope",
       api: () => Promise.reject(new Error("not called")),
       getCampaign: () => Promise.resolve(undefined),
       now: () => now,
@@ -151,5 +168,60 @@ describe("callback intake on a local DynamoDB", function () {
     });
     expect((await none(event())).result).to.equal("Failed");
     expect((await intake({ Details: {} })).result).to.equal("Failed");
+    // A queue with no desk campaign (or no queue set): nothing booked, the queue logged.
+    const other = "arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/queue/other";
+    expect((await intake(event({ queue: other }))).result).to.equal("Failed");
+    expect((await intake(event({ queue: null }))).result).to.equal("Failed");
+    expect(queued).to.deep.equal([]);
+    expect(
+      logs.filter((l) => String(l.message).includes("no active")).map((l) => l.queue),
+    ).to.deep.equal([other, undefined]);
+  });
+
+  it("a desk's campaign as the stack keeps it: valid to the API, bookable, not cancellable", async () => {
+    const kept = deskCallbackCampaign({
+      desk: "card-loan-screening",
+      queueId: "queue-card-loan",
+      contactFlowId: "flow-callback",
+      sourcePhoneNumber: "+81312345678",
+      windows: { MONDAY: "09:00-20:00", SATURDAY: "09:00-20:00" },
+      holidays: ["2026-12-31"],
+      maxAttemptsPerDay: 2,
+      maxAttemptsTotal: 3,
+      retryAfterMinutes: 30,
+      managedBy: "customerchannel/tokyo",
+    });
+    expect(kept.campaignId).to.equal("callback-card-loan-screening");
+    // The same rules an API caller's campaign meets (state and owner are the stack's own).
+    const { state, managedBy, ...asCreated } = kept;
+    expect([state, managedBy]).to.deep.equal(["ACTIVE", "customerchannel/tokyo"]);
+    expect(campaignBody.safeParse(asCreated).error?.issues).to.equal(undefined);
+    await store.putCampaign(kept);
+    const api = makeApi({ store, enqueue: () => Promise.resolve(), now: () => now });
+    const del = await api({
+      httpMethod: "DELETE",
+      resource: "/campaigns/{campaignId}",
+      pathParameters: { campaignId: kept.campaignId },
+    });
+    expect(del.statusCode).to.equal(409);
+    expect((JSON.parse(del.body) as { error: string }).error).to.include(
+      "kept by stack customerchannel/tokyo",
+    );
+    expect((await store.getCampaign(kept.campaignId))?.state).to.equal("ACTIVE");
+    const desk = makeCallbackIntake({
+      campaignFor: campaignsByQueue({ "queue-card-loan": kept.campaignId }),
+      api,
+      getCampaign: (id) => store.getCampaign(id),
+      now: () => now,
+      logger: { info: () => undefined, warn: () => undefined },
+    });
+    const r = await desk(
+      event({
+        queue: "arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/queue/queue-card-loan",
+      }),
+    );
+    expect(r.result).to.equal("Queued");
+    // Monday 20:00 JST is the end of the desk's Monday window: next is Saturday 9:00.
+    expect(r.expectedFrom).to.equal("2026-11-28T00:00:00.000Z");
   });
 });
