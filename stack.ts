@@ -37,7 +37,12 @@ import {
 } from "./components/contactCenter/wiring";
 import { deployFlows, INBOUND_FLOWS } from "./components/contactFlows/wiring";
 import { deployAuditTrail, deployMonitoring } from "./components/operations/wiring";
-import { deployOutbound } from "./components/outbound/wiring";
+import {
+  callbackIntakeFor,
+  callbackOfferThresholds,
+  deployCallbackOffer,
+  deployOutbound,
+} from "./components/outbound/wiring";
 import { deployTelephoneBanking } from "./components/selfService/wiring";
 import { type StackConfig } from "./config";
 import { numberWarnings } from "./lib/numberWarnings";
@@ -167,9 +172,13 @@ function composePrimary(
   const compliance = deployCompliance(cfg, region, opts, sources.dictionaryJson);
   const banking = deployTelephoneBanking(cfg, region, opts);
   const flows = deployFlows(
-    cfg,
+    { ...cfg, callbackOffer: callbackOfferThresholds(cfg) },
     region,
-    { callerAuth: auth.flowFunctionArn, telephoneBanking: banking.flowArn },
+    {
+      callerAuth: auth.flowFunctionArn,
+      telephoneBanking: banking.flowArn,
+      callbackIntake: callbackIntakeFor(cfg, region),
+    },
     [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg)],
     opts,
   );
@@ -211,6 +220,15 @@ function composePrimary(
     : undefined;
   // Outbound runs where the campaign data lives: the primary (see README "Outbound calls").
   const outbound = deployOutbound(cfg, region, flows.ids.outbound, apiLogging, opts);
+  // After the flows (it needs the callback flow's id) and the numbers (it calls back from one).
+  const callbackOffer = deployCallbackOffer(
+    cfg,
+    region,
+    outbound,
+    flows.ids.callback,
+    numbers.numbers,
+    opts,
+  );
   return {
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
@@ -223,6 +241,8 @@ function composePrimary(
     outboundTable: outbound?.tableName,
     outboundDeadLetterQueueUrl: outbound?.deadLetterQueueUrl,
     outboundContactFlowId: flows.ids.outbound,
+    callbackOfferFunctionArn: callbackOffer?.functionArn,
+    callbackCampaigns: callbackOffer?.campaigns,
     flowArns: flows.arns,
     ...chat,
     phoneNumbers: numbers.numbers.apply(numberOutputs),

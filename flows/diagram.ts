@@ -12,7 +12,10 @@ interface Action {
   Parameters?: Record<string, unknown>;
   Transitions?: {
     NextAction?: string;
-    Conditions?: { NextAction: string; Condition?: { Operands?: unknown[] } }[];
+    Conditions?: {
+      NextAction: string;
+      Condition?: { Operator?: unknown; Operands?: unknown[] };
+    }[];
     Errors?: { NextAction: string; ErrorType: string }[];
   };
 }
@@ -69,6 +72,14 @@ function detail(a: Action): string {
   }
 }
 
+/** How a numeric condition reads on an edge (Equals, the common case, shows the value alone). */
+const OPERATOR_SIGNS: Readonly<Record<string, string>> = {
+  NumberGreaterThan: "over ",
+  NumberGreaterOrEqualTo: "at least ",
+  NumberLessThan: "under ",
+  NumberLessOrEqualTo: "at most ",
+};
+
 export function flowToMermaid(flow: FlowTemplate): string {
   const f = flow.template as { StartAction: string; Actions: Action[] };
   const ids = new Map(f.Actions.map((a, i) => [a.Identifier, `n${i}`]));
@@ -90,7 +101,10 @@ export function flowToMermaid(flow: FlowTemplate): string {
     const add = (to: string, what: string) => byTarget.set(to, [...(byTarget.get(to) ?? []), what]);
     if (t.NextAction) add(t.NextAction, "");
     for (const c of t.Conditions ?? [])
-      add(c.NextAction, (c.Condition?.Operands ?? []).map(String).join(", "));
+      add(
+        c.NextAction,
+        `${OPERATOR_SIGNS[String(c.Condition?.Operator)] ?? ""}${(c.Condition?.Operands ?? []).map(String).join(", ")}`,
+      );
     for (const e of t.Errors ?? []) add(e.NextAction, `error: ${e.ErrorType}`);
     for (const [to, whats] of byTarget) {
       const what = whats.length === 1 ? whats[0] : whats.map((w) => w || "next").join(" / ");

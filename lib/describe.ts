@@ -3,6 +3,8 @@
  * summarised per type (encryption, public access, retention, IAM actions and resources, ...).
  * Pure, so the plan's text and JSON forms show the same facts and tests can assert them.
  */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { RecordedResource } from "./offline";
 
 export type Facts = Record<string, string | number | boolean | string[]>;
@@ -57,6 +59,15 @@ const get = (o: unknown, ...path: (string | number)[]): unknown =>
     (v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined),
     o,
   );
+
+/** A TableItem's `item` (JSON of DynamoDB attribute values) as plain values; {} if unreadable. */
+const unmarshallText = (v: unknown): Record<string, unknown> => {
+  try {
+    return unmarshall(JSON.parse(String(v)) as Record<string, AttributeValue>);
+  } catch {
+    return {};
+  }
+};
 
 /** Security-relevant inputs of one resource, by type. */
 export function securityFacts(r: RecordedResource): Facts {
@@ -375,6 +386,25 @@ export function securityFacts(r: RecordedResource): Facts {
       };
     case "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig":
       return { onFailure: text(get(i, "destinationConfig", "onFailure", "destination")) };
+    case "aws:dynamodb/tableItem:TableItem": {
+      // What a stack writes into a table (the desks' callback campaigns): its key, and for a
+      // campaign the rules an auditor checks (when and whom it may call, how often).
+      const item = unmarshallText(i.item);
+      const facts: Facts = { table: text(i.tableName), key: `${text(item.pk)} ${text(item.sk)}` };
+      if (item.kind !== "campaign") return facts;
+      return {
+        ...facts,
+        campaign: `${text(item.type)} ${text(item.state)}, kept by ${text(item.managedBy)}`,
+        windows: Object.entries((item.windows as Record<string, string>) ?? {}).map(
+          ([day, w]) => `${day.slice(0, 3)} ${w}`,
+        ),
+        holidays: list(item.holidays).length,
+        attempts: `${text(item.maxAttemptsPerDay)}/day, ${text(item.maxAttemptsTotal)} in all, retry after ${text(item.retryAfterMinutes)} min`,
+        destinations: `${list(get(item, "destinations", "countries")).join(",")} ${list(get(item, "destinations", "types")).join(",")}`,
+        queueId: text(item.queueId),
+        contactFlowId: text(item.contactFlowId),
+      };
+    }
     case "aws:connect/hoursOfOperation:HoursOfOperation":
       return {
         name: text(i.name),

@@ -10,6 +10,11 @@ export type FlowsStack = StackFacts & {
   readonly greetingName: string;
   readonly drFallbackNumber?: string;
   readonly globalResiliency: boolean;
+  /** When queues are long enough to offer a callback (the primary's outbound.callbackOffer). */
+  readonly callbackOffer?: {
+    readonly queueSizeAbove: number;
+    readonly oldestWaitSecondsAbove: number;
+  };
 };
 
 /** The flows every instance this program creates runs (templates in flows/templates). */
@@ -19,22 +24,35 @@ export const INBOUND_FLOWS = [
   "customer-queue",
   "agent-whisper",
   "outbound",
+  "callback",
   "telephone-banking",
+  "callback-offer",
 ];
-
-/**
- * The template a flow name is deployed from: telephone banking is self-service where the stack
- * has its function, and straight to the telephone-banking queue otherwise (the main menu's "3"
- * transfers to the flow of that name either way).
- */
-const templateFor = (name: string, functions: FlowFunctions): string =>
-  name === "telephone-banking" && !functions.telephoneBanking ? "telephone-banking-queue" : name;
 
 /** Region-neutral ARNs of the functions the flows invoke ($.AwsRegion: mirrored flows). */
 export interface FlowFunctions {
   readonly callerAuth: pulumi.Input<string>;
   readonly telephoneBanking?: pulumi.Input<string>;
+  readonly callbackIntake?: pulumi.Input<string>;
 }
+
+/**
+ * Flows deployed from another template when the stack lacks the function they invoke, under the
+ * same name, so the flows that transfer to them hold either way: telephone banking goes straight
+ * to its queue without a CoreBanking gateway, the callback offer straight to the desk's queue
+ * where no callbacks are booked (outbound or the offer off, and every dr stack).
+ */
+const WITHOUT_FUNCTION: Readonly<
+  Record<string, { readonly template: string; readonly needs: keyof FlowFunctions }>
+> = {
+  "telephone-banking": { template: "telephone-banking-queue", needs: "telephoneBanking" },
+  "callback-offer": { template: "callback-offer-queue", needs: "callbackIntake" },
+};
+
+const templateFor = (name: string, functions: FlowFunctions): string => {
+  const w = WITHOUT_FUNCTION[name];
+  return w && !functions[w.needs] ? w.template : name;
+};
 
 /** Template variables a region can fill: greeting, hours and queue ARNs by config name. */
 export function flowVariables(
@@ -46,6 +64,13 @@ export function flowVariables(
     "function.caller-auth": functions.callerAuth,
     ...(functions.telephoneBanking
       ? { "function.telephone-banking": functions.telephoneBanking }
+      : {}),
+    ...(functions.callbackIntake ? { "function.callback-intake": functions.callbackIntake } : {}),
+    ...(cfg.callbackOffer
+      ? {
+          "callback.queue-size": String(cfg.callbackOffer.queueSizeAbove),
+          "callback.oldest-wait-seconds": String(cfg.callbackOffer.oldestWaitSecondsAbove),
+        }
       : {}),
     "voiceid.threshold": String(cfg.auth.voiceIdThreshold),
     "bank.name": cfg.greetingName,

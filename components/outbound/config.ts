@@ -21,6 +21,8 @@ export const callbackOfferSchema = z.strictObject({
   maxAttemptsTotal: z.number().int().min(1).max(30).default(3),
   /** Minutes before calling again after an unanswered attempt. */
   retryAfterMinutes: z.number().int().min(5).max(1440).default(30),
+  /** Callers booking at the same moment (the intake function's reserved concurrency). */
+  concurrency: z.number().int().min(1).max(1000).default(5),
   /** JST dates (YYYY-MM-DD) with no callbacks (祝日, 年末年始), besides days the desk is closed. */
   holidays: z
     .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD (JST)"))
@@ -93,7 +95,14 @@ export function callbackOfferProblems(
       message: `callbackOffer.maxAttemptsPerDay has ${o.maxAttemptsPerDay}, over maxAttemptsTotal ${o.maxAttemptsTotal}. Fix: pulumi config set --path '${key}.callbackOffer.maxAttemptsPerDay' ${o.maxAttemptsTotal} --stack ${stack}`,
     });
   for (const desk of CALLBACK_DESKS) {
-    const hours = c.queues[desk] && c.hoursOfOperation[c.queues[desk].hours];
+    if (!c.queues[desk]) {
+      out.push({
+        key,
+        message: `callbackOffer: the main menu's desk queue ${desk} is not in ${PROJECT}:queues; each desk's callbacks are answered in its own queue. Fix: add the queue back, ${off}`,
+      });
+      continue;
+    }
+    const hours = c.hoursOfOperation[c.queues[desk].hours];
     if (hours && hours.timeZone !== "Asia/Tokyo")
       out.push({
         key,

@@ -57,7 +57,11 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
   public readonly apiUrl: pulumi.Output<string>;
   public readonly apiArn: pulumi.Output<string>;
   public readonly tableName: pulumi.Output<string>;
+  public readonly tableArn: pulumi.Output<string>;
   public readonly queueUrl: pulumi.Output<string>;
+  public readonly queueArn: pulumi.Output<string>;
+  /** The CMK of the table, the queues and the functions' environments. */
+  public readonly keyArn: pulumi.Output<string>;
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
 
   constructor(
@@ -425,7 +429,10 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
     this.apiUrl = stage.invokeUrl;
     this.apiArn = pulumi.interpolate`${restApi.executionArn}/v1`;
     this.tableName = table.name;
+    this.tableArn = table.arn;
     this.queueUrl = dialQueue.url;
+    this.queueArn = dialQueue.arn;
+    this.keyArn = key.arn;
     this.deadLetterQueueUrl = dialDlq.url;
     this.registerOutputs({ apiUrl: this.apiUrl });
   }

@@ -51,6 +51,7 @@ export const FUNCTION_ENTRIES = [
   "functions/outbound/api.entry.ts",
   "functions/outbound/dialer.entry.ts",
   "functions/outbound/recorder.entry.ts",
+  "functions/outbound/callbackIntake.entry.ts",
   "functions/compliance-detector/index.ts",
   "functions/config-backup/index.ts",
   "functions/change-window/index.ts",

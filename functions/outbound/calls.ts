@@ -1,7 +1,7 @@
-/** What the outbound API, dialer and recorder call at run time (simulated by the fidelity stage). */
+/** What the outbound API, callback intake, dialer and recorder call at run time (simulated by the fidelity stage). */
 import { arn, FOREIGN_INSTANCE, type FunctionManifest } from "../../lib/fidelity/manifest";
 
-/** `runtime.ts` and `store.ts` are shared by the three entries, so they share the command table. */
+/** `runtime.ts` and `store.ts` are shared by the four entries, so they share the command table. */
 const commands = {
   GetCommand: "dynamodb:GetItem",
   PutCommand: "dynamodb:PutItem",
@@ -48,6 +48,31 @@ export const manifests: FunctionManifest[] = [
         action: "dynamodb:DeleteItem",
         resource: arn.table(at, env.TABLE_NAME),
         why: "attempt records are never deleted",
+      },
+    ],
+  },
+  {
+    // The callback offer books through the API's enqueue path in process: the same calls.
+    entry: "functions/outbound/callbackIntake.entry.ts",
+    commands,
+    calls: (env, at) => [
+      ...table(env, at),
+      {
+        action: "sqs:SendMessage",
+        resource: arn.queueFromUrl(at, env.QUEUE_URL),
+        why: "queue the callback's dial request",
+      },
+    ],
+    denied: (env, at) => [
+      {
+        action: "connect:StartOutboundVoiceContact",
+        resource: "*",
+        why: "booking never dials: only the dialer does",
+      },
+      {
+        action: "dynamodb:DeleteItem",
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "campaigns and requests are never deleted",
       },
     ],
   },

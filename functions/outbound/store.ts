@@ -110,6 +110,12 @@ export interface Attempt {
 }
 
 const campaignKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: "META" });
+/** A campaign as it is stored (also how a stack writes the desks' callback campaigns). */
+export const campaignRecord = (c: Campaign) => ({
+  ...campaignKey(c.campaignId),
+  kind: "campaign",
+  ...c,
+});
 const requestKey = (c: string, r: string) => ({ pk: `CAMPAIGN#${c}`, sk: `REQUEST#${r}` });
 const attemptKey = (c: string, r: string, n: number) => ({
   pk: `CAMPAIGN#${c}`,
@@ -164,7 +170,7 @@ export class OutboundStore {
       this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...campaignKey(c.campaignId), kind: "campaign", ...c },
+          Item: campaignRecord(c),
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       ),

@@ -525,6 +525,23 @@ export const GRANTS: Record<string, readonly Grant[]> = {
     },
   ],
 
+  // The desks' callback campaigns the stack keeps in the outbound table (terraform-provider-aws
+  // aws_dynamodb_table_item: PutItem to create and update, GetItem to read, DeleteItem on
+  // destroy or when its key changes), through the table's CMK.
+  "aws:dynamodb/tableItem:TableItem": [
+    {
+      actions: [
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+      ],
+      on: ["table"],
+      name: { variable: "TableName", input: "tableName", ref: true },
+      kmsVia: "dynamodb",
+    },
+  ],
+
   // --- IAM ---
   "aws:iam/role:Role": [
     {

@@ -38,6 +38,10 @@ const VARS: Record<string, string> = {
   "queue.card-loan-screening": ARN("queue", "4"),
   "function.telephone-banking":
     "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-telephone-banking",
+  "function.callback-intake":
+    "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-outbound-callback-intake",
+  "callback.queue-size": "10",
+  "callback.oldest-wait-seconds": "180",
 };
 const INBOUND = [
   "inbound-main",
@@ -45,7 +49,9 @@ const INBOUND = [
   "customer-queue",
   "agent-whisper",
   "outbound",
+  "callback",
   "telephone-banking",
+  "callback-offer",
 ];
 
 describe("flows: catalog", () => {
@@ -57,6 +63,9 @@ describe("flows: catalog", () => {
       ["auth-enrol", "CONTACT_FLOW", ["inbound-main"]],
       ["auth-verify", "CONTACT_FLOW", ["auth-enrol", "inbound-main"]],
       ["auth-voiceid", "CONTACT_FLOW", ["auth-verify", "inbound-main"]],
+      ["callback", "CONTACT_FLOW", ["agent-whisper"]],
+      ["callback-offer", "CONTACT_FLOW", []],
+      ["callback-offer-queue", "CONTACT_FLOW", []],
       ["chat-inbound", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
       ["customer-queue", "CUSTOMER_QUEUE", []],
       ["dr-standby", "CONTACT_FLOW", []],
@@ -64,7 +73,7 @@ describe("flows: catalog", () => {
       [
         "inbound-main",
         "CONTACT_FLOW",
-        ["after-hours", "agent-whisper", "customer-queue", "telephone-banking"],
+        ["after-hours", "agent-whisper", "callback-offer", "customer-queue", "telephone-banking"],
       ],
       ["outbound", "CONTACT_FLOW", []],
       ["telephone-banking", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
@@ -255,6 +264,8 @@ describe("ContactFlows component", () => {
     expect(flows.map((f) => [f.inputs.name, f.inputs.type]).sort()).to.deep.equal([
       ["after-hours", "CONTACT_FLOW"],
       ["agent-whisper", "AGENT_WHISPER"],
+      ["callback", "CONTACT_FLOW"],
+      ["callback-offer", "CONTACT_FLOW"],
       ["customer-queue", "CUSTOMER_QUEUE"],
       ["inbound-main", "CONTACT_FLOW"],
       ["outbound", "CONTACT_FLOW"],
@@ -329,6 +340,7 @@ describe("ContactFlows component", () => {
             loadTemplate("customer-queue"),
             loadTemplate("agent-whisper"),
             { ...loadTemplate("telephone-banking-queue"), name: "telephone-banking" },
+            { ...loadTemplate("callback-offer-queue"), name: "callback-offer" },
           ],
           variables: { "bank.name": "x" },
         });

@@ -49,6 +49,8 @@ const INBOUND_VARS: Record<string, string> = {
   "flow.telephone-banking":
     "arn:aws:connect:ap-northeast-1:123456789012:instance/i/contact-flow/tb",
   "queue.card-loan-screening": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/queue/4",
+  // A desk's queue goes through the callback offer (or straight to the queue without it).
+  "flow.callback-offer": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/contact-flow/co",
 };
 
 describe("flows: renderer", () => {
@@ -428,11 +430,13 @@ const sampleValue = (v: string): string =>
     ? `arn:aws:lambda:$.AwsRegion:123456789012:function:${v.slice(9)}`
     : v.startsWith("lex.")
       ? "arn:aws:lex:$.AwsRegion:123456789012:bot-alias/BOTID/ALIASID"
-      : v.startsWith("dr.")
-        ? "+81312345678"
-        : v.includes(".") && !v.startsWith("bank.")
-          ? `arn:aws:connect:ap-northeast-1:123456789012:instance/i/${v.replace(".", "/")}`
-          : "サンプル銀行";
+      : v.startsWith("callback.")
+        ? "10"
+        : v.startsWith("dr.")
+          ? "+81312345678"
+          : v.includes(".") && !v.startsWith("bank.")
+            ? `arn:aws:connect:ap-northeast-1:123456789012:instance/i/${v.replace(".", "/")}`
+            : "サンプル銀行";
 
 describe("flows: every shipped template", () => {
   for (const t of loadTemplates()) {

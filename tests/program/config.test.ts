@@ -100,6 +100,18 @@ describe("config: valid stacks", () => {
       workers: 4,
       maxConcurrentCalls: 10,
       apiRatePerSecond: 20,
+      // Offer a callback past 10 waiting or 3 minutes; call back from the main number.
+      callbackOffer: {
+        enabled: true,
+        queueSizeAbove: 10,
+        oldestWaitSecondsAbove: 180,
+        sourceNumber: "main",
+        maxAttemptsPerDay: 2,
+        maxAttemptsTotal: 3,
+        retryAfterMinutes: 30,
+        concurrency: 5,
+        holidays: [],
+      },
     });
   });
 
@@ -131,8 +143,15 @@ describe("config: valid stacks", () => {
         queues: [{ queue: "only", channels: ["VOICE"], priority: 1 }],
       },
     });
+    // One queue: none of the menu's desks, so no callback offer for them.
+    const outbound = JSON.stringify({ callbackOffer: { enabled: false } });
     const c = parseConfig(
-      withKeys(tokyoRaw(), { hoursOfOperation: hours, queues, routingProfiles: profiles }),
+      withKeys(tokyoRaw(), {
+        hoursOfOperation: hours,
+        queues,
+        routingProfiles: profiles,
+        outbound,
+      }),
       ctx(),
     );
     expect(Object.keys(c.routing.queues)).to.deep.equal(["only"]);

@@ -41,7 +41,7 @@ const source = (over: {
 
 const tokyoNeeds: StackNeeds = {
   region: "ap-northeast-1",
-  reservedConcurrency: 137,
+  reservedConcurrency: 142,
   outboundConcurrentCalls: 5,
   dialRatePerSecond: 2,
   phoneNumbers: 1,
@@ -52,10 +52,10 @@ describe("preflight: quotas", () => {
   it("reads each stack's needs from its plan: reserved Lambda concurrency, outbound, numbers", async () => {
     const tokyo = stackNeeds(stackConfig("tokyo"), (await runStack("tokyo")).resources);
     const dr = stackNeeds(stackConfig("dr"), (await runStack("dr")).resources);
-    // The same figures the plan's warning states (137 tokyo, 93 dr).
+    // The same figures the plan's warning states (142 tokyo, 93 dr).
     expect(tokyo).to.deep.equal({
       region: "ap-northeast-1",
-      reservedConcurrency: 137,
+      reservedConcurrency: 142,
       outboundConcurrentCalls: 10,
       dialRatePerSecond: 2,
       phoneNumbers: 1,
@@ -72,7 +72,7 @@ describe("preflight: quotas", () => {
   it("passes an account with room, reading AWS defaults where nothing was applied", async () => {
     const checks = await checkQuotas(tokyoNeeds, source({}));
     expect(checks.map((c) => [c.quota, c.verdict, c.need, c.have])).to.deep.equal([
-      ["Lambda concurrent executions", "ok", 237, 1000],
+      ["Lambda concurrent executions", "ok", 242, 1000],
       [CONNECT_QUOTAS.concurrentCalls, "ok", 5, 10],
       [CONNECT_QUOTAS.phoneNumbers, "ok", 5, 5],
       ["StartOutboundVoiceContact requests per second", "unknown", 2, undefined],
@@ -85,7 +85,7 @@ describe("preflight: quotas", () => {
   it("fails a new account's low Lambda limit, and an account whose other functions hold the rest", async () => {
     const [low] = await checkQuotas(tokyoNeeds, source({ concurrent: 10 }));
     expect(low.verdict).to.equal("short");
-    expect(low.message).to.include("10 is below 237 (137 reserved by the stack + 100 unreserved)");
+    expect(low.message).to.include("10 is below 242 (142 reserved by the stack + 100 unreserved)");
     const [held] = await checkQuotas(tokyoNeeds, source({ concurrent: 1000, unreserved: 150 }));
     expect(held.verdict).to.equal("short");
     expect(held.message).to.include("only 150 of 1000 are unreserved");
