@@ -241,6 +241,7 @@ function composePrimary(
     outboundTable: outbound?.tableName,
     outboundDeadLetterQueueUrl: outbound?.deadLetterQueueUrl,
     outboundContactFlowId: flows.ids.outbound,
+    callbackContactFlowId: flows.ids.callback,
     callbackOfferFunctionArn: callbackOffer?.functionArn,
     callbackCampaigns: callbackOffer?.campaigns,
     flowArns: flows.arns,

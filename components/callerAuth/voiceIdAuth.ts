@@ -214,16 +214,10 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       description: `Caller verification failed ${failureAlarm} times in 5 minutes (guessing? verification pauses at ${args.lockout.globalFailuresPer5Minutes})`,
       threshold: failureAlarm,
     });
-    const { permission, association: fnAssociation } = letConnectInvoke(
+    const invoke = letConnectInvoke(
       name,
-      {
-        region,
-        functionName: fn.name,
-        functionArn: fn.arn,
-        instanceId: args.instanceId,
-        instanceArn: args.instanceArn,
-        accountId: identity.accountId,
-      },
+      fn,
+      { region, instanceId: args.instanceId, instanceArn: args.instanceArn },
       p,
     );
 
@@ -255,11 +249,8 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
     // Resolves only once the function may be invoked by the instance and the bot is associated,
     // so flows that use it are created after their dependencies exist.
     this.flowFunctionArn = pulumi
-      .all([partition, identity.accountId, fnAssociation.id, lex?.association.id, permission.id])
-      .apply(
-        ([part, account]) =>
-          `arn:${part}:lambda:$.AwsRegion:${account}:function:${CALLER_AUTH_FUNCTION}`,
-      );
+      .all([invoke.flowArn, lex?.association.id])
+      .apply(([flowArn]) => flowArn);
     this.tableName = table.name;
     this.tableArn = table.arn;
     this.keyArn = key.arn;

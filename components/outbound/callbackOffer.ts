@@ -139,18 +139,7 @@ export class CallbackOffer extends pulumi.ComponentResource {
       },
       p,
     );
-    letConnectInvoke(
-      name,
-      {
-        region: args.region,
-        functionName: fn.name,
-        functionArn: fn.arn,
-        instanceId: args.instanceId,
-        instanceArn: args.instanceArn,
-        accountId: aws.getCallerIdentityOutput({}, p).accountId,
-      },
-      p,
-    );
+    letConnectInvoke(name, fn, args, p);
     this.functionArn = fn.arn;
     this.registerOutputs({ functionArn: this.functionArn });
   }

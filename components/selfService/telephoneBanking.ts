@@ -4,7 +4,6 @@
  * CoreBanking gateway with a token it reads from Secrets Manager; Connect may invoke it from this
  * stack's instance only.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { letConnectInvoke } from "../shared/connectInvoke";
 import { NodeFunction } from "../shared/nodeFunction";
@@ -62,25 +61,8 @@ export class TelephoneBanking extends pulumi.ComponentResource {
       },
       p,
     );
-    const { permission, association } = letConnectInvoke(
-      name,
-      {
-        region: args.region,
-        functionName: fn.name,
-        functionArn: fn.arn,
-        instanceId: args.instanceId,
-        instanceArn: args.instanceArn,
-        accountId: aws.getCallerIdentityOutput({}, p).accountId,
-      },
-      p,
-    );
     this.functionArn = fn.arn;
-    this.flowFunctionArn = pulumi.all([fn.arn, permission.id, association.id]).apply(([arn]) =>
-      arn
-        .split(":")
-        .map((part, i) => (i === 3 ? "$.AwsRegion" : part))
-        .join(":"),
-    );
+    this.flowFunctionArn = letConnectInvoke(name, fn, args, p).flowArn;
     this.registerOutputs({ functionArn: this.functionArn });
   }
 }

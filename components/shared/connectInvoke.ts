@@ -4,36 +4,53 @@
  * with the instance, which the flow designer and InvokeLambdaFunction need.
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+
+/** A Lambda ARN with its region written $.AwsRegion: one flow text serves both regions. */
+export const regionNeutralArn = (arn: string) =>
+  arn
+    .split(":")
+    .map((part, i) => (i === 3 ? "$.AwsRegion" : part))
+    .join(":");
 
 export function letConnectInvoke(
   name: string,
-  a: {
+  fn: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> },
+  at: {
     readonly region: pulumi.Input<string>;
-    readonly functionName: pulumi.Input<string>;
-    readonly functionArn: pulumi.Input<string>;
     readonly instanceId: pulumi.Input<string>;
+    /** `arn:<partition>:connect:<region>:<account>:instance/<id>`: also names the account. */
     readonly instanceArn: pulumi.Input<string>;
-    readonly accountId: pulumi.Input<string>;
   },
   opts: pulumi.CustomResourceOptions,
 ) {
   const permission = new aws.lambda.Permission(
     `${name}-connect-invoke`,
     {
-      region: a.region,
+      region: at.region,
       action: "lambda:InvokeFunction",
-      function: a.functionName,
+      function: fn.name,
       principal: "connect.amazonaws.com",
-      sourceArn: a.instanceArn,
-      sourceAccount: a.accountId,
+      sourceArn: at.instanceArn,
+      sourceAccount: pulumi.output(at.instanceArn).apply((a) => a.split(":")[4]),
     },
     opts,
   );
   const association = new aws.connect.LambdaFunctionAssociation(
     `${name}-function-association`,
-    { region: a.region, instanceId: a.instanceId, functionArn: a.functionArn },
+    { region: at.region, instanceId: at.instanceId, functionArn: fn.arn },
     opts,
   );
-  return { permission, association };
+  return {
+    permission,
+    association,
+    /**
+     * The ARN flows invoke (region $.AwsRegion: a mirrored flow runs in both regions, each with
+     * its own function of the same name); resolves once Connect may invoke it, so flows that
+     * use it are created after.
+     */
+    flowArn: pulumi
+      .all([fn.arn, permission.id, association.id])
+      .apply(([arn]) => regionNeutralArn(arn)),
+  };
 }

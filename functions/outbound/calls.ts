@@ -26,56 +26,36 @@ const foreignContact = (at: Parameters<typeof arn.instance>[0]) => ({
   why: "another instance's contacts",
 });
 
+/** What stores requests and queues them, and never dials nor deletes (the API, the callback intake). */
+const enqueuer = (entry: string, queues: string): FunctionManifest => ({
+  entry,
+  commands,
+  calls: (env, at) => [
+    ...table(env, at),
+    {
+      action: "sqs:SendMessage",
+      resource: arn.queueFromUrl(at, env.QUEUE_URL),
+      why: `queue ${queues}`,
+    },
+  ],
+  denied: (env, at) => [
+    {
+      action: "connect:StartOutboundVoiceContact",
+      resource: "*",
+      why: "storing a request never dials: only the dialer does",
+    },
+    {
+      action: "dynamodb:DeleteItem",
+      resource: arn.table(at, env.TABLE_NAME),
+      why: "campaigns, requests and attempts are never deleted",
+    },
+  ],
+});
+
 export const manifests: FunctionManifest[] = [
-  {
-    entry: "functions/outbound/api.entry.ts",
-    commands,
-    calls: (env, at) => [
-      ...table(env, at),
-      {
-        action: "sqs:SendMessage",
-        resource: arn.queueFromUrl(at, env.QUEUE_URL),
-        why: "queue a dial request",
-      },
-    ],
-    denied: (env, at) => [
-      {
-        action: "connect:StartOutboundVoiceContact",
-        resource: "*",
-        why: "the API never dials: only the dialer does",
-      },
-      {
-        action: "dynamodb:DeleteItem",
-        resource: arn.table(at, env.TABLE_NAME),
-        why: "attempt records are never deleted",
-      },
-    ],
-  },
-  {
-    // The callback offer books through the API's enqueue path in process: the same calls.
-    entry: "functions/outbound/callbackIntake.entry.ts",
-    commands,
-    calls: (env, at) => [
-      ...table(env, at),
-      {
-        action: "sqs:SendMessage",
-        resource: arn.queueFromUrl(at, env.QUEUE_URL),
-        why: "queue the callback's dial request",
-      },
-    ],
-    denied: (env, at) => [
-      {
-        action: "connect:StartOutboundVoiceContact",
-        resource: "*",
-        why: "booking never dials: only the dialer does",
-      },
-      {
-        action: "dynamodb:DeleteItem",
-        resource: arn.table(at, env.TABLE_NAME),
-        why: "campaigns and requests are never deleted",
-      },
-    ],
-  },
+  // The callback offer books through the API's enqueue path in process: the same calls.
+  enqueuer("functions/outbound/api.entry.ts", "a dial request"),
+  enqueuer("functions/outbound/callbackIntake.entry.ts", "a callback's dial request"),
   {
     entry: "functions/outbound/dialer.entry.ts",
     commands,
