@@ -10,11 +10,9 @@
  * answers the "wrong" question is still handled. Slot values are obfuscated in Lex logs, and the
  * bot has no code hook: the function is invoked by the flow, never by Lex.
  */
-import * as crypto from "node:crypto";
+import { BOT_LOCALE, BOT_VOICE, botDefinitionHash as hashOf } from "../shared/lexBot";
 
-export const BOT_LOCALE = "ja_JP";
-export const BOT_VOICE = "Kazuha";
-export const BOT_ALIAS_NAME = "live";
+export { BOT_ALIAS_NAME, BOT_LOCALE, BOT_VOICE } from "../shared/lexBot";
 /** Intent names the flows branch on (flows/templates/auth-*.json). */
 export const INTENTS = { identify: "IdentifyCustomer", birthDate: "ConfirmBirthDate" } as const;
 
@@ -164,6 +162,5 @@ export function stepUpBotLocale() {
   };
 }
 
-/** Short hash of a bot definition: the BotVersion's description, so changes publish a version. */
-export const botDefinitionHash = (locale: object = callerAuthBotLocale()): string =>
-  crypto.createHash("sha256").update(JSON.stringify(locale)).digest("hex").slice(0, 16);
+/** Short hash of a bot definition (default: the caller-auth bot's). */
+export const botDefinitionHash = (locale: object = callerAuthBotLocale()): string => hashOf(locale);

@@ -1,21 +1,13 @@
 import * as aws from "@pulumi/aws";
 // Only the services used: the package's index loads all of its ~300 services (0.4 s of every
 // plan, test process and \`pulumi up\`), each service's index loads its resources lazily.
-import * as awsConnect from "@pulumi/aws-native/connect";
-import * as awsLex from "@pulumi/aws-native/lex";
-import type * as awsNativeTypes from "@pulumi/aws-native/types";
 import * as awsVoiceId from "@pulumi/aws-native/voiceid";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILURE_LOG_LINE } from "../../functions/caller-auth/handler";
 import { TABLE_KEY } from "../../functions/caller-auth/store";
-import {
-  BOT_ALIAS_NAME,
-  BOT_LOCALE,
-  botDefinitionHash,
-  callerAuthBotLocale,
-  stepUpBotLocale,
-} from "./callerAuthBot";
+import { callerAuthBotLocale, stepUpBotLocale } from "./callerAuthBot";
 import { encryptedTable } from "../shared/encryptedStores";
+import { lexBot } from "../shared/lexBot";
 import { createHmacKey, createKmsKey } from "../shared/kmsKey";
 import { letConnectInvoke } from "../shared/connectInvoke";
 import { NodeFunction } from "../shared/nodeFunction";
@@ -137,21 +129,35 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
     // no policy of ours is involved.
     const lexRole = args.lex === false ? undefined : this.lexRole(name, args);
     const lex = lexRole
-      ? this.bot(name, args, identity.accountId, lexRole, {
-          botName: CALLER_AUTH_BOT,
-          description:
-            "本人確認: お客さま番号と生年月日を伺う (Connect から呼ばれる; コードフックなし)",
-          locale: callerAuthBotLocale(),
-        })
+      ? lexBot(
+          name,
+          {
+            botName: CALLER_AUTH_BOT,
+            description:
+              "本人確認: お客さま番号と生年月日を伺う (Connect から呼ばれる; コードフックなし)",
+            locale: callerAuthBotLocale(),
+            role: lexRole,
+            instanceArn: args.instanceArn,
+            accountId: identity.accountId,
+          },
+          p,
+        )
       : undefined;
     // Chat's one-time code: only where Lex exists and an SMS sender is configured.
     const codeBot =
       lexRole && args.stepUpOriginationArn
-        ? this.bot(`${name}-code`, args, identity.accountId, lexRole, {
-            botName: CALLER_AUTH_CODE_BOT,
-            description: "本人確認コード: SMSで送ったワンタイムコードを伺う (コードフックなし)",
-            locale: stepUpBotLocale(),
-          })
+        ? lexBot(
+            `${name}-code`,
+            {
+              botName: CALLER_AUTH_CODE_BOT,
+              description: "本人確認コード: SMSで送ったワンタイムコードを伺う (コードフックなし)",
+              locale: stepUpBotLocale(),
+              role: lexRole,
+              instanceArn: args.instanceArn,
+              accountId: identity.accountId,
+            },
+            p,
+          )
         : undefined;
     if (!lex)
       void pulumi.log.warn(
@@ -270,89 +276,5 @@ export class VoiceIdAuth extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-  }
-
-  /** One Lex V2 bot (ja_JP, no code hook) with its version, alias, policy and association. */
-  private bot(
-    name: string,
-    args: VoiceIdAuthArgs,
-    accountId: pulumi.Output<string>,
-    lexRole: aws.iam.ServiceLinkedRole,
-    def: { botName: string; description: string; locale: object },
-  ) {
-    const p = { parent: this };
-    const bot = new awsLex.Bot(
-      `${name}-bot`,
-      {
-        name: def.botName,
-        description: def.description,
-        roleArn: lexRole.arn,
-        dataPrivacy: { childDirected: false },
-        idleSessionTtlInSeconds: 300,
-        autoBuildBotLocales: true,
-        botLocales: [def.locale as awsNativeTypes.input.lex.BotLocaleArgs],
-      },
-      p,
-    );
-    // A version per definition: the hash in the description replaces the version when the bot
-    // changes, and the alias follows. Without it the alias would keep serving the old bot.
-    const version = new awsLex.BotVersion(
-      `${name}-bot-version`,
-      {
-        botId: bot.awsId,
-        description: `definition ${botDefinitionHash(def.locale)}`,
-        botVersionLocaleSpecification: [
-          { localeId: BOT_LOCALE, botVersionLocaleDetails: { sourceBotVersion: "DRAFT" } },
-        ],
-      },
-      p,
-    );
-    const alias = new awsLex.BotAlias(
-      `${name}-bot-alias`,
-      {
-        botId: bot.awsId,
-        botAliasName: BOT_ALIAS_NAME,
-        botVersion: version.botVersion,
-        description: "The version Connect talks to",
-        botAliasLocaleSettings: [
-          { localeId: BOT_LOCALE, botAliasLocaleSetting: { enabled: true } },
-        ],
-        // No sentiment analysis (Comprehend would receive what callers say) and no conversation
-        // logs: utterances contain customer numbers and birth dates.
-        sentimentAnalysisSettings: { detectSentiment: false },
-      },
-      p,
-    );
-    new awsLex.ResourcePolicy(
-      `${name}-bot-policy`,
-      {
-        resourceArn: alias.arn,
-        policy: pulumi
-          .all([alias.arn, pulumi.output(args.instanceArn), accountId])
-          .apply(([aliasArn, instanceArn, account]) => ({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "ConnectInstanceTalksToBot",
-                Effect: "Allow",
-                Principal: { Service: "connect.amazonaws.com" },
-                Action: ["lex:RecognizeText", "lex:StartConversation"],
-                Resource: aliasArn,
-                Condition: {
-                  StringEquals: { "AWS:SourceAccount": account },
-                  ArnEquals: { "AWS:SourceArn": instanceArn },
-                },
-              },
-            ],
-          })),
-      },
-      p,
-    );
-    const association = new awsConnect.IntegrationAssociation(
-      `${name}-bot-association`,
-      { instanceId: args.instanceArn, integrationType: "LEX_BOT", integrationArn: alias.arn },
-      p,
-    );
-    return { bot, alias, association };
   }
 }
