@@ -43,7 +43,7 @@ import {
   deployCallbackOffer,
   deployOutbound,
 } from "./components/outbound/wiring";
-import { deployTelephoneBanking } from "./components/selfService/wiring";
+import { deployPreScreening, deployTelephoneBanking } from "./components/selfService/wiring";
 import { type StackConfig } from "./config";
 import { numberWarnings } from "./lib/numberWarnings";
 import { LAMBDA_UNRESERVED_MINIMUM } from "./lib/preflight";
@@ -171,6 +171,7 @@ function composePrimary(
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts, sources.dictionaryJson);
   const banking = deployTelephoneBanking(cfg, region, opts);
+  const screening = deployPreScreening(cfg, region, opts);
   const flows = deployFlows(
     { ...cfg, callbackOffer: callbackOfferThresholds(cfg) },
     region,
@@ -178,6 +179,7 @@ function composePrimary(
       callerAuth: auth.flowFunctionArn,
       telephoneBanking: banking.flowArn,
       callbackIntake: callbackIntakeFor(cfg, region),
+      preScreen: screening.flowArn,
     },
     [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg)],
     opts,
@@ -233,6 +235,7 @@ function composePrimary(
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
     ...banking.outputs,
+    ...screening.outputs,
     ...backup.outputs,
     ...audit,
     complianceFindingsTable: compliance.tableName,
@@ -310,6 +313,7 @@ function composeDr(
   const auth = deployAuth(cfg, region, opts);
   const compliance = deployCompliance(cfg, region, opts, sources.dictionaryJson);
   const banking = deployTelephoneBanking(cfg, region, opts);
+  const screening = deployPreScreening(cfg, region, opts);
   const backup = deployConfigBackup(cfg, region, vault, opts);
   const audit = deployAuditTrail(cfg, region, vault, backup.bucketArn, opts);
   const flows = replica
@@ -317,7 +321,11 @@ function composeDr(
     : deployFlows(
         cfg,
         region,
-        { callerAuth: auth.flowFunctionArn, telephoneBanking: banking.flowArn },
+        {
+          callerAuth: auth.flowFunctionArn,
+          telephoneBanking: banking.flowArn,
+          preScreen: screening.flowArn,
+        },
         [...INBOUND_FLOWS, ...authFlows(cfg), ...chatFlows(cfg), standby],
         opts,
       );
@@ -396,6 +404,7 @@ function composeDr(
     ...regionOutputs(cfg, region),
     ...authOutputs(auth),
     ...banking.outputs,
+    ...screening.outputs,
     ...backup.outputs,
     ...audit,
     ...chat,

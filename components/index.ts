@@ -50,6 +50,8 @@ export * from "./chat/policies";
 // Self-service reception.
 export * from "./selfService/policies";
 export * from "./selfService/telephoneBanking";
+export * from "./selfService/preScreening";
+export * from "./selfService/preScreenBot";
 // Operations: alarms, dashboard, change audit, audit trail.
 export * from "./operations/auditTrail";
 export * from "./operations/changeAudit";

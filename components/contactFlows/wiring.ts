@@ -27,6 +27,7 @@ export const INBOUND_FLOWS = [
   "callback",
   "telephone-banking",
   "callback-offer",
+  "card-loan-prescreen",
 ];
 
 /** Region-neutral ARNs of the functions the flows invoke ($.AwsRegion: mirrored flows). */
@@ -34,6 +35,7 @@ export interface FlowFunctions {
   readonly callerAuth: pulumi.Input<string>;
   readonly telephoneBanking?: pulumi.Input<string>;
   readonly callbackIntake?: pulumi.Input<string>;
+  readonly preScreen: pulumi.Input<string>;
 }
 
 /**
@@ -66,6 +68,7 @@ export function flowVariables(
       ? { "function.telephone-banking": functions.telephoneBanking }
       : {}),
     ...(functions.callbackIntake ? { "function.callback-intake": functions.callbackIntake } : {}),
+    "function.prescreen": functions.preScreen,
     ...(cfg.callbackOffer
       ? {
           "callback.queue-size": String(cfg.callbackOffer.queueSizeAbove),

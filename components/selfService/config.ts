@@ -33,8 +33,17 @@ export const selfServiceSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(1000).default(10),
     })
     .optional(),
-  /** Card-loan pre-screening rules (functions/self-service/preScreen.ts). */
-  preScreening: preScreenRulesSchema.prefault({}),
+  /**
+   * Card-loan pre-screening: the rules (functions/self-service/preScreen.ts), how long each
+   * application and result is kept, and how many callers are scored at the same moment.
+   */
+  preScreening: preScreenRulesSchema
+    .extend({
+      /** Days each application and its result are kept (then DynamoDB's TTL deletes them). */
+      retentionDays: z.number().int().min(1).max(3650).default(1095),
+      concurrency: z.number().int().min(1).max(1000).default(5),
+    })
+    .prefault({}),
 });
 
 export type SelfServiceConfig = z.output<typeof selfServiceSchema>;

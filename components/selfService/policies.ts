@@ -3,7 +3,7 @@
  * Secrets Manager, only for that secret (the encryption context Secrets Manager sets is the
  * secret's ARN: docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
  */
-import type { PolicyStatement } from "../shared/policies";
+import { kmsViaServiceStatement, type PolicyStatement } from "../shared/policies";
 
 export const telephoneBankingPolicy = (a: {
   readonly secretArn: string;
@@ -31,3 +31,21 @@ export const telephoneBankingPolicy = (a: {
     },
   ];
 };
+
+/**
+ * The pre-screening function: its table only (drafts and results; no Scan, no Delete: results
+ * leave by TTL), and the table's key through DynamoDB only.
+ */
+export const preScreenPolicy = (a: {
+  readonly tableArn: string;
+  readonly keyArn: string;
+  readonly region: string;
+}): PolicyStatement[] => [
+  {
+    Sid: "PreScreenDraftsAndResults",
+    Effect: "Allow",
+    Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    Resource: a.tableArn,
+  },
+  kmsViaServiceStatement("PreScreenKeyViaDynamoDB", a.keyArn, "dynamodb", a.region),
+];

@@ -89,7 +89,11 @@ export function preScreenBotLocale() {
             "AMAZON.Number",
             "他社からのお借り入れの合計を、万円単位でお話しください。ない場合は、ゼロとお話しください。",
           ),
-          slot("desiredLimit", "AMAZON.Number", "ご希望のご利用限度額を、万円単位でお話しください。"),
+          slot(
+            "desiredLimit",
+            "AMAZON.Number",
+            "ご希望のご利用限度額を、万円単位でお話しください。",
+          ),
         ],
         slotPriorities: PRESCREEN_SLOTS.map((slotName, i) => ({ priority: i + 1, slotName })),
         intentConfirmationSetting: {

@@ -57,6 +57,7 @@ export const FUNCTION_ENTRIES = [
   "functions/change-window/index.ts",
   "functions/chat-start/index.ts",
   "functions/self-service/index.ts",
+  "functions/self-service/preScreen.entry.ts",
 ];
 
 /**

@@ -1,5 +1,5 @@
-/** What telephone banking calls at run time (simulated by the plan's AWS-fidelity stage). */
-import type { FunctionManifest } from "../../lib/fidelity/manifest";
+/** What telephone banking and pre-screening call at run time (simulated by the plan's AWS-fidelity stage). */
+import { arn, type FunctionManifest } from "../../lib/fidelity/manifest";
 
 export const manifests: FunctionManifest[] = [
   {
@@ -22,6 +22,37 @@ export const manifests: FunctionManifest[] = [
         action: "secretsmanager:PutSecretValue",
         resource: env.CORE_BANKING_SECRET_ARN,
         why: "changing the token",
+      },
+    ],
+  },
+  {
+    entry: "functions/self-service/preScreen.entry.ts",
+    commands: {
+      GetCommand: "dynamodb:GetItem",
+      PutCommand: "dynamodb:PutItem",
+      UpdateCommand: "dynamodb:UpdateItem",
+    },
+    calls: (env, at) =>
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"].map((action) => ({
+        action,
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "keypad drafts and results",
+      })),
+    denied: (env, at) => [
+      {
+        action: "dynamodb:Scan",
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "reading every applicant's figures",
+      },
+      {
+        action: "dynamodb:DeleteItem",
+        resource: arn.table(at, env.TABLE_NAME),
+        why: "results leave by their retention (TTL) only",
+      },
+      {
+        action: "dynamodb:GetItem",
+        resource: arn.table(at, "customerchannel-outbound"),
+        why: "another capability's table",
       },
     ],
   },

@@ -40,6 +40,8 @@ const VARS: Record<string, string> = {
     "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-telephone-banking",
   "function.callback-intake":
     "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-outbound-callback-intake",
+  "function.prescreen":
+    "arn:aws:lambda:$.AwsRegion:123456789012:function:customerchannel-prescreen",
   "callback.queue-size": "10",
   "callback.oldest-wait-seconds": "180",
 };
@@ -52,6 +54,7 @@ const INBOUND = [
   "callback",
   "telephone-banking",
   "callback-offer",
+  "card-loan-prescreen",
 ];
 
 describe("flows: catalog", () => {
@@ -66,6 +69,11 @@ describe("flows: catalog", () => {
       ["callback", "CONTACT_FLOW", ["agent-whisper"]],
       ["callback-offer", "CONTACT_FLOW", []],
       ["callback-offer-queue", "CONTACT_FLOW", []],
+      [
+        "card-loan-prescreen",
+        "CONTACT_FLOW",
+        ["agent-whisper", "callback-offer", "customer-queue"],
+      ],
       ["chat-inbound", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
       ["customer-queue", "CUSTOMER_QUEUE", []],
       ["dr-standby", "CONTACT_FLOW", []],
@@ -73,7 +81,14 @@ describe("flows: catalog", () => {
       [
         "inbound-main",
         "CONTACT_FLOW",
-        ["after-hours", "agent-whisper", "callback-offer", "customer-queue", "telephone-banking"],
+        [
+          "after-hours",
+          "agent-whisper",
+          "callback-offer",
+          "card-loan-prescreen",
+          "customer-queue",
+          "telephone-banking",
+        ],
       ],
       ["outbound", "CONTACT_FLOW", []],
       ["telephone-banking", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
@@ -266,6 +281,7 @@ describe("ContactFlows component", () => {
       ["agent-whisper", "AGENT_WHISPER"],
       ["callback", "CONTACT_FLOW"],
       ["callback-offer", "CONTACT_FLOW"],
+      ["card-loan-prescreen", "CONTACT_FLOW"],
       ["customer-queue", "CUSTOMER_QUEUE"],
       ["inbound-main", "CONTACT_FLOW"],
       ["outbound", "CONTACT_FLOW"],
@@ -341,8 +357,13 @@ describe("ContactFlows component", () => {
             loadTemplate("agent-whisper"),
             { ...loadTemplate("telephone-banking-queue"), name: "telephone-banking" },
             { ...loadTemplate("callback-offer-queue"), name: "callback-offer" },
+            loadTemplate("card-loan-prescreen"),
           ],
-          variables: { "bank.name": "x" },
+          variables: {
+            "bank.name": "x",
+            "function.prescreen": "arn:aws:lambda:$.AwsRegion:1:function:p",
+            "queue.card-loan-screening": "arn:aws:connect:ap-northeast-1:1:instance/i/queue/q",
+          },
         });
       });
     });

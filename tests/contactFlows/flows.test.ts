@@ -48,7 +48,9 @@ const INBOUND_VARS: Record<string, string> = {
   // Menu "3" goes to the telephone-banking flow (self-service or its queue).
   "flow.telephone-banking":
     "arn:aws:connect:ap-northeast-1:123456789012:instance/i/contact-flow/tb",
-  "queue.card-loan-screening": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/queue/4",
+  // Menu "4" goes to card-loan pre-screening, which ends at the card-loan desk.
+  "flow.card-loan-prescreen":
+    "arn:aws:connect:ap-northeast-1:123456789012:instance/i/contact-flow/ps",
   // A desk's queue goes through the callback offer (or straight to the queue without it).
   "flow.callback-offer": "arn:aws:connect:ap-northeast-1:123456789012:instance/i/contact-flow/co",
 };

@@ -104,7 +104,15 @@ describe("AWS fidelity stage", function () {
     expect(
       (fn.inputs.environment as { variables: Record<string, string> }).variables.LEX_ALIAS_ARN,
     ).to.equal("");
-    expect(tokyo.ofType("aws-native:lex:Bot")).to.have.length(1);
+    const dfn = dr.get("aws:lambda/function:Function", "dr-prescreen-function");
+    expect(
+      (dfn.inputs.environment as { variables: Record<string, string> }).variables.BOT_ALIAS_ARN,
+    ).to.equal("");
+    // Tokyo: the caller-auth bot and the pre-screening bot.
+    expect(tokyo.ofType("aws-native:lex:Bot").map((b) => b.inputs.name)).to.deep.equal([
+      "customerchannel-caller-auth",
+      "customerchannel-prescreen",
+    ]);
   });
 
   // ---- The eight defects of issue 17, each re-introduced into a copy of the recorded stack.

@@ -80,7 +80,7 @@ describe("plan (in-process)", () => {
     expect(tokyo.warnings.join("\n")).to.include("stack tokyo claims Japanese numbers (main)");
     // The stack's reserved Lambda concurrency against the account quota (issue 21).
     expect(tokyo.warnings.join("\n")).to.include(
-      "stack tokyo reserves 142 concurrent Lambda executions in ap-northeast-1: the account's quota (Service Quotas → AWS Lambda → Concurrent executions) must be at least 242 there",
+      "stack tokyo reserves 147 concurrent Lambda executions in ap-northeast-1: the account's quota (Service Quotas → AWS Lambda → Concurrent executions) must be at least 247 there",
     );
     expect(tokyo.warnings.join("\n")).to.include("placeholder SAML metadata");
     // Until tokyo has the replica's group ARN its numbers ring Tokyo only.
@@ -93,7 +93,7 @@ describe("plan (in-process)", () => {
     const text = renderPlan(tokyo);
     const lines = text.split("\n");
     expect(lines[0]).to.equal(
-      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 406 cloud resources in 34 components (+2 providers/references)",
+      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 430 cloud resources in 36 components (+2 providers/references)",
     );
     expect(lines.slice(1, 7)).to.deep.equal([
       `warning: ${tokyo.warnings[0]}`,
@@ -117,7 +117,7 @@ describe("plan (in-process)", () => {
       "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
     );
     expect(lines).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 442 resources: 0 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 468 resources: 0 mandatory, 0 advisory violations",
     );
   });
 
@@ -201,12 +201,12 @@ describe("plan CLI", () => {
     fs.writeFileSync(file, `${yaml}  customerchannel:logRetentionDays: 30\n`);
     const r = await planCli("--stack", "tokyo", "--config", file);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.include("17 mandatory policy violation(s) in stack tokyo:");
+    expect(r.stderr).to.include("18 mandatory policy violation(s) in stack tokyo:");
     expect(r.stderr).to.include(
       "  - log-group-retention-kms: tokyo-flow-logs: retentionInDays must be at least 365 (has 30)",
     );
     expect(r.stdout).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 442 resources: 17 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 468 resources: 18 mandatory, 0 advisory violations",
     );
   });
 

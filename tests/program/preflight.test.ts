@@ -41,7 +41,7 @@ const source = (over: {
 
 const tokyoNeeds: StackNeeds = {
   region: "ap-northeast-1",
-  reservedConcurrency: 142,
+  reservedConcurrency: 147,
   outboundConcurrentCalls: 5,
   dialRatePerSecond: 2,
   phoneNumbers: 1,
@@ -52,10 +52,10 @@ describe("preflight: quotas", () => {
   it("reads each stack's needs from its plan: reserved Lambda concurrency, outbound, numbers", async () => {
     const tokyo = stackNeeds(stackConfig("tokyo"), (await runStack("tokyo")).resources);
     const dr = stackNeeds(stackConfig("dr"), (await runStack("dr")).resources);
-    // The same figures the plan's warning states (142 tokyo, 93 dr).
+    // The same figures the plan's warning states (147 tokyo, 98 dr).
     expect(tokyo).to.deep.equal({
       region: "ap-northeast-1",
-      reservedConcurrency: 142,
+      reservedConcurrency: 147,
       outboundConcurrentCalls: 10,
       dialRatePerSecond: 2,
       phoneNumbers: 1,
@@ -63,7 +63,7 @@ describe("preflight: quotas", () => {
     });
     expect(dr).to.deep.include({
       region: "ap-northeast-3",
-      reservedConcurrency: 93,
+      reservedConcurrency: 98,
       outboundConcurrentCalls: 0,
       phoneNumbers: 0,
     });
@@ -72,7 +72,7 @@ describe("preflight: quotas", () => {
   it("passes an account with room, reading AWS defaults where nothing was applied", async () => {
     const checks = await checkQuotas(tokyoNeeds, source({}));
     expect(checks.map((c) => [c.quota, c.verdict, c.need, c.have])).to.deep.equal([
-      ["Lambda concurrent executions", "ok", 242, 1000],
+      ["Lambda concurrent executions", "ok", 247, 1000],
       [CONNECT_QUOTAS.concurrentCalls, "ok", 5, 10],
       [CONNECT_QUOTAS.phoneNumbers, "ok", 5, 5],
       ["StartOutboundVoiceContact requests per second", "unknown", 2, undefined],
@@ -85,7 +85,7 @@ describe("preflight: quotas", () => {
   it("fails a new account's low Lambda limit, and an account whose other functions hold the rest", async () => {
     const [low] = await checkQuotas(tokyoNeeds, source({ concurrent: 10 }));
     expect(low.verdict).to.equal("short");
-    expect(low.message).to.include("10 is below 242 (142 reserved by the stack + 100 unreserved)");
+    expect(low.message).to.include("10 is below 247 (147 reserved by the stack + 100 unreserved)");
     const [held] = await checkQuotas(tokyoNeeds, source({ concurrent: 1000, unreserved: 150 }));
     expect(held.verdict).to.equal("short");
     expect(held.message).to.include("only 150 of 1000 are unreserved");
@@ -137,7 +137,7 @@ describe("preflight: quotas", () => {
     expect(await preflightMain(argv, io), err).to.equal(0);
     expect(out).to.equal(
       [
-        "dr ap-northeast-3 OK      Lambda concurrent executions: need 193, 1000 (1000 unreserved) covers the 93 reserved plus 100 Lambda keeps unreserved",
+        "dr ap-northeast-3 OK      Lambda concurrent executions: need 198, 1000 (1000 unreserved) covers the 98 reserved plus 100 Lambda keeps unreserved",
         `dr ap-northeast-3 OK      ${CONNECT_QUOTAS.phoneNumbers}: need 5, 5 (AWS default): the stack claims 0`,
         "",
       ].join("\n"),

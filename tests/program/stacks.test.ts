@@ -5,8 +5,8 @@ import { Recorded, runStack } from "../support/harness";
 const TOKYO_COUNTS: Record<string, number> = {
   "pulumi:providers:aws": 1,
   "pulumi:providers:aws-native": 1,
-  "aws:kms/key:Key": 13,
-  "aws:kms/alias:Alias": 13,
+  "aws:kms/key:Key": 14,
+  "aws:kms/alias:Alias": 14,
   "aws:s3/bucket:Bucket": 7,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 7,
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 7,
@@ -16,14 +16,14 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:s3/bucketPolicy:BucketPolicy": 7,
   "aws:s3/bucketLogging:BucketLogging": 5,
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 3,
-  "aws:iam/role:Role": 18,
-  "aws:iam/rolePolicy:RolePolicy": 18,
-  "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
+  "aws:iam/role:Role": 19,
+  "aws:iam/rolePolicy:RolePolicy": 19,
+  "aws:iam/serviceLinkedRole:ServiceLinkedRole": 2,
   "aws:iam/samlProvider:SamlProvider": 1,
   "aws:connect/instance:Instance": 1,
   "aws:connect/instanceStorageConfig:InstanceStorageConfig": 4,
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 17,
+  "aws:cloudwatch/logGroup:LogGroup": 18,
   "aws:cloudwatch/logStream:LogStream": 1,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 2,
   "aws:cloudwatch/eventRule:EventRule": 5,
@@ -32,21 +32,22 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
   "aws:connect/securityProfile:SecurityProfile": 2,
-  "aws:connect/contactFlow:ContactFlow": 11,
-  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 11,
+  "aws:connect/contactFlow:ContactFlow": 12,
+  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 12,
   // Caller authentication (VoiceIdAuth, knowledge provider) and telephone banking
-  // (TelephoneBanking: its function, role, log group, permission and association are counted in).
-  "aws:dynamodb/table:Table": 3,
+  // (TelephoneBanking and PreScreening: their functions, roles, log groups, permissions,
+  // associations, the pre-screening table, key and bot are counted in).
+  "aws:dynamodb/table:Table": 4,
   // The desks' callback campaigns (CallbackOffer).
   "aws:dynamodb/tableItem:TableItem": 3,
-  "aws:lambda/function:Function": 10,
-  "aws:lambda/permission:Permission": 7,
-  "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": 3,
-  "aws-native:lex:Bot": 1,
-  "aws-native:lex:BotVersion": 1,
-  "aws-native:lex:BotAlias": 1,
-  "aws-native:lex:ResourcePolicy": 1,
-  "aws-native:connect:IntegrationAssociation": 1,
+  "aws:lambda/function:Function": 11,
+  "aws:lambda/permission:Permission": 8,
+  "aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation": 4,
+  "aws-native:lex:Bot": 2,
+  "aws-native:lex:BotVersion": 2,
+  "aws-native:lex:BotAlias": 2,
+  "aws-native:lex:ResourcePolicy": 2,
+  "aws-native:connect:IntegrationAssociation": 2,
   // Outbound campaigns (OutboundCampaignStore): queues, dialer, recorder and the REST API.
   "aws:sqs/queue:Queue": 7,
   "aws:sqs/queuePolicy:QueuePolicy": 7,
@@ -81,9 +82,9 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/operations/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 93,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 99,
   // One per function: throttled AWS API calls counted from its log.
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 12,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 13,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   // The audit trail (AuditTrail): its key, bucket and replication are counted above.
   "aws:cloudtrail/trail:Trail": 1,
@@ -130,6 +131,7 @@ describe("stack tokyo (primary) composes from Pulumi.tokyo.yaml", () => {
       "customerchannel:ops:Monitoring::tokyo-monitoring",
       "customerchannel:outbound:CallbackOffer::tokyo-callback-offer",
       "customerchannel:outbound:OutboundCampaignStore::tokyo-outbound",
+      "customerchannel:selfService:PreScreening::tokyo-prescreen",
       "customerchannel:selfService:TelephoneBanking::tokyo-telephone-banking",
       "pulumi:providers:aws-native::tokyo-aws-native",
       "pulumi:providers:aws::tokyo-aws",
@@ -243,8 +245,8 @@ describe("stack dr (Global Resiliency replica) composes from Pulumi.dr.yaml", ()
     expect(c["aws:connect/instanceStorageConfig:InstanceStorageConfig"]).to.equal(4);
     expect(c["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]).to.equal(1);
     // Logs, data and event-bus keys of the region, and the keys of its caller-auth, compliance,
-    // configuration backups, alarm topic, chat target and the copy of the chat page.
-    expect(c["aws:kms/key:Key"]).to.equal(11);
+    // configuration backups, alarm topic, chat target, the copy of the chat page and pre-screening.
+    expect(c["aws:kms/key:Key"]).to.equal(12);
     for (const s of rec.ofType("aws:connect/instanceStorageConfig:InstanceStorageConfig")) {
       expect(s.region).to.equal("ap-northeast-3");
       expect(s.inputs.instanceId).to.equal(tokyo.run.outputs.instanceId);
@@ -320,6 +322,7 @@ describe("stack dr (standalone) builds a full second instance", () => {
       "dr-config-backup-scheduler",
       "dr-ctr-firehose",
       "dr-monitoring-changes-reporter",
+      "dr-prescreen-function",
       "dr-replication",
       "dr-telephone-banking-function",
     ]);

@@ -60,18 +60,25 @@ export interface Scenario {
     id: string,
     params: Record<string, unknown>,
   ) => Record<string, string> | "error";
+  /** What the caller told a Lex bot (by action id): the intent and its slots, or a timeout. */
+  readonly lex?: (
+    id: string,
+    aliasArn: string,
+  ) => { intent: string; slots: Record<string, string> } | "timeout" | "error";
 }
 
 export interface Walk {
   /** Action ids in the order the contact passed them. */
   readonly path: string[];
-  /** Where it ended: the queue (TransferContactToQueue) or a disconnect. */
-  readonly end: "queue" | "disconnect";
+  /** Where it ended: the queue, a disconnect, or another flow (TransferToFlow). */
+  readonly end: "queue" | "disconnect" | "transfer";
   readonly attributes: Record<string, string>;
   /** What the caller heard (Text or SSML, dynamic values resolved). */
   readonly heard: string[];
   /** The parameters each function got, by action id, and the logging state then. */
   readonly invoked: { id: string; params: Record<string, unknown>; logging: "on" | "off" }[];
+  /** The Lex bots talked to, by action id, and the logging state then. */
+  readonly bots: { id: string; aliasArn: string; logging: "on" | "off" }[];
 }
 
 const numberConditions: Record<string, (a: number, b: number) => boolean> = {
@@ -94,15 +101,18 @@ export function walkFlow(flow: FlowGraph, s: Scenario, maxSteps = 100): Walk {
   const attributes: Record<string, string> = {};
   const heard: string[] = [];
   const invoked: Walk["invoked"] = [];
+  const bots: Walk["bots"] = [];
   let external: Record<string, string> = {};
+  let slots: Record<string, string> = {};
   let stored = "";
   let logging: "on" | "off" = "on";
-  const resolve = (v: unknown) =>
-    typeof v === "string" && v.startsWith("$.External.")
-      ? (external[v.slice(11)] ?? "")
-      : v === "$.StoredCustomerInput"
-        ? stored
-        : v;
+  const resolve = (v: unknown) => {
+    if (typeof v !== "string") return v;
+    if (v.startsWith("$.External.")) return external[v.slice(11)] ?? "";
+    if (v.startsWith("$.Attributes.")) return attributes[v.slice(13)] ?? "";
+    if (v.startsWith("$.Lex.Slots.")) return slots[v.slice(12)] ?? "";
+    return v === "$.StoredCustomerInput" ? stored : v;
+  };
   const error = (a: FlowAction, type: string) => {
     const e = (a.Transitions.Errors ?? []) as { NextAction: string; ErrorType?: string }[];
     const hit =
@@ -127,9 +137,9 @@ export function walkFlow(flow: FlowGraph, s: Scenario, maxSteps = 100): Walk {
     const next = a.Transitions.NextAction as string;
     switch (a.Type) {
       case "DisconnectParticipant":
-        return { path, end: "disconnect", attributes, heard, invoked };
+        return { path, end: "disconnect", attributes, heard, invoked, bots };
       case "TransferContactToQueue":
-        return { path, end: "queue", attributes, heard, invoked };
+        return { path, end: "queue", attributes, heard, invoked, bots };
       case "UpdateFlowLoggingBehavior":
         logging = p.FlowLoggingBehavior === "Enabled" ? "on" : "off";
         id = next;
@@ -138,6 +148,7 @@ export function walkFlow(flow: FlowGraph, s: Scenario, maxSteps = 100): Walk {
       case "UpdateContactRecordingBehavior":
       case "UpdateContactEventHooks":
       case "UpdateContactData":
+      case "UpdateContactTargetQueue":
         id = next;
         break;
       case "UpdateContactAttributes":
@@ -185,6 +196,22 @@ export function walkFlow(flow: FlowGraph, s: Scenario, maxSteps = 100): Walk {
         }
         break;
       }
+      case "ConnectParticipantWithLexBot": {
+        heard.push(String(p.Text ?? p.SSML));
+        const aliasArn = String(resolve((p.LexV2Bot as Record<string, unknown>).AliasArn));
+        bots.push({ id, aliasArn, logging });
+        const r = s.lex?.(id, aliasArn) ?? "error";
+        if (r === "timeout") id = error(a, "InputTimeLimitExceeded");
+        else if (r === "error") id = error(a, "NoMatchingError");
+        else {
+          slots = r.slots;
+          id = branch(a, (op, operand) => op === "Equals" && operand === r.intent);
+        }
+        break;
+      }
+      case "TransferToFlow":
+        // Leaves this flow: the walk ends where the next flow takes over.
+        return { path, end: "transfer", attributes, heard, invoked, bots };
       case "Compare": {
         const value = String(resolve(p.ComparisonValue));
         id = branch(a, (op, operand) => op === "Equals" && operand === value);
