@@ -237,6 +237,14 @@ export function securityFacts(r: RecordedResource): Facts {
         environmentKey: text(i.kmsKeyArn),
         logGroup: text(get(i, "loggingConfig", "logGroup")),
         environment: Object.keys((get(i, "environment", "variables") as object) ?? {}).sort(),
+        ...(i.vpcConfig
+          ? {
+              vpc: [
+                ...list(get(i, "vpcConfig", "subnetIds")),
+                ...list(get(i, "vpcConfig", "securityGroupIds")),
+              ],
+            }
+          : {}),
       };
     case "aws:lambda/permission:Permission":
       return {

@@ -31,6 +31,22 @@ export const selfServiceSchema = z.strictObject({
       deadlineMs: z.number().int().min(100).max(7000).default(6000),
       /** Calls served at the same moment (the function's reserved concurrency). */
       concurrency: z.number().int().min(1).max(1000).default(10),
+      /**
+       * The subnets and security groups to run the function in, when the gateway is reachable
+       * only inside the bank's network (Direct Connect, PrivateLink). Absent: no VPC.
+       */
+      vpc: z
+        .strictObject({
+          subnetIds: z
+            .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "a subnet id, subnet-0123abcd..."))
+            .min(1)
+            .max(16),
+          securityGroupIds: z
+            .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, "a security group id, sg-0123abcd..."))
+            .min(1)
+            .max(5),
+        })
+        .optional(),
     })
     .optional(),
   /**

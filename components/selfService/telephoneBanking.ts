@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { letConnectInvoke } from "../shared/connectInvoke";
 import { NodeFunction } from "../shared/nodeFunction";
+import type { FunctionVpc } from "../shared/policies";
 import { telephoneBankingPolicy } from "./policies";
 
 export const TELEPHONE_BANKING_TOKEN = "customerchannel:selfService:TelephoneBanking";
@@ -24,6 +25,7 @@ export interface TelephoneBankingArgs {
   readonly timeoutMs: number;
   readonly deadlineMs: number;
   readonly concurrency: number;
+  readonly vpc?: FunctionVpc;
 }
 
 export class TelephoneBanking extends pulumi.ComponentResource {
@@ -58,6 +60,7 @@ export class TelephoneBanking extends pulumi.ComponentResource {
         // Connect waits at most 8 s for a function; the adapter's deadline fits inside this.
         timeoutSeconds: 7,
         memoryMb: 256,
+        vpc: args.vpc,
       },
       p,
     );

@@ -30,6 +30,7 @@ export function deployTelephoneBanking(
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
       concurrency: t.concurrency,
+      vpc: t.vpc,
     },
     opts,
   );

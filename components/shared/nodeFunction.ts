@@ -4,7 +4,13 @@ import { watch } from "./watch";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cachedBuild, type CachedBuild, type Place } from "../../lib/bundleCache";
-import { doc, functionLogStatement, type PolicyStatement } from "./policies";
+import {
+  doc,
+  functionLogStatement,
+  functionVpcStatements,
+  type FunctionVpc,
+  type PolicyStatement,
+} from "./policies";
 import { serviceRole } from "./serviceRole";
 import { SOURCE_TAG } from "../../lib/fidelity/manifest";
 
@@ -38,6 +44,8 @@ export interface NodeFunctionArgs {
   readonly reservedConcurrency: number;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** Place the function in these subnets (to reach a private endpoint); absent: no VPC. */
+  readonly vpc?: FunctionVpc;
 }
 
 /**
@@ -127,7 +135,13 @@ export class NodeFunction extends pulumi.ComponentResource {
         accountId: identity.accountId,
         policy: pulumi
           .all([logGroup.arn, args.statements])
-          .apply(([lg, st]) => doc(functionLogStatement(lg), ...st)),
+          .apply(([lg, st]) =>
+            doc(
+              functionLogStatement(lg),
+              ...st,
+              ...(args.vpc ? functionVpcStatements(lg, args.vpc) : []),
+            ),
+          ),
       },
       p,
     );
@@ -162,6 +176,14 @@ export class NodeFunction extends pulumi.ComponentResource {
         kmsKeyArn: args.envKeyArn,
         environment: { variables: args.environment },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        ...(args.vpc
+          ? {
+              vpcConfig: {
+                subnetIds: [...args.vpc.subnetIds],
+                securityGroupIds: [...args.vpc.securityGroupIds],
+              },
+            }
+          : {}),
         // Which code this is: an auditor traces the function to its source, and the plan's
         // AWS-fidelity stage picks the function's call manifest by it.
         tags: { [SOURCE_TAG]: args.entry },

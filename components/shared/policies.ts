@@ -367,6 +367,54 @@ export const functionLogStatement = (logGroupArn: string): PolicyStatement => ({
   Resource: `${logGroupArn}:*`,
 });
 
+/** Subnets and security groups a function's network interfaces are placed in. */
+export interface FunctionVpc {
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/**
+ * What Lambda needs of a function's role to place the function in a VPC (the actions of the
+ * AWS managed policy AWSLambdaVPCAccessExecutionRole), narrowed to the given subnets and groups
+ * where the actions have resource types (lambda/latest/dg/configuration-vpc.html; SAR).
+ * `logGroupArn` gives the partition, region and account.
+ */
+export const functionVpcStatements = (logGroupArn: string, vpc: FunctionVpc): PolicyStatement[] => {
+  const [, partition, , region, account] = logGroupArn.split(":");
+  const ec2 = (type: string, id: string) =>
+    `arn:${partition}:ec2:${region}:${account}:${type}/${id}`;
+  return [
+    {
+      Sid: "DescribeNetworkInterfacesAndSubnets",
+      Effect: "Allow",
+      Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+      // AWS requires "*": the SAR lists no resource type for these Describe actions.
+      Resource: "*",
+    },
+    {
+      Sid: "CreateNetworkInterfacesInTheseSubnets",
+      Effect: "Allow",
+      Action: "ec2:CreateNetworkInterface",
+      Resource: [
+        ec2("network-interface", "*"),
+        ...vpc.subnetIds.map((id) => ec2("subnet", id)),
+        ...vpc.securityGroupIds.map((id) => ec2("security-group", id)),
+      ],
+    },
+    {
+      Sid: "ManageNetworkInterfaces",
+      Effect: "Allow",
+      Action: [
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ],
+      // The interfaces Lambda creates get AWS-generated ids: the account's, in this region.
+      Resource: ec2("network-interface", "*"),
+    },
+  ];
+};
+
 /**
  * Use of a CMK only through one service in one region (DynamoDB, SQS, ...): the function can
  * read and write the encrypted data but cannot call KMS directly with the key.

@@ -681,6 +681,11 @@ export const GRANTS: Record<string, readonly Grant[]> = {
       kmsVia: "lambda",
       passesRoleTo: "lambda.amazonaws.com",
     },
+    {
+      // A function placed in a VPC (selfService.telephoneBanking.vpc): Lambda checks its subnets
+      // and groups with the deployer's credentials (lambda/latest/dg/configuration-vpc.html).
+      actions: ["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
+    },
   ],
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": [
     {

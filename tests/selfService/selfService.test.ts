@@ -22,6 +22,9 @@ import { selfServiceProblems, selfServiceSchema } from "../../components/selfSer
 import { telephoneBankingPolicy } from "../../components/selfService/policies";
 import { CUSTOMERS, startFakeCoreBanking, type FakeCoreBanking } from "../support/fakeCoreBanking";
 import { runStack } from "../support/harness";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { functionVpcStatements } from "../../components/shared/policies";
+import { checkFidelity, fidelityErrors } from "../../lib/fidelity";
 import { loadTemplate } from "../../flows/catalog";
 import { loggingStates, nextActions, type FlowGraph } from "../support/flowGraph";
 
@@ -239,6 +242,14 @@ describe("card-loan pre-screening", () => {
   });
 });
 
+/** The stack files' gateway (the contract's example; plans offline only). */
+const EXAMPLE_GATEWAY = {
+  endpoint: "https://core-banking.example-bank.internal/v1",
+  secretArn:
+    "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:customerchannel/core-banking-AbCdEf",
+  secretKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+};
+
 describe("TelephoneBanking in both stacks", () => {
   it("deploys the function with its gateway, one secret and its key, invocable from the stack's instance only", async () => {
     for (const stack of ["tokyo", "dr"] as const) {
@@ -282,6 +293,53 @@ describe("TelephoneBanking in both stacks", () => {
           .map((r) => r.name),
       ).to.include(`${stack}-telephone-banking-function-association`);
     }
+  });
+
+  it("runs in the bank's subnets when configured, its role allowed network interfaces there only", async () => {
+    const vpc = {
+      subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
+      securityGroupIds: ["sg-0123456789abcdef0"],
+    };
+    const gateway = { ...EXAMPLE_GATEWAY, vpc };
+    const rec = await runStack("tokyo", { selfService: { telephoneBanking: gateway } });
+    const fn = rec.get("aws:lambda/function:Function", "tokyo-telephone-banking-function");
+    expect(fn.inputs.vpcConfig).to.deep.equal(vpc);
+    const role = rec.get("aws:iam/rolePolicy:RolePolicy", "tokyo-telephone-banking-function");
+    const policy = rec.policy(role);
+    const logGroupArn = `arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/customerchannel-telephone-banking`;
+    expect(policy.Statement.slice(-3)).to.deep.equal(functionVpcStatements(logGroupArn, vpc));
+    // AWS's evaluation (iam-simulate): interfaces in the configured subnets and group only.
+    const decide = async (resource: string) => {
+      const r = await runSimulation(
+        {
+          request: {
+            principal: "arn:aws:iam::123456789012:role/tb",
+            action: "ec2:CreateNetworkInterface",
+            resource: { resource, accountId: "123456789012" },
+            contextVariables: {},
+          },
+          identityPolicies: [{ name: "role", policy }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      if (r.resultType === "error") throw new Error(JSON.stringify(r.errors));
+      return r.overallResult;
+    };
+    const ec2 = (t: string) => `arn:aws:ec2:ap-northeast-1:123456789012:${t}`;
+    expect(await decide(ec2(`subnet/${vpc.subnetIds[0]}`))).to.equal("Allowed");
+    expect(await decide(ec2(`security-group/${vpc.securityGroupIds[0]}`))).to.equal("Allowed");
+    expect(await decide(ec2("subnet/subnet-0ffffffffffffffff"))).to.equal("ImplicitlyDenied");
+    expect(await decide(ec2("security-group/sg-0ffffffffffffffff"))).to.equal("ImplicitlyDenied");
+    // The fidelity stage's checks (SAR actions and resource types, simulation) still pass.
+    expect(fidelityErrors(await checkFidelity(rec.resources))).to.deep.equal([]);
+    // Not without the key: a bad id names the key.
+    expect(() =>
+      selfServiceSchema.parse({
+        telephoneBanking: { ...EXAMPLE_GATEWAY, vpc: { ...vpc, subnetIds: ["vpc-123"] } },
+      }),
+    ).to.throw(/a subnet id/);
   });
 
   it("is not deployed without a gateway in config", async () => {
