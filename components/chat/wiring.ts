@@ -15,7 +15,9 @@ export type ChatStack = StackFacts & { readonly chat: ChatConfig };
 
 /** The chat flow, deployed with the other flows when chat is on. */
 export const CHAT_FLOW = "chat-inbound";
-export const chatFlows = (cfg: ChatStack): string[] => (cfg.chat.enabled ? [CHAT_FLOW] : []);
+/** The chat entry flow and the card-loan pre-screening it transfers to (topic card-loan-screening). */
+export const chatFlows = (cfg: ChatStack): string[] =>
+  cfg.chat.enabled ? [CHAT_FLOW, "card-loan-prescreen-chat"] : [];
 
 /** The ChatChannel settings every stack takes from config and its region. */
 export const chatSettings = (

@@ -1,8 +1,9 @@
 /**
  * The card-loan pre-screening Lex V2 bot, as plain data (ja_JP; no code hook: the flow hands the
- * slots to the pre-screening function). It collects the figures only; the two consents are asked
- * by keypad before the bot (a consent is a yes/no the caller must give deliberately, and Lex V2's
- * AMAZON.Confirmation is English-only: lexv2/latest/dg/built-in-slots.html).
+ * slots to the pre-screening function). It collects the figures; on voice the two consents are
+ * asked by keypad before the bot, in chat (where a flow takes input only through Lex:
+ * get-customer-input.html) by two intents of their own, GiveConsent and DeclineConsent, since
+ * Lex V2's AMAZON.Confirmation is English-only (lexv2/latest/dg/built-in-slots.html).
  *
  * Amounts are asked in 万円 and resolved by AMAZON.Number (all locales); employment by a slot
  * type whose values are the scoring function's employment kinds, with Japanese synonyms, resolved
@@ -13,6 +14,8 @@ import { EMPLOYMENT } from "../../functions/self-service/preScreen";
 import { BOT_LOCALE, BOT_VOICE } from "../shared/lexBot";
 
 export const PRESCREEN_INTENT = "CardLoanPreScreen";
+/** The chat flow's consent answers. */
+export const CONSENT_INTENTS = { yes: "GiveConsent", no: "DeclineConsent" } as const;
 
 /** Slot names: what the flow passes to the function as $.Lex.Slots.<name>. */
 export const PRESCREEN_SLOTS = [
@@ -71,9 +74,9 @@ export function preScreenBotLocale() {
         sampleUtterances: [
           "仮審査をお願いします",
           "カードローンの審査を受けたい",
-          "はい",
-          "お願いします",
           "年収は{annualIncome}万円です",
+          "{annualIncome}万円です",
+          "{annualIncome}万円",
           "{employment}です",
         ].map((utterance) => ({ utterance })),
         slots: [
@@ -106,6 +109,30 @@ export function preScreenBotLocale() {
             allowInterrupt: true,
           },
         },
+      },
+      {
+        name: CONSENT_INTENTS.yes,
+        description: "The customer consents (chat)",
+        sampleUtterances: [
+          "はい",
+          "同意します",
+          "同意する",
+          "お願いします",
+          "大丈夫です",
+          "はい、同意します",
+        ].map((utterance) => ({ utterance })),
+      },
+      {
+        name: CONSENT_INTENTS.no,
+        description: "The customer does not consent (chat)",
+        sampleUtterances: [
+          "いいえ",
+          "同意しません",
+          "同意しない",
+          "やめておきます",
+          "結構です",
+          "いいえ、同意しません",
+        ].map((utterance) => ({ utterance })),
       },
       {
         // Required in every locale; the flow sends it (NoMatchingCondition) to an agent.

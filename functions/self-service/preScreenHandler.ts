@@ -4,7 +4,8 @@
  *           region has no Lex (Osaka): `mode`, `bot`
  *   answer  (keypad) one figure, kept in the contact's draft: `result` Saved or Invalid
  *   score   the figures (the bot's slots as parameters, or the keypad draft) through the rules:
- *           the result recorded, the caller's wording (仮審査 only) and the agent's summary
+ *           the result recorded, the caller's wording (仮審査 only; `ssml` for voice, `text` for
+ *           chat) and the agent's summary
  * Amounts are in 万円 as the caller says or keys them. Figures never reach logs or contact
  * attributes: only the table (its own CMK) keeps them, for the configured retention.
  */
@@ -95,7 +96,8 @@ function fromDraft(p: Record<string, string>, draft: Record<string, unknown> | u
 }
 
 const speak = (text: string) => `<speak>${text}</speak>`;
-const INCOMPLETE = speak("お伺いした内容を確認できませんでした。担当者がお伺いします。");
+const INCOMPLETE_TEXT = "お伺いした内容を確認できませんでした。担当者がお伺いします。";
+const INCOMPLETE = speak(INCOMPLETE_TEXT);
 
 export function makePreScreenHandler(d: PreScreenDeps) {
   return async (event: unknown): Promise<PreScreenResponse> => {
@@ -143,7 +145,12 @@ export function makePreScreenHandler(d: PreScreenDeps) {
             // Field names only: the values are the caller's figures.
             fields: [...new Set(app.error.issues.map((i) => i.path.join(".")))],
           });
-          return { result: "Incomplete", ssml: INCOMPLETE, agentSummary: "仮審査: 未完了" };
+          return {
+            result: "Incomplete",
+            ssml: INCOMPLETE,
+            text: INCOMPLETE_TEXT,
+            agentSummary: "仮審査: 未完了",
+          };
         }
         const record = await d.store.putResult(
           recordOf(contactId, c.Attributes, c.Channel, mode, app.data, d),
@@ -159,6 +166,8 @@ export function makePreScreenHandler(d: PreScreenDeps) {
         return {
           result: r.outcome,
           ssml: speak(callerWording(r)),
+          // The same words for a chat, which shows text.
+          text: callerWording(r),
           agentSummary: agentSummary(r),
         };
       }

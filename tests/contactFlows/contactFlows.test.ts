@@ -74,7 +74,12 @@ describe("flows: catalog", () => {
         "CONTACT_FLOW",
         ["agent-whisper", "callback-offer", "customer-queue"],
       ],
-      ["chat-inbound", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
+      ["card-loan-prescreen-chat", "CONTACT_FLOW", ["agent-whisper", "customer-queue"]],
+      [
+        "chat-inbound",
+        "CONTACT_FLOW",
+        ["agent-whisper", "card-loan-prescreen-chat", "customer-queue"],
+      ],
       ["customer-queue", "CUSTOMER_QUEUE", []],
       ["dr-standby", "CONTACT_FLOW", []],
       ["dr-standby-transfer", "CONTACT_FLOW", []],
@@ -451,7 +456,16 @@ describe("flows in the stacks", () => {
         .ofType("aws:connect/contactFlow:ContactFlow")
         .map((f) => f.inputs.name)
         .sort(),
-    ).to.deep.equal([...INBOUND, "auth-enrol", "auth-verify", "chat-inbound", "dr-standby"].sort());
+    ).to.deep.equal(
+      [
+        ...INBOUND,
+        "auth-enrol",
+        "auth-verify",
+        "chat-inbound",
+        "card-loan-prescreen-chat",
+        "dr-standby",
+      ].sort(),
+    );
     const transfer = await runStack("dr", { ...base, drFallbackNumber: "+81312345678" });
     const flow = transfer.get(
       "aws:connect/contactFlow:ContactFlow",

@@ -93,7 +93,7 @@ describe("plan (in-process)", () => {
     const text = renderPlan(tokyo);
     const lines = text.split("\n");
     expect(lines[0]).to.equal(
-      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 430 cloud resources in 36 components (+2 providers/references)",
+      "customerchannel · stack tokyo · role primary · region ap-northeast-1 · 434 cloud resources in 36 components (+2 providers/references)",
     );
     expect(lines.slice(1, 7)).to.deep.equal([
       `warning: ${tokyo.warnings[0]}`,
@@ -117,7 +117,7 @@ describe("plan (in-process)", () => {
       "  samlRelayState: https://ap-northeast-1.console.aws.amazon.com/connect/federate/",
     );
     expect(lines).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 468 resources: 0 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 472 resources: 0 mandatory, 0 advisory violations",
     );
   });
 
@@ -206,7 +206,7 @@ describe("plan CLI", () => {
       "  - log-group-retention-kms: tokyo-flow-logs: retentionInDays must be at least 365 (has 30)",
     );
     expect(r.stdout).to.include(
-      "Policy pack customerchannel-fisc: 26 rules over 468 resources: 18 mandatory, 0 advisory violations",
+      "Policy pack customerchannel-fisc: 26 rules over 472 resources: 18 mandatory, 0 advisory violations",
     );
   });
 

@@ -32,8 +32,8 @@ const TOKYO_COUNTS: Record<string, number> = {
   "aws:connect/queue:Queue": 6,
   "aws:connect/routingProfile:RoutingProfile": 4,
   "aws:connect/securityProfile:SecurityProfile": 2,
-  "aws:connect/contactFlow:ContactFlow": 12,
-  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 12,
+  "aws:connect/contactFlow:ContactFlow": 13,
+  "pulumi-nodejs:dynamic/customerchannel:FlowContent": 13,
   // Caller authentication (VoiceIdAuth, knowledge provider) and telephone banking
   // (TelephoneBanking and PreScreening: their functions, roles, log groups, permissions,
   // associations, the pre-screening table, key and bot are counted in).
@@ -82,7 +82,7 @@ const TOKYO_COUNTS: Record<string, number> = {
   // Operations (Monitoring): its topic and key, the change audit (rule, log group, reporter
   // function, dead-letter queue) counted above, one dashboard, and the alarms derived from what
   // the components registered (tests/operations/monitoring.test.ts checks each).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 99,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 101,
   // One per function: throttled AWS API calls counted from its log.
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": 13,
   "aws:cloudwatch/dashboard:Dashboard": 1,

@@ -99,6 +99,8 @@ describe("pre-screening function on a local DynamoDB", function () {
     expect(r).to.deep.equal({
       result: "pass",
       ssml: "<speak>仮審査の結果、お申し込みいただける見込みです。正式な審査は、お申し込みの後に行います。担当者からご案内します。</speak>",
+      // The same words for a chat.
+      text: "仮審査の結果、お申し込みいただける見込みです。正式な審査は、お申し込みの後に行います。担当者からご案内します。",
       agentSummary: "仮審査: 可 限度額目安 500,000円",
     });
     expect(await record()).to.deep.include({
@@ -172,6 +174,7 @@ describe("pre-screening function on a local DynamoDB", function () {
     expect(r).to.deep.equal({
       result: "Incomplete",
       ssml: "<speak>お伺いした内容を確認できませんでした。担当者がお伺いします。</speak>",
+      text: "お伺いした内容を確認できませんでした。担当者がお伺いします。",
       agentSummary: "仮審査: 未完了",
     });
     expect(await record()).to.equal(undefined);

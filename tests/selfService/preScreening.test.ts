@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { PRESCREEN_BOT, PRESCREEN_FUNCTION, PRESCREEN_TOKEN } from "../../components";
 import { preScreenPolicy } from "../../components/selfService/policies";
 import {
+  CONSENT_INTENTS,
   EMPLOYMENT_WORDS,
   PRESCREEN_INTENT,
   PRESCREEN_SLOTS,
@@ -27,6 +28,7 @@ const BOT = "arn:aws:lex:ap-northeast-1:123456789012:bot-alias/B/A";
 const PASS: Record<string, string> = {
   result: "pass",
   ssml: "<speak>仮審査の結果、お申し込みいただける見込みです。</speak>",
+  text: "仮審査の結果、お申し込みいただける見込みです。",
   agentSummary: "仮審査: 可 限度額目安 500,000円",
 };
 const FIGURES = {
@@ -179,6 +181,66 @@ describe("card-loan-prescreen flow", () => {
   });
 });
 
+describe("card-loan-prescreen-chat flow", () => {
+  const flow = loadTemplate("card-loan-prescreen-chat").template as FlowGraph;
+  const chat = (answers: Record<string, string>, invoke?: Scenario["invoke"]): Scenario => ({
+    invoke: (id, p) =>
+      id === "start" ? { result: "Started", mode: "lex", bot: BOT } : (invoke?.(id, p) ?? PASS),
+    lex: (id) =>
+      id === "figures"
+        ? { intent: answers.figures ?? PRESCREEN_INTENT, slots: FIGURES }
+        : { intent: answers[id] ?? "FallbackIntent", slots: {} },
+  });
+  const YES = CONSENT_INTENTS.yes;
+  const NO = CONSENT_INTENTS.no;
+
+  it("asks both consents and the figures through the bot (a chat takes input only through Lex)", () => {
+    expect(flow.Actions.filter((a) => a.Type === "GetParticipantInput")).to.deep.equal([]);
+    const w = walkFlow(flow, chat({ consent: YES, "consent-bureau": YES }));
+    expect(w.end).to.equal("queue");
+    expect(w.bots.map((b) => [b.id, b.logging])).to.deep.equal([
+      ["consent", "on"],
+      ["consent-bureau", "on"],
+      ["figures", "off"],
+    ]);
+    expect(w.invoked.at(-1)?.params).to.deep.include({ mode: "lex", ...FIGURES });
+    expect(w.heard).to.include(PASS.text);
+    expect(w.attributes.prescreenResult).to.equal("pass");
+  });
+
+  it("no consent, anything unclear, or no bot in the region: the desk, with the reason", () => {
+    const cases: [Scenario, string][] = [
+      [chat({ consent: NO }), "NoConsent"],
+      [chat({ consent: YES, "consent-bureau": NO }), "NoConsent"],
+      [chat({}), "NoConsent"],
+      [chat({ consent: YES, "consent-bureau": YES, figures: "FallbackIntent" }), "Incomplete"],
+      [chat({ consent: YES, "consent-bureau": YES }, () => "error"), "Unavailable"],
+      [{ invoke: () => ({ result: "Started", mode: "keypad", bot: "none" }) }, "Unavailable"],
+    ];
+    for (const [s, result] of cases) {
+      const w = walkFlow(flow, s);
+      expect(w.end, w.path.join(" → ")).to.equal("queue");
+      expect(w.attributes.prescreenResult, w.path.join(" → ")).to.equal(result);
+    }
+    const states = loggingStates(flow);
+    expect([...states.keys()].sort()).to.deep.equal(flow.Actions.map((a) => a.Identifier).sort());
+    for (const id of ["figures", "score"]) expect([...states.get(id)!], id).to.deep.equal(["off"]);
+    for (const id of ["to-desk", "transfer"])
+      expect([...states.get(id)!], id).to.deep.equal(["on"]);
+  });
+
+  it("is where the chat's card-loan topic goes", () => {
+    const main = loadTemplate("chat-inbound").template as FlowGraph;
+    const topic = main.Actions.find((a) => a.Identifier === "topic")!;
+    const loan = (
+      topic.Transitions.Conditions as { NextAction: string; Condition: { Operands: string[] } }[]
+    ).find((c) => c.Condition.Operands[0] === "card-loan-screening")!;
+    expect(main.Actions.find((a) => a.Identifier === loan.NextAction)?.Parameters).to.deep.equal({
+      ContactFlowId: "{{flow.card-loan-prescreen-chat}}",
+    });
+  });
+});
+
 describe("pre-screening bot", () => {
   const locale = preScreenBotLocale();
   it("asks every figure the rules need, obfuscated in Lex's logs, and reads them back", () => {
@@ -193,6 +255,15 @@ describe("pre-screening bot", () => {
     // AMAZON.Number (every locale) for figures; no AMAZON.Confirmation (English only).
     expect(intent.slots!.filter((s) => s.slotTypeName === "AMAZON.Number")).to.have.length(4);
     expect(JSON.stringify(locale)).to.not.include("AMAZON.Confirmation");
+    // A yes is a consent, never the start of the figures: no utterance is in two intents.
+    const seen = new Map<string, string>();
+    for (const i of locale.intents)
+      for (const u of i.sampleUtterances ?? []) {
+        expect(seen.get(u.utterance), u.utterance).to.equal(undefined);
+        seen.set(u.utterance, i.name);
+      }
+    expect(seen.get("はい")).to.equal(CONSENT_INTENTS.yes);
+    expect(seen.get("いいえ")).to.equal(CONSENT_INTENTS.no);
   });
 
   it("resolves employment to exactly the scoring rules' kinds", () => {
