@@ -10,38 +10,33 @@
  * answers the "wrong" question is still handled. Slot values are obfuscated in Lex logs, and the
  * bot has no code hook: the function is invoked by the flow, never by Lex.
  */
-import { BOT_LOCALE, BOT_VOICE, botDefinitionHash as hashOf } from "../shared/lexBot";
+import {
+  BOT_LOCALE,
+  BOT_VOICE,
+  botDefinitionHash as hashOf,
+  OBFUSCATED,
+  prompt,
+  requiredSlot,
+  say,
+} from "../shared/lexBot";
 
 export { BOT_ALIAS_NAME, BOT_LOCALE, BOT_VOICE } from "../shared/lexBot";
 /** Intent names the flows branch on (flows/templates/auth-*.json). */
 export const INTENTS = { identify: "IdentifyCustomer", birthDate: "ConfirmBirthDate" } as const;
 
-const say = (value: string) => ({ message: { plainTextMessage: { value } } });
-const prompt = (value: string, maxRetries = 2) => ({
-  messageGroupsList: [say(value)],
-  maxRetries,
-  allowInterrupt: true,
-});
-const required = (promptText: string) => ({
-  slotConstraint: "Required",
-  promptSpecification: prompt(promptText),
-});
-// Mask slot values wherever Lex logs them: they are personal data.
-const obfuscated = { obfuscationSettingType: "DefaultObfuscation" };
-
 const customerNumberSlot = {
   name: "customerNumber",
   description: "お客さま番号 (6-12 digits)",
   slotTypeName: "CustomerNumber",
-  obfuscationSetting: obfuscated,
-  valueElicitationSetting: required("お客さま番号をお話しください。"),
+  obfuscationSetting: OBFUSCATED,
+  valueElicitationSetting: requiredSlot("お客さま番号をお話しください。"),
 };
 const birthDateSlot = {
   name: "birthDate",
   description: "生年月日 (resolved to YYYY-MM-DD)",
   slotTypeName: "AMAZON.Date",
-  obfuscationSetting: obfuscated,
-  valueElicitationSetting: required("生年月日をお話しください。"),
+  obfuscationSetting: OBFUSCATED,
+  valueElicitationSetting: requiredSlot("生年月日をお話しください。"),
 };
 
 export function callerAuthBotLocale() {
@@ -124,8 +119,8 @@ export function stepUpBotLocale() {
     name: "code",
     description: "本人確認コード (6 digits, sent by SMS)",
     slotTypeName: "OneTimeCode",
-    obfuscationSetting: obfuscated,
-    valueElicitationSetting: required("SMSでお送りした6桁のコードを入力してください。"),
+    obfuscationSetting: OBFUSCATED,
+    valueElicitationSetting: requiredSlot("SMSでお送りした6桁のコードを入力してください。"),
   };
   return {
     localeId: BOT_LOCALE,

@@ -11,7 +11,7 @@
  * figures are obfuscated in Lex's logs.
  */
 import { EMPLOYMENT } from "../../functions/self-service/preScreen";
-import { BOT_LOCALE, BOT_VOICE } from "../shared/lexBot";
+import { BOT_LOCALE, BOT_VOICE, OBFUSCATED, prompt, requiredSlot, say } from "../shared/lexBot";
 
 export const PRESCREEN_INTENT = "CardLoanPreScreen";
 /** The chat flow's consent answers. */
@@ -26,18 +26,11 @@ export const PRESCREEN_SLOTS = [
   "desiredLimit",
 ] as const;
 
-const say = (value: string) => ({ message: { plainTextMessage: { value } } });
-const prompt = (value: string, maxRetries = 2) => ({
-  messageGroupsList: [say(value)],
-  maxRetries,
-  allowInterrupt: true,
-});
-const obfuscated = { obfuscationSettingType: "DefaultObfuscation" };
 const slot = (name: (typeof PRESCREEN_SLOTS)[number], type: string, ask: string) => ({
   name,
   slotTypeName: type,
-  obfuscationSetting: obfuscated,
-  valueElicitationSetting: { slotConstraint: "Required", promptSpecification: prompt(ask) },
+  obfuscationSetting: OBFUSCATED,
+  valueElicitationSetting: requiredSlot(ask),
 });
 
 /** Japanese words for each employment kind (the first is read back to the caller). */

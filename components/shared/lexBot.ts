@@ -15,6 +15,20 @@ export const BOT_LOCALE = "ja_JP";
 export const BOT_VOICE = "Kazuha";
 export const BOT_ALIAS_NAME = "live";
 
+/** Pieces of a bot definition (Lex V2 message, prompt and slot shapes, as CloudFormation takes them). */
+export const say = (value: string) => ({ message: { plainTextMessage: { value } } });
+export const prompt = (value: string, maxRetries = 2) => ({
+  messageGroupsList: [say(value)],
+  maxRetries,
+  allowInterrupt: true,
+});
+export const requiredSlot = (promptText: string) => ({
+  slotConstraint: "Required",
+  promptSpecification: prompt(promptText),
+});
+/** Mask slot values wherever Lex logs them: they are personal data. */
+export const OBFUSCATED = { obfuscationSettingType: "DefaultObfuscation" };
+
 /** Short hash of a bot definition: the BotVersion's description, so changes publish a version. */
 export const botDefinitionHash = (locale: object): string =>
   crypto.createHash("sha256").update(JSON.stringify(locale)).digest("hex").slice(0, 16);
