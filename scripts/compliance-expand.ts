@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { PROJECT_ROOT } from "../config";
+import { GAP_MAX } from "../functions/compliance-detector/detect";
 import { expandDictionary } from "../lib/complianceExpand";
 import { runMain, USAGE_ERROR } from "./cli";
 
@@ -45,8 +46,9 @@ async function main(argv: string[]): Promise<number> {
   if (o.write) {
     fs.writeFileSync(EXPANDED_FILE, `${JSON.stringify(expanded, null, 2)}\n`);
     const total = expanded.dictionary.entries.reduce((n, e) => n + 1 + e.variants.length, 0);
+    const gapped = expanded.dictionary.entries.reduce((n, e) => n + (e.gapped?.length ?? 0), 0);
     process.stdout.write(
-      `${path.relative(PROJECT_ROOT, EXPANDED_FILE)}: ${expanded.dictionary.entries.length} entries, ${total} spellings\n`,
+      `${path.relative(PROJECT_ROOT, EXPANDED_FILE)}: ${expanded.dictionary.entries.length} entries, ${total} spellings, ${gapped} gapped pairs\n`,
     );
   }
   let code = 0;
@@ -61,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stdout.write(`${id} (${e.term}): ${1 + e.variants.length} spellings\n`);
     for (const s of [e.term, ...e.variants]) process.stdout.write(`  ${s}\n`);
+    // With other words between (at most GAP_MAX characters, one sentence): before … after.
+    const pairs = e.gapped ?? [];
+    process.stdout.write(
+      `${id}: ${pairs.length} gapped pairs (up to ${GAP_MAX} characters between)\n`,
+    );
+    for (const g of pairs) process.stdout.write(`  ${g.before} … ${g.after}\n`);
   }
   return code;
 }

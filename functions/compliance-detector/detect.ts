@@ -30,6 +30,14 @@ const entrySchema = z.strictObject({
    * (a customer's 金融庁には言いません is still a sign of a dispute).
    */
   negatable: z.boolean().optional(),
+  /**
+   * The entry's words with a few others between them (損失が出た場合は補填, 絶対にこれは儲かり): the
+   * part before the predicate, then the predicate, at most GAP_MAX characters apart in one sentence.
+   * Written by the expansion (lib/complianceExpand.ts) or by hand; normalised spellings.
+   */
+  gapped: z
+    .array(z.strictObject({ before: z.string().min(2), after: z.string().min(2) }))
+    .optional(),
 });
 
 export const dictionarySchema = z.strictObject({
@@ -112,8 +120,9 @@ export interface Finding {
 /**
  * Negation and refusal in the clause after a match (normalised: hiragana, no punctuation). Traps
  * first: 〜しかない / ほかない (only, no choice but), 間違いない / 違いない (certainly), すみません
- * (sorry), 構いません (fine) are not negations, and are removed before the markers are looked for;
- * the ん of 〜んです is no marker at all.
+ * (sorry), 構いません (fine) and the obligations (〜なくてはならない, 〜なければいけません: must) are
+ * not negations, and are removed before the markers are looked for; the ん of 〜んです is no
+ * marker at all.
  */
 const NEGATION_TRAPS = [
   "しかない",
@@ -129,10 +138,31 @@ const NEGATION_TRAPS = [
   "構いません",
   "にすぎない",
   "に過ぎない",
+  // Obligation is a double negative: 読み上げなくてはなりません means "must read".
+  "なくてはならない",
+  "なくてはなりません",
+  "なくてはいけない",
+  "なくてはいけません",
+  "なければならない",
+  "なければなりません",
+  "なければいけない",
+  "なければいけません",
+  "ないといけない",
+  "ないといけません",
 ].map(normalise);
-const NEGATION_MARKERS = ["ない", "ません", "かねます", "かねる", "禁止", "無理"].map(normalise);
-/** Where a clause ends: sentence marks (the window is also capped at 30 characters). */
-const CLAUSE_END = /[。！？!?\n]/u;
+/** なくて: 〜なくて結構です / なくてもいい (no need to), once the obligations above are removed. */
+const NEGATION_MARKERS = ["ない", "ません", "なくて", "かねます", "かねる", "禁止", "無理"].map(
+  normalise,
+);
+/**
+ * Where a clause ends: sentence marks, and the conjunctions that start another clause (必ず儲かる
+ * ので損はさせません: the ません is the next clause's). The window is also capped at 30 characters.
+ * から is left out: it is also "from" inside a refusal (私からは申し上げられません); ので and のに
+ * after も are もので/ものに (儲かるというものではございません), not conjunctions.
+ */
+const CLAUSE_END = /[。！？!?\n]|(?<!も)ので|けれど|けど|(?<!も)のに/u;
+
+const SENTENCE_END = /[。！？!?\n]/u;
 
 export function negatedAfter(content: string, end: number): boolean {
   const rest = content.slice(end, end + 30);
@@ -145,43 +175,96 @@ export function negatedAfter(content: string, end: number): boolean {
   return NEGATION_MARKERS.some((m) => window.includes(m));
 }
 
-interface Pattern {
-  readonly entry: number;
-  /** Exclusion phrases (normalised) and where the term sits inside each. */
-  readonly exclusions: readonly { readonly text: string; readonly at: number }[];
+/** Most characters (normalised) between the two parts of a gapped spelling. */
+export const GAP_MAX = 8;
+
+/** What one automaton pattern stands for: a whole spelling, or a part of a gapped one. */
+type Role =
+  | {
+      readonly kind: "whole";
+      readonly entry: number;
+      /** Exclusion phrases (normalised) and where the spelling sits inside each. */
+      readonly exclusions: readonly { readonly text: string; readonly at: number }[];
+    }
+  | { readonly kind: "before" | "after"; readonly gap: number };
+
+/** Where a gapped match's words are apart: the caller checks the gap stays in one sentence. */
+export interface Gap {
+  readonly from: number;
+  readonly to: number;
 }
 
 /** A dictionary compiled to one automaton over every normalised spelling. */
 export class CompiledDictionary {
   private readonly automaton: Automaton;
-  private readonly patterns: Pattern[] = [];
+  /** Roles by pattern id (one string may be a whole spelling and a part of gapped ones). */
+  private readonly roles: Role[][] = [];
+  private readonly gaps: { readonly entry: number; readonly exclusions: readonly string[] }[] = [];
 
   constructor(readonly dictionary: Dictionary) {
-    const spellings: string[] = [];
+    const ids = new Map<string, number>();
+    const role = (s: string, r: Role) => {
+      let id = ids.get(s);
+      if (id === undefined) {
+        id = this.roles.length;
+        ids.set(s, id);
+        this.roles.push([]);
+      }
+      this.roles[id].push(r);
+    };
     dictionary.entries.forEach((e, entry) => {
-      for (const spelling of new Set([e.term, ...e.variants].map(normalise))) {
-        spellings.push(spelling);
-        this.patterns.push({
+      const exclusions = e.exclusions.map(normalise);
+      for (const spelling of new Set([e.term, ...e.variants].map(normalise)))
+        role(spelling, {
+          kind: "whole",
           entry,
-          exclusions: e.exclusions
-            .map(normalise)
+          exclusions: exclusions
             .filter((x) => x.includes(spelling))
             .map((x) => ({ text: x, at: x.indexOf(spelling) })),
         });
+      for (const g of e.gapped ?? []) {
+        const gap = this.gaps.length;
+        this.gaps.push({ entry, exclusions });
+        role(normalise(g.before), { kind: "before", gap });
+        role(normalise(g.after), { kind: "after", gap });
       }
     });
-    this.automaton = new Automaton(spellings);
+    this.automaton = new Automaton([...ids.keys()]);
   }
 
-  /** Matches in already-normalised text: entry index and code-unit range, exclusions applied. */
-  matches(text: string, each: (entry: number, start: number, end: number) => void): void {
+  /**
+   * Matches in already-normalised text: entry index and code-unit range, exclusions applied. A
+   * gapped match (the two parts 1..GAP_MAX characters apart) also says where its gap is.
+   */
+  matches(
+    text: string,
+    each: (entry: number, start: number, end: number, gap?: Gap) => void,
+  ): void {
+    // Where each gap's first part was last seen (start, end): the automaton reports matches in
+    // order of their end, so a first part is known before any second part after it.
+    const seen = this.gaps.length ? new Map<number, { start: number; end: number }>() : undefined;
     this.automaton.scan(text, (m) => {
-      const p = this.patterns[m.pattern];
-      for (const x of p.exclusions) {
-        const from = m.start - x.at;
-        if (from >= 0 && text.startsWith(x.text, from)) return;
+      for (const r of this.roles[m.pattern]) {
+        if (r.kind === "whole") {
+          if (r.exclusions.some((x) => m.start >= x.at && text.startsWith(x.text, m.start - x.at)))
+            continue;
+          each(r.entry, m.start, m.end);
+        } else if (r.kind === "before") seen!.set(r.gap, { start: m.start, end: m.end });
+        else {
+          const head = seen!.get(r.gap);
+          if (!head || m.start <= head.end || m.start - head.end > GAP_MAX) continue;
+          const g = this.gaps[r.gap];
+          // An exclusion phrase that overlaps the match makes it harmless, as for whole spellings.
+          if (
+            g.exclusions.some((x) => {
+              const at = text.indexOf(x, Math.max(0, head.start - x.length + 1));
+              return at >= 0 && at < m.end;
+            })
+          )
+            continue;
+          each(g.entry, head.start, m.end, { from: head.end, to: m.start });
+        }
       }
-      each(p.entry, m.start, m.end);
     });
   }
 }
@@ -203,12 +286,14 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
     const spoken = spokenLazily(seg.Content);
     // One finding per entry and segment: the first hit that is not negated, else the first.
     const best = new Map<number, Finding>();
-    compiled.matches(spoken.text, (entry, from, to) => {
+    compiled.matches(spoken.text, (entry, from, to, gap) => {
       const e = entries[entry];
       if (!applies(e, role) || (best.has(entry) && !best.get(entry)!.negated)) return;
       const map = spoken.map();
       const start = map[from];
       const end = map[to - 1] + 1;
+      // A gapped match stays inside one sentence of what was said.
+      if (gap && SENTENCE_END.test(seg.Content.slice(map[gap.from - 1] + 1, map[gap.to]))) return;
       const negated = e.negatable !== false && negatedAfter(seg.Content, end);
       if (best.has(entry) && negated) return;
       best.set(entry, {

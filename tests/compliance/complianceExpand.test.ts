@@ -15,7 +15,12 @@ import {
   dictionarySchema,
 } from "../../functions/compliance-detector/detect";
 import { normalise } from "../../functions/compliance-detector/normalize";
-import { expandDictionary, expandSpelling, loadTokenizer } from "../../lib/complianceExpand";
+import {
+  expandDictionary,
+  expandSpelling,
+  gappedPairs,
+  loadTokenizer,
+} from "../../lib/complianceExpand";
 import { detectorDictionary, EXPANDED_DICTIONARY } from "../../stack";
 
 const SOURCE = fs.readFileSync(path.join(PROJECT_ROOT, "compliance", "dictionary.json"), "utf8");
@@ -23,8 +28,9 @@ const SOURCE = fs.readFileSync(path.join(PROJECT_ROOT, "compliance", "dictionary
 describe("compliance dictionary expansion (kuromoji, build time)", function () {
   this.timeout(60_000);
   let spell: (written: string) => string[];
+  let tk: Awaited<ReturnType<typeof loadTokenizer>>;
   before(async () => {
-    const tk = await loadTokenizer();
+    tk = await loadTokenizer();
     spell = (w) => expandSpelling(tk, w);
   });
 
@@ -50,6 +56,17 @@ describe("compliance dictionary expansion (kuromoji, build time)", function () {
       "勤務先連絡し",
     ]);
     expect(spell("カード番号をお読み上げ")).to.include(normalise("カード番号を読み上げ"));
+  });
+
+  it("splits a phrase before its predicate for words said in between, never on a lone kana", () => {
+    const pairs = (w: string) => gappedPairs(tk, w).map((p) => `${p.before}…${p.after}`);
+    expect(pairs("損失を補填")).to.include.members(["損失…補填", "そんしつ…ほてん", "損失…補てん"]);
+    expect(pairs("絶対に儲かります")).to.include.members(["絶対…儲か", "ぜつたい…もうか"]);
+    // 言う's stem is one kana: no pair; kana-only spellings are not split (IPADIC splits them
+    // at random); a phrase with nothing before its predicate has no pair.
+    expect(pairs("金融庁に言う")).to.deep.equal([]);
+    expect(pairs("げんぽんほしょう")).to.deep.equal([]);
+    expect(pairs("補填")).to.deep.equal([]);
   });
 
   it("adds the reviewed spellings readings cannot produce (補てん, 補塡, 読みあげ)", () => {
@@ -121,9 +138,24 @@ describe("compliance dictionary expansion (kuromoji, build time)", function () {
       // fillers
       ["絶対に、えー、儲かります", "certain-profit"],
       ["損失をあの補填します", "loss-compensation"],
+      // particles said otherwise, のほう, へ
+      ["元本は保証されております", "guarantee-principal"],
+      ["元本が保証されますので", "guarantee-principal"],
+      ["職場のほうへ電話しますね", "intimidation-workplace"],
+      // other words between the parts (gapped pairs), in one sentence only
+      ["損失が出た場合は補填いたします", "loss-compensation"],
+      ["絶対にこの株は儲かります", "certain-profit"],
+      ["損失が出ました。補填はその後です", ""],
+      ["損失については、来月の決算の結果を見て補填します", ""],
       // negated or refused: recorded as such
       ["絶対に儲かるとは申し上げられません", "certain-profit (negated)"],
       ["損失を補填することはできません", "loss-compensation (negated)"],
+      ["損失が出ても補填はできません", "loss-compensation (negated)"],
+      ["カード番号はお読み上げいただかなくて結構です", "card-number-read-aloud (negated)"],
+      // the negation of the next clause is not this one's; an obligation is no negation
+      ["必ず儲かるので損はさせません", "certain-profit"],
+      ["絶対に儲かるというものではございません", "certain-profit (negated)"],
+      ["カード番号をお読み上げいただかなくてはなりません", "card-number-read-aloud"],
       // exclusions still apply; ordinary talk finds nothing
       ["元本保証ではございません", ""],
       ["詐欺にご注意ください", ""],
@@ -142,6 +174,10 @@ describe("compliance dictionary expansion (kuromoji, build time)", function () {
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^loss-compensation \(損失を補填\): \d+ spellings\n {2}損失を補填\n/);
     expect(r.stdout).to.include("\n  損失を補てん\n");
+    expect(r.stdout).to.match(
+      /\nloss-compensation: \d+ gapped pairs \(up to 8 characters between\)\n/,
+    );
+    expect(r.stdout).to.include("\n  損失 … 補填\n");
     const bad = run("no-such-entry");
     expect(bad.status).to.equal(1);
     expect(bad.stderr).to.include("no-such-entry: no such entry");
