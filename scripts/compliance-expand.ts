@@ -44,7 +44,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const expanded = await expandDictionary(fs.readFileSync(o.dictionary, "utf8"));
   if (o.write) {
-    fs.writeFileSync(EXPANDED_FILE, `${JSON.stringify(expanded, null, 2)}\n`);
+    // Formatted as `npm run lint` checks it (prettier, the project's settings).
+    const prettier = await import("prettier");
+    const options = (await prettier.resolveConfig(EXPANDED_FILE)) ?? {};
+    fs.writeFileSync(
+      EXPANDED_FILE,
+      await prettier.format(JSON.stringify(expanded, null, 2), {
+        ...options,
+        filepath: EXPANDED_FILE,
+      }),
+    );
     const total = expanded.dictionary.entries.reduce((n, e) => n + 1 + e.variants.length, 0);
     const gapped = expanded.dictionary.entries.reduce((n, e) => n + (e.gapped?.length ?? 0), 0);
     process.stdout.write(
