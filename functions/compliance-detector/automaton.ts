@@ -143,10 +143,20 @@ export class Automaton {
 
   /** Every occurrence, overlaps included, in order of end offset. */
   scan(text: string, onMatch: (m: AutomatonMatch) => void): void {
+    const units = new Uint16Array(text.length);
+    for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+    this.scanUnits(units, text.length, onMatch);
+  }
+
+  /**
+   * The same over code units already in an array (the detector normalises into a reused buffer
+   * and scans it, with no string made for a segment that matches nothing).
+   */
+  scanUnits(units: Uint16Array, length: number, onMatch: (m: AutomatonMatch) => void): void {
     const { symbol, rootNext, out, dictLink, nextOut, lengths } = this;
     let s = 0;
-    for (let i = 0; i < text.length; i++) {
-      const sym = symbol[text.charCodeAt(i)];
+    for (let i = 0; i < length; i++) {
+      const sym = symbol[units[i]];
       if (sym === 0) {
         s = 0;
         continue;

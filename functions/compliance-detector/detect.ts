@@ -4,7 +4,7 @@
  * post-call analysis file (Version 1.1.0) for the participants each term applies to.
  */
 import { z } from "zod";
-import { Automaton } from "./automaton";
+import { Automaton, type AutomatonMatch } from "./automaton";
 import { normalise, spokenLazily } from "./normalize";
 
 export const PARTICIPANTS = ["AGENT", "CUSTOMER", "BOTH"] as const;
@@ -240,13 +240,28 @@ export class CompiledDictionary {
     text: string,
     each: (entry: number, start: number, end: number, gap?: Gap) => void,
   ): void {
+    this.matchesIn({ text, units: undefined, length: text.length }, each);
+  }
+
+  /**
+   * The same over normalised code units; `text` (the same units as a string) is read only when a
+   * match needs it for an exclusion check.
+   */
+  matchesIn(
+    input: { readonly text: string; readonly units?: Uint16Array; readonly length: number },
+    each: (entry: number, start: number, end: number, gap?: Gap) => void,
+  ): void {
     // Where each gap's first part was last seen (start, end): the automaton reports matches in
     // order of their end, so a first part is known before any second part after it.
     const seen = this.gaps.length ? new Map<number, { start: number; end: number }>() : undefined;
-    this.automaton.scan(text, (m) => {
+    const onMatch = (m: AutomatonMatch) => {
       for (const r of this.roles[m.pattern]) {
         if (r.kind === "whole") {
-          if (r.exclusions.some((x) => m.start >= x.at && text.startsWith(x.text, m.start - x.at)))
+          if (
+            r.exclusions.some(
+              (x) => m.start >= x.at && input.text.startsWith(x.text, m.start - x.at),
+            )
+          )
             continue;
           each(r.entry, m.start, m.end);
         } else if (r.kind === "before") seen!.set(r.gap, { start: m.start, end: m.end });
@@ -257,7 +272,7 @@ export class CompiledDictionary {
           // An exclusion phrase that overlaps the match makes it harmless, as for whole spellings.
           if (
             g.exclusions.some((x) => {
-              const at = text.indexOf(x, Math.max(0, head.start - x.length + 1));
+              const at = input.text.indexOf(x, Math.max(0, head.start - x.length + 1));
               return at >= 0 && at < m.end;
             })
           )
@@ -265,7 +280,9 @@ export class CompiledDictionary {
           each(g.entry, head.start, m.end, { from: head.end, to: m.start });
         }
       }
-    });
+    };
+    if (input.units) this.automaton.scanUnits(input.units, input.length, onMatch);
+    else this.automaton.scan(input.text, onMatch);
   }
 }
 
@@ -286,7 +303,7 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
     const spoken = spokenLazily(seg.Content);
     // One finding per entry and segment: the first hit that is not negated, else the first.
     const best = new Map<number, Finding>();
-    compiled.matches(spoken.text, (entry, from, to, gap) => {
+    compiled.matchesIn(spoken, (entry, from, to, gap) => {
       const e = entries[entry];
       if (!applies(e, role) || (best.has(entry) && !best.get(entry)!.negated)) return;
       const map = spoken.map();
