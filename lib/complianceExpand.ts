@@ -245,6 +245,12 @@ export async function expandDictionary(sourceText: string): Promise<ExpandedDict
             (s) => ![e.term, ...e.variants].some((w) => normalise(w) === s),
           ),
         ],
+        inflects:
+          e.inflects ??
+          // Spellings with kanji only: IPADIC splits kana-only ones at random.
+          [e.term, ...e.variants].some(
+            (w) => /\p{Script=Han}/u.test(w) && lastPredicate(tk.tokenize(w)) >= 0,
+          ),
         gapped: uniquePairs([
           ...(e.gapped ?? []),
           ...[e.term, ...e.variants].flatMap((w) => gappedPairs(tk, w)),

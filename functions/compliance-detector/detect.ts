@@ -38,6 +38,12 @@ const entrySchema = z.strictObject({
   gapped: z
     .array(z.strictObject({ before: z.string().min(2), after: z.string().min(2) }))
     .optional(),
+  /**
+   * Its spellings end in the stem of a verb or adjective (儲か, 電話し): a finding's text then runs
+   * on to the end of the word as said (儲かります), so it reads as what was said. Set by the
+   * expansion.
+   */
+  inflects: z.boolean().optional(),
 });
 
 export const dictionarySchema = z.strictObject({
@@ -163,6 +169,18 @@ const NEGATION_MARKERS = ["ない", "ません", "なくて", "かねます", "�
 const CLAUSE_END = /[。！？!?\n]|(?<!も)ので|けれど|けど|(?<!も)のに/u;
 
 const SENTENCE_END = /[。！？!?\n]/u;
+
+/**
+ * The rest of an inflected word after a stem match: the hiragana that follow (at most 8), up to a
+ * conjunction or quotation that starts the next phrase, without a closing sentence particle
+ * (儲か|りますよ → ります, 電話し|ますので → ます).
+ */
+export function inflectionAfter(content: string, end: number): number {
+  const run = /^[ぁ-ゖ]{1,8}/u.exec(content.slice(end, end + 8))?.[0] ?? "";
+  const phrase = run.split(/ので|から|けれど|けど|って|とは|という|のは/u)[0];
+  const word = phrase.replace(/(?:よね|よ|ね|な|わ|か)$/u, "");
+  return end + (word || phrase).length;
+}
 
 export function negatedAfter(content: string, end: number): boolean {
   const rest = content.slice(end, end + 30);
@@ -311,7 +329,9 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
       const end = map[to - 1] + 1;
       // A gapped match stays inside one sentence of what was said.
       if (gap && SENTENCE_END.test(seg.Content.slice(map[gap.from - 1] + 1, map[gap.to]))) return;
+      // Negation is read after the stem (儲か|らない), the span shown to the end of the word.
       const negated = e.negatable !== false && negatedAfter(seg.Content, end);
+      const shownEnd = e.inflects ? inflectionAfter(seg.Content, end) : end;
       if (best.has(entry) && negated) return;
       best.set(entry, {
         contactId: analysis.CustomerMetadata.ContactId,
@@ -324,9 +344,9 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
         beginOffsetMillis: seg.BeginOffsetMillis,
         endOffsetMillis: seg.EndOffsetMillis,
         dictionaryVersion: compiled.dictionary.version,
-        text: seg.Content.slice(start, end),
+        text: seg.Content.slice(start, shownEnd),
         start,
-        end,
+        end: shownEnd,
         negated,
       });
     });

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../config";
 import {
   CompiledDictionary,
+  inflectionAfter,
   detect,
   dictionaryProblems,
   dictionarySchema,
@@ -162,6 +163,49 @@ describe("compliance dictionary expansion (kuromoji, build time)", function () {
     ];
     for (const [content, want] of cases)
       it(`${content} → ${want || "nothing"}`, () => expect(scan(content)).to.equal(want));
+
+    it("a finding's text runs to the end of the inflected word as said, not the stem it matched", () => {
+      const shipped = JSON.parse(fs.readFileSync(EXPANDED_DICTIONARY, "utf8")) as {
+        dictionary: unknown;
+      };
+      const dict = new CompiledDictionary(dictionarySchema.parse(shipped.dictionary));
+      const said = (content: string, role = "AGENT") =>
+        detect(dict, {
+          Version: "1.1.0",
+          CustomerMetadata: { ContactId: "c", InstanceId: "i" },
+          Participants: [{ ParticipantId: "A", ParticipantRole: role }],
+          Transcript: [
+            {
+              Id: "s",
+              ParticipantId: "A",
+              Content: content,
+              BeginOffsetMillis: 0,
+              EndOffsetMillis: 1,
+            },
+          ],
+        }).map((f) => [f.text, f.start, f.end, f.negated]);
+      expect(said("今なら絶対に儲かりますよ。")).to.deep.equal([
+        ["絶対に儲かります", 3, 11, false],
+      ]);
+      expect(said("勤務先にご連絡いたしますので")).to.deep.equal([
+        ["勤務先にご連絡いたします", 0, 12, false],
+      ]);
+      // Negation is read after the stem, so a negated form stays negated.
+      expect(said("絶対に儲からないです")).to.deep.equal([["絶対に儲からないです", 0, 10, true]]);
+      // A noun phrase ends where it matched.
+      expect(said("元本保証でございます")).to.deep.equal([["元本保証", 0, 4, false]]);
+      expect(said("金融庁に言うからね", "CUSTOMER")).to.deep.equal([["金融庁に言う", 0, 6, false]]);
+    });
+  });
+
+  it("inflectionAfter: the hiragana after a stem, to a conjunction, without a closing particle", () => {
+    const rest = (s: string, at: number) => s.slice(at, inflectionAfter(s, at));
+    expect(rest("儲かりますよ。", 2)).to.equal("ります");
+    expect(rest("儲かるので安心", 2)).to.equal("る");
+    expect(rest("電話しますね", 3)).to.equal("ます");
+    expect(rest("言うかもしれません", 1)).to.equal("うかもしれません");
+    expect(rest("保証です", 2)).to.equal("です");
+    expect(rest("保証。", 2)).to.equal("");
   });
 
   it("npm run compliance:expand -- <id> prints an entry's spellings; an unknown id exits 1", () => {
