@@ -316,11 +316,13 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
   const roles = new Map(analysis.Participants.map((p) => [p.ParticipantId, p.ParticipantRole]));
   const entries = compiled.dictionary.entries;
   const findings: Finding[] = [];
+  const best = new Map<number, Finding>();
   for (const seg of analysis.Transcript) {
     const role = roles.get(seg.ParticipantId) ?? "UNKNOWN";
     const spoken = spokenLazily(seg.Content);
     // One finding per entry and segment: the first hit that is not negated, else the first.
-    const best = new Map<number, Finding>();
+    // One map for all segments, cleared: most segments find nothing.
+    best.clear();
     compiled.matchesIn(spoken, (entry, from, to, gap) => {
       const e = entries[entry];
       if (!applies(e, role) || (best.has(entry) && !best.get(entry)!.negated)) return;
@@ -350,7 +352,7 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
         negated,
       });
     });
-    findings.push(...best.values());
+    for (const f of best.values()) findings.push(f);
   }
   return findings;
 }
