@@ -53,6 +53,8 @@ export class Automaton {
    * Built only while rows × alphabet stays within DENSE_BUDGET entries; -1: no row.
    */
   private denseRow: Int32Array = new Int32Array(0);
+  /** 1 where a state has an output of its own or on its failure chain: one byte read per step. */
+  private emits: Uint8Array = new Uint8Array(0);
   private dense: Int32Array = new Int32Array(0);
   readonly lengths: number[] = [];
 
@@ -112,6 +114,9 @@ export class Automaton {
     }
     this.link(kids);
     this.densify(kids[0]);
+    this.emits = new Uint8Array(this.states);
+    for (let s = 0; s < this.states; s++)
+      this.emits[s] = this.out[s] !== -1 || this.dictLink[s] !== -1 ? 1 : 0;
   }
 
   private densify(rootKids: Map<number, number>): void {
@@ -186,7 +191,7 @@ export class Automaton {
    * and scans it, with no string made for a segment that matches nothing).
    */
   scanUnits(units: Uint16Array, length: number, onMatch: (m: AutomatonMatch) => void): void {
-    const { symbol, rootNext, out, dictLink, nextOut, lengths, denseRow, dense } = this;
+    const { symbol, rootNext, out, dictLink, nextOut, lengths, denseRow, dense, emits } = this;
     const width = this.alphabet + 1;
     let s = 0;
     for (let i = 0; i < length; i++) {
@@ -200,7 +205,7 @@ export class Automaton {
         const row = denseRow[s];
         s = row >= 0 ? dense[row * width + sym] : this.step(s, sym);
       }
-      if (s === 0) continue;
+      if (emits[s] === 0) continue;
       for (let o = out[s] !== -1 ? s : dictLink[s]; o !== -1; o = dictLink[o]) {
         for (let id = out[o]; id !== -1; id = nextOut[id]) {
           onMatch({ pattern: id, start: i + 1 - lengths[id], end: i + 1 });
