@@ -55,7 +55,7 @@ export class Automaton {
   private denseRow: Int32Array = new Int32Array(0);
   /** 1 where a state has an output of its own or on its failure chain: one byte read per step. */
   private emits: Uint8Array = new Uint8Array(0);
-  private dense: Int32Array = new Int32Array(0);
+  private dense: Uint16Array | Int32Array = new Int32Array(0);
   readonly lengths: number[] = [];
 
   /** `denseBudget`: most entries of the depth-1 table (0: none); DENSE_BUDGET by default. */
@@ -123,7 +123,11 @@ export class Automaton {
     const width = this.alphabet + 1;
     this.denseRow = new Int32Array(this.states).fill(-1);
     if (rootKids.size * width > this.denseBudget) return;
-    this.dense = new Int32Array(rootKids.size * width);
+    // Half the bytes while state ids fit 16 bits (10,000 terms: about 40,000 states).
+    this.dense =
+      this.states <= 0xffff
+        ? new Uint16Array(rootKids.size * width)
+        : new Int32Array(rootKids.size * width);
     let r = 0;
     for (const s of rootKids.values()) {
       this.denseRow[s] = r;

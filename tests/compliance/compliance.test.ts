@@ -108,6 +108,21 @@ describe("compliance: automaton", () => {
     expect(found(new Automaton(patterns, 0), text)).to.deep.equal(naive(patterns, text));
   });
 
+  it("agrees with indexOf past 65,535 states (the depth-1 table then holds 32-bit state ids)", () => {
+    const alphabet = "あいうえおかきくけこさしすせそたちつてと元本保証損失補填職場電話金融庁弁護士";
+    let seed = 11;
+    const rnd = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const word = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join("");
+    const patterns = [
+      ...new Set(Array.from({ length: 20_000 }, () => word(5 + Math.floor(rnd() * 4)))),
+    ];
+    const a = new Automaton(patterns);
+    expect(a.stateCount).to.be.greaterThan(0xffff);
+    const text = word(5_000);
+    expect(found(a, text)).to.deep.equal(naive(patterns, text));
+  });
+
   it("reports offsets in code units, also after astral characters", () => {
     const a = new Automaton(["保証"]);
     const hits: [number, number][] = [];
