@@ -50,9 +50,10 @@ export class Automaton {
    * Full transition rows of the root's children (depth 1), where a scan spends most of its
    * steps: row r holds, for every symbol, the state the automaton goes to (failure links
    * resolved), so those steps are one array read instead of a search and a fall-back to the root.
-   * Built only while rows × alphabet stays within DENSE_BUDGET entries; -1: no row.
+   * Built only while rows × alphabet stays within DENSE_BUDGET entries.
    */
-  private denseRow: Int32Array = new Int32Array(0);
+  /** How many states (ids 1..denseRows) have a row in `dense`. */
+  private denseRows = 0;
   /** 1 where a state has an output of its own or on its failure chain: one byte read per step. */
   private emits: Uint8Array = new Uint8Array(0);
   private dense: Uint16Array | Int32Array = new Int32Array(0);
@@ -69,8 +70,8 @@ export class Automaton {
         if (this.symbol[u] === 0) this.symbol[u] = ++this.alphabet;
       }
     // Build the trie with a temporary map per state, then freeze it into sorted rows.
-    const kids: Map<number, number>[] = [new Map<number, number>()];
-    const outHead: number[] = [-1];
+    let kids: Map<number, number>[] = [new Map<number, number>()];
+    let outHead: number[] = [-1];
     const nextOut: number[] = [];
     patterns.forEach((p, id) => {
       if (p.length === 0) throw new Error(`pattern ${id} is empty`);
@@ -91,6 +92,9 @@ export class Automaton {
       nextOut[id] = outHead[s];
       outHead[s] = id;
     });
+    // Number the states breadth first: the root's children are then 1..R, so a step from one of
+    // them finds its row of the depth-1 table by its id, with no lookup.
+    ({ kids, outHead } = breadthFirst(kids, outHead));
     const n = this.states;
     this.nextOut = Int32Array.from(nextOut);
     this.out = Int32Array.from(outHead);
@@ -121,20 +125,18 @@ export class Automaton {
 
   private densify(rootKids: Map<number, number>): void {
     const width = this.alphabet + 1;
-    this.denseRow = new Int32Array(this.states).fill(-1);
+    this.denseRows = 0;
     if (rootKids.size * width > this.denseBudget) return;
+    // Breadth-first ids: the root's children are exactly 1..R.
+    const rows = rootKids.size;
     // Half the bytes while state ids fit 16 bits (10,000 terms: about 40,000 states).
     this.dense =
-      this.states <= 0xffff
-        ? new Uint16Array(rootKids.size * width)
-        : new Int32Array(rootKids.size * width);
-    let r = 0;
-    for (const s of rootKids.values()) {
-      this.denseRow[s] = r;
-      const base = r * width;
+      this.states <= 0xffff ? new Uint16Array(rows * width) : new Int32Array(rows * width);
+    for (let s = 1; s <= rows; s++) {
+      const base = (s - 1) * width;
       for (let sym = 1; sym < width; sym++) this.dense[base + sym] = this.step(s, sym);
-      r++;
     }
+    this.denseRows = rows;
   }
 
   /** The trie child of `s` on `sym`, or -1. */
@@ -195,7 +197,7 @@ export class Automaton {
    * and scans it, with no string made for a segment that matches nothing).
    */
   scanUnits(units: Uint16Array, length: number, onMatch: (m: AutomatonMatch) => void): void {
-    const { symbol, rootNext, out, dictLink, nextOut, lengths, denseRow, dense, emits } = this;
+    const { symbol, rootNext, out, dictLink, nextOut, lengths, denseRows, dense, emits } = this;
     const width = this.alphabet + 1;
     let s = 0;
     for (let i = 0; i < length; i++) {
@@ -206,8 +208,7 @@ export class Automaton {
       }
       if (s === 0) s = rootNext[sym];
       else {
-        const row = denseRow[s];
-        s = row >= 0 ? dense[row * width + sym] : this.step(s, sym);
+        s = s <= denseRows ? dense[(s - 1) * width + sym] : this.step(s, sym);
       }
       if (emits[s] === 0) continue;
       for (let o = out[s] !== -1 ? s : dictLink[s]; o !== -1; o = dictLink[o]) {
@@ -221,4 +222,22 @@ export class Automaton {
   get stateCount(): number {
     return this.states;
   }
+}
+
+/**
+ * The trie renumbered breadth first (root 0, its children 1..R, then depth 2, ...): targets in
+ * the child maps and the output heads follow the new ids.
+ */
+function breadthFirst(
+  kids: readonly Map<number, number>[],
+  outHead: readonly number[],
+): { kids: Map<number, number>[]; outHead: number[] } {
+  const order = [0];
+  for (let q = 0; q < order.length; q++) for (const t of kids[order[q]].values()) order.push(t);
+  const id = new Int32Array(kids.length);
+  order.forEach((old, fresh) => (id[old] = fresh));
+  return {
+    kids: order.map((old) => new Map([...kids[old]].map(([sym, t]) => [sym, id[t]]))),
+    outHead: order.map((old) => outHead[old]),
+  };
 }
