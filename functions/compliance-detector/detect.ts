@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Automaton, type AutomatonMatch } from "./automaton";
-import { normalise, spokenLazily } from "./normalize";
+import { normalise, spokenLazily, type LazySpoken } from "./normalize";
 
 export const PARTICIPANTS = ["AGENT", "CUSTOMER", "BOTH"] as const;
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
@@ -317,42 +317,47 @@ export function detect(compiled: CompiledDictionary, analysis: Analysis): Findin
   const entries = compiled.dictionary.entries;
   const findings: Finding[] = [];
   const best = new Map<number, Finding>();
-  for (const seg of analysis.Transcript) {
-    const role = roles.get(seg.ParticipantId) ?? "UNKNOWN";
-    const spoken = spokenLazily(seg.Content);
+  // The segment being scanned: the match handler is made once per file, not once per segment.
+  let seg = analysis.Transcript[0];
+  let role = "UNKNOWN";
+  let spoken: LazySpoken | undefined;
+  const onMatch = (entry: number, from: number, to: number, gap?: Gap) => {
+    const e = entries[entry];
+    if (!applies(e, role) || (best.has(entry) && !best.get(entry)!.negated)) return;
+    const map = spoken!.map();
+    const start = map[from];
+    const end = map[to - 1] + 1;
+    // A gapped match stays inside one sentence of what was said.
+    if (gap && SENTENCE_END.test(seg.Content.slice(map[gap.from - 1] + 1, map[gap.to]))) return;
+    // Negation is read after the stem (儲か|らない), the span shown to the end of the word.
+    const negated = e.negatable !== false && negatedAfter(seg.Content, end);
+    const shownEnd = e.inflects ? inflectionAfter(seg.Content, end) : end;
+    if (best.has(entry) && negated) return;
+    best.set(entry, {
+      contactId: analysis.CustomerMetadata.ContactId,
+      segmentId: seg.Id,
+      participant: role,
+      entryId: e.id,
+      term: e.term,
+      category: e.category,
+      severity: e.severity,
+      beginOffsetMillis: seg.BeginOffsetMillis,
+      endOffsetMillis: seg.EndOffsetMillis,
+      dictionaryVersion: compiled.dictionary.version,
+      text: seg.Content.slice(start, shownEnd),
+      start,
+      end: shownEnd,
+      negated,
+    });
+  };
+  for (seg of analysis.Transcript) {
+    role = roles.get(seg.ParticipantId) ?? "UNKNOWN";
+    spoken = spokenLazily(seg.Content);
     // One finding per entry and segment: the first hit that is not negated, else the first.
     // One map for all segments, cleared: most segments find nothing.
     best.clear();
-    compiled.matchesIn(spoken, (entry, from, to, gap) => {
-      const e = entries[entry];
-      if (!applies(e, role) || (best.has(entry) && !best.get(entry)!.negated)) return;
-      const map = spoken.map();
-      const start = map[from];
-      const end = map[to - 1] + 1;
-      // A gapped match stays inside one sentence of what was said.
-      if (gap && SENTENCE_END.test(seg.Content.slice(map[gap.from - 1] + 1, map[gap.to]))) return;
-      // Negation is read after the stem (儲か|らない), the span shown to the end of the word.
-      const negated = e.negatable !== false && negatedAfter(seg.Content, end);
-      const shownEnd = e.inflects ? inflectionAfter(seg.Content, end) : end;
-      if (best.has(entry) && negated) return;
-      best.set(entry, {
-        contactId: analysis.CustomerMetadata.ContactId,
-        segmentId: seg.Id,
-        participant: role,
-        entryId: e.id,
-        term: e.term,
-        category: e.category,
-        severity: e.severity,
-        beginOffsetMillis: seg.BeginOffsetMillis,
-        endOffsetMillis: seg.EndOffsetMillis,
-        dictionaryVersion: compiled.dictionary.version,
-        text: seg.Content.slice(start, shownEnd),
-        start,
-        end: shownEnd,
-        negated,
-      });
-    });
-    for (const f of best.values()) findings.push(f);
+    compiled.matchesIn(spoken, onMatch);
+    if (best.size) for (const f of best.values()) findings.push(f);
   }
   return findings;
 }
