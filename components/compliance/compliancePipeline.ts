@@ -5,7 +5,12 @@ import * as awsConnect from "@pulumi/aws-native/connect";
 import * as pulumi from "@pulumi/pulumi";
 import { dictionarySchema, type Severity } from "../../functions/compliance-detector/detect";
 import { realtimeRule } from "./contactLensRules";
-import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "../shared/encryptedStores";
+import {
+  deliveryWithDeadLetter,
+  encryptedQueue,
+  encryptedTable,
+  redriveTo,
+} from "../shared/encryptedStores";
 import { createKmsKey } from "../shared/kmsKey";
 import { NodeFunction } from "../shared/nodeFunction";
 import { queuePolicy, topicPolicy } from "../shared/policies";
@@ -102,9 +107,7 @@ export class CompliancePipeline extends pulumi.ComponentResource {
     const dlq = queue("dlq");
     const files = queue("files", {
       visibilityTimeoutSeconds: 6 * 300,
-      redrivePolicy: dlq.arn.apply((arn) =>
-        JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 5 }),
-      ),
+      redrivePolicy: redriveTo(dlq.arn, 5),
     });
 
     // Contact Lens writes analysis files into the contact-data bucket: have S3 send its events to

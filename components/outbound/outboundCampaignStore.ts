@@ -3,7 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "node:crypto";
 import { requestModels } from "../../functions/outbound/api";
 import { TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/outbound/store";
-import { deliveryWithDeadLetter, encryptedQueue, encryptedTable } from "../shared/encryptedStores";
+import {
+  deliveryWithDeadLetter,
+  encryptedQueue,
+  encryptedTable,
+  redriveTo,
+} from "../shared/encryptedStores";
 import { createKmsKey } from "../shared/kmsKey";
 import { NodeFunction } from "../shared/nodeFunction";
 import { queuePolicy } from "../shared/policies";
@@ -113,9 +118,7 @@ export class OutboundCampaignStore extends pulumi.ComponentResource {
     const dialQueue = queue("dial", {
       // Six times the dialer's timeout: a message is never visible while a worker still has it.
       visibilityTimeoutSeconds: 6 * 60,
-      redrivePolicy: dialDlq.arn.apply((arn) =>
-        JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 10 }),
-      ),
+      redrivePolicy: redriveTo(dialDlq.arn, 10),
     });
     const eventsDlq = queue("events-dlq");
 

@@ -1,6 +1,7 @@
 /** How the primary stack's config becomes its outbound campaign store, API and callback offer. */
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiGatewayLogging } from "../shared/apiGatewayLogging";
+import { accountOfArn } from "../shared/connectInvoke";
 import type { RegionRefs, StackFacts } from "../shared/stackFacts";
 import { CallbackOffer, callbackIntakeFlowArn } from "./callbackOffer";
 import { CALLBACK_DESKS, offersCallbacks, type OutboundConfig } from "./config";
@@ -55,9 +56,8 @@ export const callbackOfferThresholds = (cfg: OutboundStack) =>
 
 /** The region-neutral ARN the callback-offer flow invokes, when this stack books callbacks. */
 export const callbackIntakeFor = (cfg: OutboundStack, region: RegionRefs) =>
-  callbackOfferThresholds(cfg) && cfg.outbound.enabled
-    ? // The account is the instance's (ARN field 4).
-      callbackIntakeFlowArn(region.instanceArn.apply((a) => a.split(":")[4]))
+  callbackOfferThresholds(cfg)
+    ? callbackIntakeFlowArn(accountOfArn(region.instanceArn))
     : undefined;
 
 /** The callback offer's intake and the desks' campaigns, when this stack books callbacks. */

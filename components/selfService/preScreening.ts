@@ -12,7 +12,7 @@ import {
   PRESCREEN_TABLE_KEYS,
   PRESCREEN_TTL_ATTRIBUTE,
 } from "../../functions/self-service/preScreenStore";
-import { letConnectInvoke } from "../shared/connectInvoke";
+import { accountOfArn, letConnectInvoke } from "../shared/connectInvoke";
 import { encryptedTable } from "../shared/encryptedStores";
 import { createKmsKey } from "../shared/kmsKey";
 import { lexBot } from "../shared/lexBot";
@@ -95,7 +95,7 @@ export class PreScreening extends pulumi.ComponentResource {
               p,
             ),
             instanceArn: args.instanceArn,
-            accountId: pulumi.output(args.instanceArn).apply((a) => a.split(":")[4]),
+            accountId: accountOfArn(args.instanceArn),
           },
           p,
         )

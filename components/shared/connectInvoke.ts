@@ -6,6 +6,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** The account of an ARN (`arn:<partition>:<service>:<region>:<account>:...`), e.g. the instance's. */
+export const accountOfArn = (arn: pulumi.Input<string>): pulumi.Output<string> =>
+  pulumi.output(arn).apply((a) => a.split(":")[4]);
+
 /** A Lambda ARN with its region written $.AwsRegion: one flow text serves both regions. */
 export const regionNeutralArn = (arn: string) =>
   arn
@@ -32,7 +36,7 @@ export function letConnectInvoke(
       function: fn.name,
       principal: "connect.amazonaws.com",
       sourceArn: at.instanceArn,
-      sourceAccount: pulumi.output(at.instanceArn).apply((a) => a.split(":")[4]),
+      sourceAccount: accountOfArn(at.instanceArn),
     },
     opts,
   );

@@ -66,6 +66,10 @@ export function encryptedQueue(
   return queue;
 }
 
+/** A queue's redrive policy: after `maxReceiveCount` receives a message moves to the DLQ. */
+export const redriveTo = (deadLetterArn: pulumi.Output<string>, maxReceiveCount: number) =>
+  deadLetterArn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount }));
+
 /**
  * EventBridge target settings that never drop an event silently: retried for up to a day (20
  * attempts), then kept in the dead-letter queue with the failure reason.

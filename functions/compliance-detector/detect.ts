@@ -160,15 +160,16 @@ const NEGATION_TRAPS = [
 const NEGATION_MARKERS = ["ない", "ません", "なくて", "かねます", "かねる", "禁止", "無理"].map(
   normalise,
 );
+/** Sentence marks: a clause ends there, and a gapped match never spans one. */
+const SENTENCE_END = /[。！？!?\n]/u;
+
 /**
  * Where a clause ends: sentence marks, and the conjunctions that start another clause (必ず儲かる
  * ので損はさせません: the ません is the next clause's). The window is also capped at 30 characters.
  * から is left out: it is also "from" inside a refusal (私からは申し上げられません); ので and のに
  * after も are もので/ものに (儲かるというものではございません), not conjunctions.
  */
-const CLAUSE_END = /[。！？!?\n]|(?<!も)ので|けれど|けど|(?<!も)のに/u;
-
-const SENTENCE_END = /[。！？!?\n]/u;
+const CLAUSE_END = new RegExp(`${SENTENCE_END.source}|(?<!も)ので|けれど|けど|(?<!も)のに`, "u");
 
 /**
  * The rest of an inflected word after a stem match: the hiragana that follow (at most 8), up to a
